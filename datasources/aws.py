@@ -1,0 +1,52 @@
+"""One aioboto3 session and one long-lived DynamoDB and S3 client per process."""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from typing import Any
+
+import aioboto3
+from botocore.config import Config
+
+from datasources.cost import count_attempt
+from settings import Settings
+
+
+@dataclass
+class AwsClients:
+    dynamodb: Any
+    s3: Any
+
+
+def _count_send(event_name: str, **_: Any) -> None:
+    # event_name: "before-send.<service>.<Operation>", fired once per HTTP attempt.
+    _event, service, operation = event_name.split(".", 2)
+    count_attempt(service, operation)
+
+
+async def open_clients(
+    stack: AsyncExitStack,
+    settings: Settings,
+    endpoint_url: str | None,
+    credentials: dict[str, str] | None = None,
+) -> AwsClients:
+    """Open both clients inside `stack`; they close when the stack does."""
+    session = aioboto3.Session(region_name=settings.region, **(credentials or {}))
+    config = Config(
+        retries={"mode": "standard", "total_max_attempts": settings.aws_total_max_attempts},
+        connect_timeout=settings.aws_connect_timeout,
+        read_timeout=settings.aws_read_timeout,
+        max_pool_connections=64,
+        s3={"addressing_style": "path"} if endpoint_url else None,
+        signature_version="s3v4",
+    )
+    dynamodb = await stack.enter_async_context(
+        session.client("dynamodb", endpoint_url=endpoint_url, config=config)
+    )
+    s3 = await stack.enter_async_context(
+        session.client("s3", endpoint_url=endpoint_url, config=config)
+    )
+    for client in (dynamodb, s3):
+        client.meta.events.register("before-send", _count_send)
+    return AwsClients(dynamodb=dynamodb, s3=s3)

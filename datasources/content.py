@@ -1,0 +1,121 @@
+"""S3 content store: gzip JSON, server-side encryption, SHA-256 recorded and verified."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from datasources.cost import track
+from datasources.errors import BackendUnavailable, ContentUnavailable
+
+CONTENT_TYPE = "application/json"
+SHA256_METADATA = "sha256"
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    """What a DynamoDB pointer records about an S3 object."""
+
+    key: str
+    size_bytes: int
+    sha256: str
+    content_type: str = CONTENT_TYPE
+
+    def to_pointer(self) -> dict[str, Any]:
+        return {
+            "s3Key": self.key,
+            "sizeBytes": self.size_bytes,
+            "sha256": self.sha256,
+            "contentType": self.content_type,
+        }
+
+
+def encode_json(document: Any) -> bytes:
+    """Deterministic gzip JSON, so a retried put writes identical bytes (same checksum)."""
+    raw = json.dumps(document, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    return gzip.compress(raw.encode("utf-8"), mtime=0)
+
+
+class ContentStore:
+    def __init__(self, client: Any, bucket: str) -> None:
+        self.client = client
+        self.bucket = bucket
+        self.write_generation = 0
+
+    async def put_json(self, key: str, document: Any) -> StoredObject:
+        body = encode_json(document)
+        digest = hashlib.sha256(body).hexdigest()
+        with track("s3", "PutObject"):
+            try:
+                await self.client.put_object(
+                    Bucket=self.bucket,
+                    Key=key,
+                    Body=body,
+                    ContentType=CONTENT_TYPE,
+                    ContentEncoding="gzip",
+                    ServerSideEncryption="AES256",
+                    Metadata={SHA256_METADATA: digest},
+                )
+            except (ClientError, BotoCoreError) as err:
+                raise BackendUnavailable(f"S3 PutObject {key}: {err}") from err
+        self.write_generation += 1
+        return StoredObject(key=key, size_bytes=len(body), sha256=digest)
+
+    async def get_json(self, key: str, expected_sha256: str | None = None) -> Any:
+        """The decoded document; ContentUnavailable if missing, unreadable or tampered with."""
+        with track("s3", "GetObject"):
+            try:
+                response = await self.client.get_object(Bucket=self.bucket, Key=key)
+                async with response["Body"] as stream:
+                    body = await stream.read()
+            except ClientError as err:
+                code = str(err.response.get("Error", {}).get("Code", ""))
+                if code in {"NoSuchKey", "404", "NotFound"}:
+                    raise ContentUnavailable(key, "object is missing") from err
+                raise ContentUnavailable(key, f"S3 error {code}") from err
+            except (TimeoutError, BotoCoreError) as err:
+                raise ContentUnavailable(key, "S3 did not answer") from err
+        digest = hashlib.sha256(body).hexdigest()
+        recorded = expected_sha256 or response.get("Metadata", {}).get(SHA256_METADATA)
+        if recorded and digest != recorded:
+            raise ContentUnavailable(key, "checksum mismatch")
+        try:
+            text = gzip.decompress(body) if body[:2] == b"\x1f\x8b" else body
+            return json.loads(text)
+        except (OSError, EOFError, zlib.error, ValueError) as err:
+            raise ContentUnavailable(key, "object is not valid gzip JSON") from err
+
+    async def delete(self, key: str) -> None:
+        with track("s3", "DeleteObject"):
+            try:
+                await self.client.delete_object(Bucket=self.bucket, Key=key)
+            except (ClientError, BotoCoreError) as err:
+                raise BackendUnavailable(f"S3 DeleteObject {key}: {err}") from err
+        self.write_generation += 1
+
+    async def presign(self, key: str, expires_in: int) -> str:
+        """A presigned GET URL; signing is local, no request is sent."""
+        url: str = await self.client.generate_presigned_url(
+            "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=expires_in
+        )
+        return url
+
+    async def list_keys(self, prefix: str) -> list[str]:
+        keys: list[str] = []
+        token: str | None = None
+        while True:
+            params: dict[str, Any] = {"Bucket": self.bucket, "Prefix": prefix}
+            if token:
+                params["ContinuationToken"] = token
+            with track("s3", "ListObjectsV2"):
+                response = await self.client.list_objects_v2(**params)
+            keys.extend(obj["Key"] for obj in response.get("Contents", []))
+            token = response.get("NextContinuationToken")
+            if not token:
+                return keys

@@ -1,0 +1,173 @@
+"""Every key string of the single table and the bucket is built here and nowhere else.
+
+Base-table keys follow `shared/seed/database-schema.md`. `lsi1sk` is this project's one
+addition: a local secondary index sort key that orders each listable entity inside the
+user's partition (workouts by completion time, conversations by last activity, memories
+by importance/usage/age, ...), so lists and date ranges read only what they return.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+USER_PREFIX = "user#"
+PROFILE_SK = "profile"
+CONTACT_PREFIX = "contactForm#"
+
+# Entity type names as stored in `entityType` (GSI3 partition key).
+USER = "user"
+CONTACT_FORM = "contactForm"
+COACH = "coachConfig"
+CONVERSATION = "coachConversation"
+SUMMARY = "conversationSummary"
+WORKOUT = "workout"
+SESSION = "coachCreatorSession"
+MEMORY = "userMemory"
+
+ENTITY_TYPES = (USER, CONTACT_FORM, COACH, CONVERSATION, SUMMARY, WORKOUT, SESSION, MEMORY)
+
+# Base sort-key prefixes.
+COACH_SK = "coach#"
+CONVERSATION_SK = "coachConversation#"
+WORKOUT_SK = "workout#"
+SESSION_SK = "coachCreatorSession#"
+MEMORY_SK = "userMemory#"
+SUMMARY_SK = "conversation#"
+
+# LSI sort-key prefixes, one per listable entity (see module docstring).
+LSI_PREFIX = {
+    COACH: "coach#",
+    CONVERSATION: "conversation#",
+    SUMMARY: "summary#",
+    WORKOUT: "workout#",
+    SESSION: "session#",
+    MEMORY: "memory#",
+}
+
+IMPORTANCE_RANK = {"high": 0, "medium": 1, "low": 2}
+_MAX_USAGE = 10**10 - 1
+_MAX_EPOCH_MS = 10**13 - 1
+
+
+def user_pk(user_id: str) -> str:
+    return f"{USER_PREFIX}{user_id}"
+
+
+def user_id_from_pk(pk: str) -> str:
+    if not pk.startswith(USER_PREFIX):
+        raise ValueError(f"not a user partition: {pk!r}")
+    return pk[len(USER_PREFIX) :]
+
+
+def email_gsi1pk(email: str) -> str:
+    return f"email#{email.lower()}"
+
+
+def username_gsi2pk(username: str) -> str:
+    return f"username#{username.lower()}"
+
+
+def coach_sk(coach_id: str) -> str:
+    return f"{COACH_SK}{coach_id}"
+
+
+def conversation_sk(coach_id: str, conversation_id: str) -> str:
+    return f"{CONVERSATION_SK}{coach_id}#{conversation_id}"
+
+
+def conversation_prefix(coach_id: str | None = None) -> str:
+    return CONVERSATION_SK if coach_id is None else f"{CONVERSATION_SK}{coach_id}#"
+
+
+def summary_sk(conversation_id: str) -> str:
+    return f"{SUMMARY_SK}{conversation_id}#summary"
+
+
+def workout_sk(workout_id: str) -> str:
+    return f"{WORKOUT_SK}{workout_id}"
+
+
+def session_sk(session_id: str) -> str:
+    return f"{SESSION_SK}{session_id}"
+
+
+def memory_sk(memory_id: str) -> str:
+    return f"{MEMORY_SK}{memory_id}"
+
+
+def contact_pk(email: str) -> str:
+    return f"{CONTACT_PREFIX}{email.lower()}"
+
+
+def contact_sk(timestamp: str) -> str:
+    return f"timestamp#{timestamp}"
+
+
+def iso_z(ts: datetime) -> str:
+    """Sortable UTC timestamp text used inside LSI keys (fixed width, millisecond precision)."""
+    return ts.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z"
+
+
+def _epoch_ms(ts: datetime) -> int:
+    return int(ts.timestamp() * 1000)
+
+
+def coach_lsi(created_at: datetime, coach_id: str) -> str:
+    return f"{LSI_PREFIX[COACH]}{iso_z(created_at)}#{coach_id}"
+
+
+def conversation_lsi(last_activity: datetime, conversation_id: str) -> str:
+    return f"{LSI_PREFIX[CONVERSATION]}{iso_z(last_activity)}#{conversation_id}"
+
+
+def summary_lsi(created_at: datetime, conversation_id: str) -> str:
+    return f"{LSI_PREFIX[SUMMARY]}{iso_z(created_at)}#{conversation_id}"
+
+
+def workout_lsi(completed_at: datetime, workout_id: str) -> str:
+    return f"{LSI_PREFIX[WORKOUT]}{iso_z(completed_at)}#{workout_id}"
+
+
+def workout_lsi_bound(ts: datetime, upper: bool) -> str:
+    """Inclusive range bound for `lsi1sk BETWEEN` on workouts completed at `ts`."""
+    return f"{LSI_PREFIX[WORKOUT]}{iso_z(ts)}#" + ("\uffff" if upper else "")
+
+
+def session_lsi(started_at: datetime, session_id: str) -> str:
+    return f"{LSI_PREFIX[SESSION]}{iso_z(started_at)}#{session_id}"
+
+
+def memory_lsi(importance: str, usage_count: int, created_at: datetime, memory_id: str) -> str:
+    """Ascending order = importance high>medium>low, then usageCount desc, createdAt desc."""
+    rank = IMPORTANCE_RANK.get(importance.lower(), len(IMPORTANCE_RANK))
+    usage = _MAX_USAGE - max(0, min(usage_count, _MAX_USAGE))
+    age = _MAX_EPOCH_MS - _epoch_ms(created_at)
+    return f"{LSI_PREFIX[MEMORY]}{rank}#{usage:010d}#{age:013d}#{memory_id}"
+
+
+# --- S3 object keys (seed layout: athletes/<userId>/...) -----------------------------
+
+
+def athlete_prefix(user_id: str) -> str:
+    return f"athletes/{user_id}/"
+
+
+def transcript_key(user_id: str, conversation_id: str) -> str:
+    return f"{athlete_prefix(user_id)}conversations/{conversation_id}.json"
+
+
+def message_archive_key(user_id: str, conversation_id: str, chunk: int) -> str:
+    """Older messages moved out of a conversation item, in fixed-order chunks."""
+    return f"{athlete_prefix(user_id)}conversations/{conversation_id}/archive/{chunk:06d}.json"
+
+
+def workout_log_key(user_id: str, workout_date: str, workout_id: str) -> str:
+    return f"{athlete_prefix(user_id)}workouts/{workout_date}/{workout_id}.json"
+
+
+def session_history_key(user_id: str, session_id: str) -> str:
+    return f"{athlete_prefix(user_id)}coach_creator_sessions/{session_id}.json"
+
+
+def export_key(user_id: str, export_date: str) -> str:
+    return f"{athlete_prefix(user_id)}exports/{export_date}_full_history.json"

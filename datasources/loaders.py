@@ -1,0 +1,137 @@
+"""Per-request loaders: one batching item loader and typed views over it.
+
+All relations resolve through `ItemLoader`, keyed by (pk, sk): every key requested in
+one tick of the event loop goes out as one BatchGetItem (chunks of 100, sent together),
+whatever entity type it is. List queries of the same request register themselves while
+in flight and feed what they read into the loader's cache, so an item a list already
+fetched (a coach from the coaches list) is never fetched again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any, Generic, TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from datasources import keys
+from datasources.records import (
+    CoachRecord,
+    ConversationRecord,
+    MemoryRecord,
+    SessionRecord,
+    SummaryRecord,
+    UserRecord,
+    WorkoutRecord,
+)
+from datasources.records.base import ItemRecord
+from datasources.table import Key, Table
+
+R = TypeVar("R", bound=ItemRecord)
+K = TypeVar("K")
+
+
+class ItemLoader(DataLoader[Key, dict[str, Any] | None]):
+    def __init__(self, table: Table) -> None:
+        super().__init__(load_fn=self._load)
+        self.table = table
+        self._seen: dict[Key, dict[str, Any]] = {}
+        self._inflight: list[tuple[str, str, asyncio.Event]] = []
+
+    @asynccontextmanager
+    async def listing(self, pk: str, sk_prefix: str) -> Any:
+        """Mark a list query over (pk, sk_prefix) as in flight for the duration."""
+        entry = (pk, sk_prefix, asyncio.Event())
+        self._inflight.append(entry)
+        try:
+            yield
+        finally:
+            entry[2].set()
+            self._inflight.remove(entry)
+
+    def remember(self, items: Iterable[dict[str, Any]]) -> None:
+        """Items read by a list query: later loads of their keys are served from here."""
+        for item in items:
+            key = (item["pk"], item["sk"])
+            self._seen[key] = item
+            self.prime(key, item)
+
+    async def _load(self, item_keys: list[Key]) -> list[dict[str, Any] | None]:
+        pending = {
+            event
+            for pk, prefix, event in self._inflight
+            for key_pk, key_sk in item_keys
+            if key_pk == pk and key_sk.startswith(prefix)
+        }
+        if pending:
+            await asyncio.gather(*(e.wait() for e in pending))
+        missing = [k for k in item_keys if k not in self._seen]
+        if missing:
+            for key, item in zip(missing, await self.table.batch_get(missing), strict=True):
+                if item is not None:
+                    self._seen[key] = item
+        return [self._seen.get(k) for k in item_keys]
+
+
+class RecordLoader(Generic[K, R]):
+    """A typed view: natural key -> (pk, sk) -> record, batched by the item loader."""
+
+    def __init__(self, items: ItemLoader, record_type: type[R], to_key: Callable[[K], Key]) -> None:
+        self.items = items
+        self.record_type = record_type
+        self.to_key = to_key
+
+    def _parse(self, item: dict[str, Any] | None) -> R | None:
+        if item is None or item.get("entityType") != self.record_type.ENTITY_TYPE:
+            return None
+        return self.record_type.from_item(item)
+
+    async def load(self, key: K) -> R | None:
+        return self._parse(await self.items.load(self.to_key(key)))
+
+    async def load_many(self, key_list: Sequence[K]) -> list[R | None]:
+        items = await self.items.load_many([self.to_key(k) for k in key_list])
+        return [self._parse(i) for i in items]
+
+    def defer(self, key: K) -> asyncio.Future[R | None]:
+        """Schedule the load now (joining this tick's batch); await the result later."""
+        return asyncio.ensure_future(self.load(key))
+
+
+def _in_partition(sk_of: Callable[[str], str]) -> Callable[[tuple[str, str]], Key]:
+    """(userId, id) -> (pk, sk)."""
+    return lambda k: (keys.user_pk(k[0]), sk_of(k[1]))
+
+
+class Loaders:
+    """Fresh for every request (a shared loader would leak one user's data to another)."""
+
+    def __init__(self, table: Table) -> None:
+        self.items = ItemLoader(table)
+        self.profile_by_user: RecordLoader[str, UserRecord] = RecordLoader(
+            self.items, UserRecord, lambda uid: (keys.user_pk(uid), keys.PROFILE_SK)
+        )
+        self.coach_by_key: RecordLoader[tuple[str, str], CoachRecord] = RecordLoader(
+            self.items, CoachRecord, _in_partition(keys.coach_sk)
+        )
+        self.conversation_by_key: RecordLoader[tuple[str, str, str], ConversationRecord] = (
+            RecordLoader(
+                self.items,
+                ConversationRecord,
+                lambda k: (keys.user_pk(k[0]), keys.conversation_sk(k[1], k[2])),
+            )
+        )
+        self.summary_by_conversation: RecordLoader[tuple[str, str], SummaryRecord] = RecordLoader(
+            self.items, SummaryRecord, _in_partition(keys.summary_sk)
+        )
+        self.workout_by_key: RecordLoader[tuple[str, str], WorkoutRecord] = RecordLoader(
+            self.items, WorkoutRecord, _in_partition(keys.workout_sk)
+        )
+        self.memory_by_key: RecordLoader[tuple[str, str], MemoryRecord] = RecordLoader(
+            self.items, MemoryRecord, _in_partition(keys.memory_sk)
+        )
+        self.session_by_key: RecordLoader[tuple[str, str], SessionRecord] = RecordLoader(
+            self.items, SessionRecord, _in_partition(keys.session_sk)
+        )

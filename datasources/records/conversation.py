@@ -1,0 +1,89 @@
+"""Coach conversation: pk `user#<userId>`, sk `coachConversation#<coachId>#<conversationId>`.
+
+Messages live in the item (`attributes.messages`). Long conversations keep their older
+messages in S3 chunks described by `attributes.messageArchive` (ours, see the README):
+chunk `i` holds messages `[sum(counts[:i]), sum(counts[:i+1]))` in order, and the item's
+`messages` continue after them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from datasources import keys
+from datasources.records.base import CamelModel, ItemRecord, Timestamp
+
+
+class MessageMetadata(CamelModel):
+    workout_detected: bool | None = None
+    extraction_confidence: float | None = None
+
+
+class Message(CamelModel):
+    id: str
+    role: str
+    content: str
+    timestamp: Timestamp
+    metadata: MessageMetadata | None = None
+
+
+class ConversationMetadata(CamelModel):
+    created_at: Timestamp | None = None
+    last_activity: Timestamp | None = None
+    total_messages: int = 0
+    tags: list[str] = Field(default_factory=list)
+    is_active: bool = True
+
+
+class AthleteProfile(CamelModel):
+    summary: str | None = None
+    last_updated: Timestamp | None = None
+    version: int | None = None
+    confidence: float | None = None
+    sources: list[str] | None = None
+
+
+class ArchiveChunk(CamelModel):
+    s3_key: str
+    count: int
+    sha256: str
+    size_bytes: int
+    first_message_id: str | None = None
+    last_message_id: str | None = None
+
+
+class ConversationAttributes(CamelModel):
+    user_id: str
+    coach_id: str
+    conversation_id: str
+    title: str | None = None
+    messages: list[Message] = Field(default_factory=list)
+    metadata: ConversationMetadata = Field(default_factory=ConversationMetadata)
+    athlete_profile: AthleteProfile | None = None
+    message_archive: list[ArchiveChunk] | None = None
+    transcript: dict[str, Any] | None = None  # pointer to the S3 transcript, when written
+
+
+class ConversationRecord(ItemRecord):
+    ENTITY_TYPE: ClassVar[str] = keys.CONVERSATION
+    attributes: ConversationAttributes
+
+    @classmethod
+    def new(cls, attrs: ConversationAttributes, now: datetime) -> ConversationRecord:
+        last = attrs.metadata.last_activity or now
+        return cls.create(
+            pk=keys.user_pk(attrs.user_id),
+            sk=keys.conversation_sk(attrs.coach_id, attrs.conversation_id),
+            entity_type=keys.CONVERSATION,
+            created_at=now,
+            updated_at=now,
+            lsi1sk=keys.conversation_lsi(last, attrs.conversation_id),
+            attributes=attrs,
+        )
+
+    @property
+    def archived_count(self) -> int:
+        return sum(c.count for c in self.attributes.message_archive or [])

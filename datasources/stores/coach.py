@@ -1,0 +1,20 @@
+"""Coach configs of a user."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from datasources import keys
+from datasources.records import CoachRecord
+from datasources.stores.base import EntityStore
+
+
+class CoachStore(EntityStore[CoachRecord]):
+    record_type = CoachRecord
+
+    async def get(self, user_id: str, coach_id: str) -> CoachRecord | None:
+        return await self.get_by_key(keys.user_pk(user_id), keys.coach_sk(coach_id))
+
+    async def batch_get(self, user_id: str, coach_ids: Sequence[str]) -> list[CoachRecord | None]:
+        pk = keys.user_pk(user_id)
+        return await self.batch_get_by_keys([(pk, keys.coach_sk(c)) for c in coach_ids])

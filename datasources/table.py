@@ -1,0 +1,456 @@
+"""The table wrapper: the only code that speaks DynamoDB's wire format.
+
+Callers pass plain Python values and boto3 `Key`/`Attr` conditions; items come back as
+plain dicts (numbers as int/float). Every call is recorded on the request's cost recorder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import random
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.conditions import Attr, ConditionBase, ConditionExpressionBuilder
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import BotoCoreError, ClientError
+
+from datasources import definition
+from datasources.cost import add_capacity, track
+from datasources.errors import BackendUnavailable, ConditionFailed, TransactionConflict
+
+Key = tuple[str, str]
+BATCH_GET_LIMIT = 100
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def _to_wire(value: Any) -> Any:
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("DynamoDB cannot store NaN or infinity")
+        return Decimal(repr(value))
+    if isinstance(value, Mapping):
+        return {k: _to_wire(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_to_wire(v) for v in value]
+    return value
+
+
+def _from_wire(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _from_wire(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_wire(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted(_from_wire(v) for v in value)
+    if isinstance(value, bytes | bytearray):
+        return bytes(value)
+    return value
+
+
+def serialize_item(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _serializer.serialize(_to_wire(v)) for k, v in item.items()}
+
+
+def deserialize_item(raw: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _from_wire(_deserializer.deserialize(v)) for k, v in raw.items()}
+
+
+def not_expired(now: float | None = None) -> ConditionBase:
+    """Items whose `ttl` is in the past are invisible (DynamoDB deletes them late)."""
+    ttl = Attr(definition.TTL_ATTRIBUTE)
+    return ttl.not_exists() | ttl.gt(int(now if now is not None else time.time()))
+
+
+def is_expired(item: Mapping[str, Any], now: float | None = None) -> bool:
+    ttl = item.get(definition.TTL_ATTRIBUTE)
+    return isinstance(ttl, int | float) and ttl <= (now if now is not None else time.time())
+
+
+_INDEX_KEYS: dict[str | None, tuple[str, ...]] = {
+    None: ("pk", "sk"),
+    definition.LSI1: ("pk", "sk", "lsi1sk"),
+    definition.GSI_EMAIL: ("pk", "sk", "gsi1pk", "gsi1sk"),
+    definition.GSI_USERNAME: ("pk", "sk", "gsi2pk", "gsi2sk"),
+    definition.GSI_ENTITY_TYPE: ("pk", "sk", "entityType"),
+}
+
+
+def start_key_for(item: Mapping[str, Any], index: str | None) -> dict[str, Any]:
+    """The ExclusiveStartKey that resumes a query right after `item`."""
+    return {name: item[name] for name in _INDEX_KEYS[index]}
+
+
+@dataclass
+class Page:
+    items: list[dict[str, Any]]
+    has_more: bool
+    scanned: int
+    requests: int
+
+
+class Expression:
+    """Collects placeholders for one request's expressions (key, filter, condition, update)."""
+
+    def __init__(self) -> None:
+        self._builder = ConditionExpressionBuilder()
+        self.names: dict[str, str] = {}
+        self.values: dict[str, Any] = {}
+        self._n = 0
+
+    def condition(self, cond: ConditionBase, *, key: bool = False) -> str:
+        built = self._builder.build_expression(cond, is_key_condition=key)
+        self.names.update(built.attribute_name_placeholders)
+        self.values.update(built.attribute_value_placeholders)
+        return str(built.condition_expression)
+
+    def name(self, path: str) -> str:
+        """`a.b.c` -> `#u0.#u1.#u2` with the names registered."""
+        parts = []
+        for part in path.split("."):
+            placeholder = f"#u{self._n}"
+            self._n += 1
+            self.names[placeholder] = part
+            parts.append(placeholder)
+        return ".".join(parts)
+
+    def value(self, value: Any) -> str:
+        placeholder = f":u{self._n}"
+        self._n += 1
+        self.values[placeholder] = value
+        return placeholder
+
+    def params(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.names:
+            out["ExpressionAttributeNames"] = dict(self.names)
+        if self.values:
+            out["ExpressionAttributeValues"] = {
+                k: _serializer.serialize(_to_wire(v)) for k, v in self.values.items()
+            }
+        return out
+
+
+def _client_error_code(err: ClientError) -> str:
+    return str(err.response.get("Error", {}).get("Code", ""))
+
+
+class Table:
+    """get / batch_get / query / put / update / delete / transact_write over one table."""
+
+    def __init__(self, client: Any, name: str, batch_get_deadline: float = 5.0) -> None:
+        self.client = client
+        self.name = name
+        self.batch_get_deadline = batch_get_deadline
+        # Bumped on every write; the embedded engine's snapshotter watches it.
+        self.write_generation = 0
+
+    async def _call(self, operation: str, **params: Any) -> dict[str, Any]:
+        method = getattr(self.client, _snake(operation))
+        with track("dynamodb", operation) as call:
+            try:
+                response: dict[str, Any] = await method(**params)
+            except ClientError as err:
+                add_capacity(call, err.response.get("ConsumedCapacity"))
+                if _client_error_code(err) in _UNAVAILABLE_CODES:
+                    raise BackendUnavailable(f"DynamoDB {operation}: {err}") from err
+                raise
+            except BotoCoreError as err:
+                raise BackendUnavailable(f"DynamoDB {operation}: {err}") from err
+            add_capacity(call, response.get("ConsumedCapacity"))
+            if operation == "Query" or operation == "Scan":
+                call.items_read = int(response.get("ScannedCount", 0))
+            elif operation == "GetItem":
+                call.items_read = 1 if "Item" in response else 0
+            elif operation == "BatchGetItem":
+                call.items_read = sum(len(v) for v in response.get("Responses", {}).values())
+        if operation in _WRITES:
+            self.write_generation += 1
+        return response
+
+    # --- reads ------------------------------------------------------------------------
+
+    async def get(self, pk: str, sk: str, *, consistent: bool = False) -> dict[str, Any] | None:
+        response = await self._call(
+            "GetItem",
+            TableName=self.name,
+            Key=serialize_item({"pk": pk, "sk": sk}),
+            ConsistentRead=consistent,
+            ReturnConsumedCapacity="TOTAL",
+        )
+        raw = response.get("Item")
+        if raw is None:
+            return None
+        item = deserialize_item(raw)
+        return None if is_expired(item) else item
+
+    async def batch_get(self, keys: Sequence[Key]) -> list[dict[str, Any] | None]:
+        """Items in key order (None for misses/expired); chunks of 100 sent concurrently."""
+        unique = list(dict.fromkeys(keys))
+        chunks = [unique[i : i + BATCH_GET_LIMIT] for i in range(0, len(unique), BATCH_GET_LIMIT)]
+        found: dict[Key, dict[str, Any]] = {}
+        deadline = time.monotonic() + self.batch_get_deadline
+        for result in await asyncio.gather(*(self._batch_get_chunk(c, deadline) for c in chunks)):
+            found.update(result)
+        return [found.get(k) for k in keys]
+
+    async def _batch_get_chunk(self, keys: list[Key], deadline: float) -> dict[Key, dict[str, Any]]:
+        request: dict[str, Any] = {
+            self.name: {"Keys": [serialize_item({"pk": pk, "sk": sk}) for pk, sk in keys]}
+        }
+        found: dict[Key, dict[str, Any]] = {}
+        attempt = 0
+        while request:
+            response = await self._call(
+                "BatchGetItem", RequestItems=request, ReturnConsumedCapacity="TOTAL"
+            )
+            for raw in response.get("Responses", {}).get(self.name, []):
+                item = deserialize_item(raw)
+                if not is_expired(item):
+                    found[(item["pk"], item["sk"])] = item
+            request = response.get("UnprocessedKeys") or {}
+            if request:
+                attempt += 1
+                # Full-jitter exponential backoff, never past the deadline.
+                delay = random.uniform(0, min(1.0, 0.025 * 2**attempt))
+                if time.monotonic() + delay > deadline:
+                    raise BackendUnavailable(
+                        f"BatchGetItem still had unprocessed keys at the deadline "
+                        f"({sum(len(v['Keys']) for v in request.values())} left)"
+                    )
+                await asyncio.sleep(delay)
+        return found
+
+    async def query(
+        self,
+        key: ConditionBase,
+        *,
+        index: str | None = None,
+        filter: ConditionBase | None = None,
+        forward: bool = True,
+        start_key: Mapping[str, Any] | None = None,
+        want: int | None = None,
+        consistent: bool = False,
+    ) -> Page:
+        """Up to `want` matching, unexpired items (all when None), reading on past short pages.
+
+        `has_more` is exact: the loop reads until it holds one match beyond `want` or the
+        key range is exhausted. Resume after the last item with `start_key_for(item, index)`.
+        """
+        expr = Expression()
+        params: dict[str, Any] = {
+            "TableName": self.name,
+            "KeyConditionExpression": expr.condition(key, key=True),
+            "ScanIndexForward": forward,
+            "ReturnConsumedCapacity": "TOTAL",
+        }
+        visible = not_expired() if filter is None else (filter & not_expired())
+        params["FilterExpression"] = expr.condition(visible)
+        params.update(expr.params())
+        if index is not None:
+            params["IndexName"] = index
+        if consistent and (index is None or index == definition.LSI1):
+            params["ConsistentRead"] = True
+        items: list[dict[str, Any]] = []
+        scanned = requests = 0
+        exclusive = dict(start_key) if start_key else None
+        limit = None if want is None else max(want + 1, 2)
+        while True:
+            call_params = dict(params)
+            if exclusive:
+                call_params["ExclusiveStartKey"] = serialize_item(exclusive)
+            if limit is not None:
+                call_params["Limit"] = limit
+            response = await self._call("Query", **call_params)
+            requests += 1
+            scanned += int(response.get("ScannedCount", 0))
+            items.extend(deserialize_item(raw) for raw in response.get("Items", []))
+            last = response.get("LastEvaluatedKey")
+            if not last or (want is not None and len(items) > want):
+                break
+            exclusive = deserialize_item(last)
+            if limit is not None:
+                # A filter thinned this page: read further ahead next time.
+                limit = min(limit * 4, 1000)
+        if want is None:
+            return Page(items, False, scanned, requests)
+        return Page(items[:want], len(items) > want, scanned, requests)
+
+    async def count(
+        self, key: ConditionBase, *, index: str | None = None, filter: ConditionBase | None = None
+    ) -> int:
+        """Matching, unexpired items (Select=COUNT, following every page)."""
+        expr = Expression()
+        params: dict[str, Any] = {
+            "TableName": self.name,
+            "KeyConditionExpression": expr.condition(key, key=True),
+            "Select": "COUNT",
+            "ReturnConsumedCapacity": "TOTAL",
+        }
+        visible = not_expired() if filter is None else (filter & not_expired())
+        params["FilterExpression"] = expr.condition(visible)
+        params.update(expr.params())
+        if index is not None:
+            params["IndexName"] = index
+        total = 0
+        while True:
+            response = await self._call("Query", **params)
+            total += int(response.get("Count", 0))
+            last = response.get("LastEvaluatedKey")
+            if not last:
+                return total
+            params["ExclusiveStartKey"] = last
+
+    # --- writes -----------------------------------------------------------------------
+
+    async def put(self, item: Mapping[str, Any], *, condition: ConditionBase | None = None) -> None:
+        params: dict[str, Any] = {
+            "TableName": self.name,
+            "Item": serialize_item(item),
+            "ReturnConsumedCapacity": "TOTAL",
+        }
+        if condition is not None:
+            expr = Expression()
+            params["ConditionExpression"] = expr.condition(condition)
+            params["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+            params.update(expr.params())
+        await self._conditional("PutItem", params)
+
+    async def update(
+        self,
+        pk: str,
+        sk: str,
+        *,
+        set_values: Mapping[str, Any] | None = None,
+        add_values: Mapping[str, int | float] | None = None,
+        remove: Sequence[str] = (),
+        condition: ConditionBase | None = None,
+    ) -> dict[str, Any]:
+        """SET/ADD/REMOVE dotted paths (`attributes.metadata.tags`); returns the new item."""
+        expr = Expression()
+        clauses = []
+        if set_values:
+            sets = [f"{expr.name(p)} = {expr.value(v)}" for p, v in set_values.items()]
+            clauses.append("SET " + ", ".join(sets))
+        if add_values:
+            adds = [f"{expr.name(p)} {expr.value(v)}" for p, v in add_values.items()]
+            clauses.append("ADD " + ", ".join(adds))
+        if remove:
+            clauses.append("REMOVE " + ", ".join(expr.name(p) for p in remove))
+        params: dict[str, Any] = {
+            "TableName": self.name,
+            "Key": serialize_item({"pk": pk, "sk": sk}),
+            "UpdateExpression": " ".join(clauses),
+            "ReturnValues": "ALL_NEW",
+            "ReturnConsumedCapacity": "TOTAL",
+        }
+        if condition is not None:
+            params["ConditionExpression"] = expr.condition(condition)
+            params["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        params.update(expr.params())
+        response = await self._conditional("UpdateItem", params)
+        return deserialize_item(response.get("Attributes", {}))
+
+    async def delete(
+        self, pk: str, sk: str, *, condition: ConditionBase | None = None
+    ) -> dict[str, Any] | None:
+        """Delete and return the old item (None if there was none)."""
+        params: dict[str, Any] = {
+            "TableName": self.name,
+            "Key": serialize_item({"pk": pk, "sk": sk}),
+            "ReturnValues": "ALL_OLD",
+            "ReturnConsumedCapacity": "TOTAL",
+        }
+        if condition is not None:
+            expr = Expression()
+            params["ConditionExpression"] = expr.condition(condition)
+            params["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+            params.update(expr.params())
+        response = await self._conditional("DeleteItem", params)
+        old = response.get("Attributes")
+        return deserialize_item(old) if old else None
+
+    async def transact_write(self, actions: Sequence[TransactAction]) -> None:
+        """All-or-nothing; raises TransactionConflict with per-action reasons."""
+        params: dict[str, Any] = {
+            "TransactItems": [a.render(self.name) for a in actions],
+            "ReturnConsumedCapacity": "TOTAL",
+        }
+        try:
+            await self._call("TransactWriteItems", **params)
+        except ClientError as err:
+            if _client_error_code(err) != "TransactionCanceledException":
+                raise
+            reasons = err.response.get("CancellationReasons", [])
+            raise TransactionConflict(
+                [str(r.get("Code", "None")) for r in reasons],
+                [deserialize_item(r["Item"]) if r.get("Item") else None for r in reasons],
+            ) from err
+
+    async def _conditional(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return await self._call(operation, **params)
+        except ClientError as err:
+            if _client_error_code(err) != "ConditionalCheckFailedException":
+                raise
+            raw = err.response.get("Item")
+            raise ConditionFailed(
+                f"{operation} condition failed", deserialize_item(raw) if raw else None
+            ) from err
+
+
+@dataclass
+class TransactAction:
+    """One action of a TransactWriteItems call."""
+
+    kind: str  # "Put" | "Update" | "Delete" | "ConditionCheck"
+    pk: str
+    sk: str
+    item: Mapping[str, Any] | None = None
+    condition: ConditionBase | None = None
+    set_values: Mapping[str, Any] | None = None
+    add_values: Mapping[str, int | float] | None = None
+
+    def render(self, table: str) -> dict[str, Any]:
+        expr = Expression()
+        body: dict[str, Any] = {"TableName": table}
+        if self.kind == "Put":
+            body["Item"] = serialize_item(self.item or {})
+        else:
+            body["Key"] = serialize_item({"pk": self.pk, "sk": self.sk})
+        if self.kind == "Update":
+            clauses = []
+            if self.set_values:
+                sets = [f"{expr.name(p)} = {expr.value(v)}" for p, v in self.set_values.items()]
+                clauses.append("SET " + ", ".join(sets))
+            if self.add_values:
+                adds = [f"{expr.name(p)} {expr.value(v)}" for p, v in self.add_values.items()]
+                clauses.append("ADD " + ", ".join(adds))
+            body["UpdateExpression"] = " ".join(clauses)
+        if self.condition is not None:
+            body["ConditionExpression"] = expr.condition(self.condition)
+            body["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        body.update(expr.params())
+        return {self.kind: body}
+
+
+_WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
+_UNAVAILABLE_CODES = {
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "InternalServerError",
+    "ServiceUnavailable",
+}
+
+
+def _snake(operation: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in operation).lstrip("_")

@@ -1,0 +1,1 @@
+"""Root-field and mutation functions, permissions and the per-request context."""

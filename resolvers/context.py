@@ -1,0 +1,33 @@
+"""The typed per-request context, built fresh for every request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import strawberry
+
+from auth import Principal
+from datasources.cost import CostRecorder
+from datasources.loaders import Loaders
+from datasources.stores import Stores
+from resolvers.errors import unauthenticated
+from resolvers.pagination import CursorCodec
+
+
+@dataclass
+class Context:
+    principal: Principal | None  # the verified caller, never taken from arguments
+    stores: Stores  # shared, long-lived (hold the lifespan's clients)
+    loaders: Loaders  # fresh for every request
+    cursors: CursorCodec
+    auth_error: str | None = None
+    cost: CostRecorder = field(default_factory=CostRecorder)
+
+    def require_user(self) -> Principal:
+        """The signed-in caller, or UNAUTHENTICATED."""
+        if self.principal is None:
+            raise unauthenticated(self.auth_error or unauthenticated().message)
+        return self.principal
+
+
+Info = strawberry.Info[Context, None]

@@ -1,0 +1,40 @@
+"""The error codes of `shared/spec/api.md`, raised as GraphQL errors with `extensions.code`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from graphql import GraphQLError
+
+
+class Code(StrEnum):
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    NOT_FOUND = "NOT_FOUND"
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    CONFLICT = "CONFLICT"
+    RATE_LIMITED = "RATE_LIMITED"
+    QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+    CONTENT_UNAVAILABLE = "CONTENT_UNAVAILABLE"
+    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+
+class ApiError(GraphQLError):
+    """An error whose message is safe to show; `extra` lands in `extensions` beside `code`."""
+
+    def __init__(self, code: Code, message: str, **extra: Any) -> None:
+        super().__init__(message, extensions={"code": code.value, **extra})
+        self.code = code
+
+
+def unauthenticated(reason: str = "Sign in first: send Authorization: Bearer <token>") -> ApiError:
+    return ApiError(Code.UNAUTHENTICATED, reason)
+
+
+def not_found(what: str) -> ApiError:
+    return ApiError(Code.NOT_FOUND, f"{what} not found")
+
+
+def bad_input(message: str, field: list[str | int] | None = None) -> ApiError:
+    return ApiError(Code.BAD_USER_INPUT, message, field=field or [])

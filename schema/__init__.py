@@ -1,0 +1,1 @@
+"""The Strawberry schema: types, inputs, payloads, scalars and the root Query."""

@@ -1,0 +1,69 @@
+"""Schema extensions: the cost report and the error policy."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from datasources.cost import current_cost
+from datasources.errors import BackendUnavailable, ContentUnavailable
+from resolvers.errors import ApiError, Code
+
+log = logging.getLogger("neonpanda.errors")
+
+
+class CostExtension(SchemaExtension):
+    """Routes backend accounting to this request and reports it as `extensions.cost`."""
+
+    def on_operation(self) -> Iterator[None]:
+        token = current_cost.set(self.execution_context.context.cost)
+        try:
+            yield
+        finally:
+            current_cost.reset(token)
+
+    def get_results(self) -> dict[str, Any]:
+        return {"cost": self.execution_context.context.cost.to_dict()}
+
+
+def _classify(error: GraphQLError) -> tuple[Code, str] | None:
+    """The code and safe message for an error; None means keep it as it is."""
+    original = error.original_error
+    if isinstance(original, ApiError) or (original is None and "code" in (error.extensions or {})):
+        return None
+    if original is None:
+        # Parse, validation and variable-coercion errors: the client's document is wrong.
+        return Code.BAD_USER_INPUT, error.message
+    if isinstance(original, ContentUnavailable):
+        return Code.CONTENT_UNAVAILABLE, f"Stored content is unavailable ({original.reason})"
+    if isinstance(original, BackendUnavailable):
+        return Code.INTERNAL_SERVER_ERROR, "The data store is unavailable; retry shortly"
+    return Code.INTERNAL_SERVER_ERROR, "Internal server error"
+
+
+class ErrorPolicy(SchemaExtension):
+    """Every error gets an `extensions.code`; internal exception text never leaves."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if not result or not result.errors:
+            return
+        result.errors = [self._format(e) for e in result.errors]
+
+    def _format(self, error: GraphQLError) -> GraphQLError:
+        verdict = _classify(error)
+        if verdict is None:
+            return error
+        code, message = verdict
+        extensions: dict[str, Any] = {"code": code.value}
+        if code is Code.INTERNAL_SERVER_ERROR:
+            request_id = uuid.uuid4().hex[:12]
+            extensions["requestId"] = request_id
+            log.error("request %s: %s", request_id, error.message, exc_info=error.original_error)
+        return GraphQLError(message, nodes=error.nodes, path=error.path, extensions=extensions)

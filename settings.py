@@ -1,0 +1,78 @@
+"""Process-wide settings, read from `NEONPANDA_*` environment variables."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Backend(StrEnum):
+    EMBEDDED = "embedded"
+    AWS = "aws"
+
+
+class Settings(BaseSettings):
+    """Configuration; no endpoint and no AWS/Cognito settings means the embedded engine."""
+
+    model_config = SettingsConfigDict(env_prefix="NEONPANDA_", extra="ignore")
+
+    table_name: str = "neonpanda"
+    bucket: str = "neonpanda-athlete-data"
+    region: str = "us-east-1"
+    # An explicit DynamoDB/S3-compatible endpoint (or real AWS when `use_aws` is set).
+    endpoint_url: str | None = None
+    use_aws: bool = False
+    data_dir: Path = Path(".data")
+    snapshot_interval_seconds: float = 5.0
+    seed_demo_data: bool = True
+
+    # Local development tokens: HS256 signed with this secret (generated when unset).
+    dev_auth: bool | None = None
+    dev_secret: str | None = None
+
+    cognito_user_pool_id: str | None = None
+    cognito_client_id: str | None = None
+    cognito_region: str | None = None
+    jwks_url: str | None = None  # overrides the URL derived from the pool (tests, proxies)
+
+    # Client behaviour: botocore standard retry mode with a total attempt cap.
+    aws_total_max_attempts: int = 3
+    aws_connect_timeout: float = 2.0
+    aws_read_timeout: float = 5.0
+    batch_get_deadline_seconds: float = 5.0
+
+    graphiql: bool | None = None
+    # Signs pagination cursors. Unset: derived from the dev secret in dev mode, otherwise
+    # random per process (set it when several server processes share traffic).
+    cursor_secret: str | None = None
+
+    @property
+    def aws_settings_present(self) -> bool:
+        return bool(
+            self.use_aws or self.endpoint_url or self.cognito_user_pool_id or self.cognito_client_id
+        )
+
+    @property
+    def backend(self) -> Backend:
+        return Backend.AWS if self.aws_settings_present else Backend.EMBEDDED
+
+    @property
+    def dev_auth_enabled(self) -> bool:
+        return bool(self.dev_auth)
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self.dev_auth_enabled if self.graphiql is None else self.graphiql
+
+    @model_validator(mode="after")
+    def _resolve_dev_auth(self) -> Settings:
+        if self.dev_auth is None:
+            self.dev_auth = not self.aws_settings_present
+        elif self.dev_auth and self.aws_settings_present:
+            raise ValueError(
+                "NEONPANDA_DEV_AUTH cannot be enabled while AWS/Cognito settings are present"
+            )
+        return self

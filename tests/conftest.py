@@ -1,0 +1,131 @@
+"""One fixture chain: engine (session) -> fresh table and bucket -> app -> HTTP client."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from auth import mint_dev_token
+from datasources.aws import AwsClients, open_clients
+from datasources.content import ContentStore
+from datasources.cost import CostRecorder, current_cost
+from datasources.definition import bootstrap
+from datasources.engine import ENGINE_CREDENTIALS, EmbeddedEngine
+from datasources.stores import Stores
+from datasources.table import Table
+from server import create_app
+from settings import Settings
+
+DEV_SECRET = "test-only-dev-secret-not-used-anywhere-else-0123456789"
+
+
+@pytest.fixture(scope="session")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedEngine]:
+    log = tmp_path_factory.mktemp("engine") / "engine.log"
+    with EmbeddedEngine(log_path=log) as running:
+        yield running
+
+
+def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "data_dir": tmp_path / "data",
+        "dev_secret": DEV_SECRET,
+        "seed_demo_data": False,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+async def aws(engine: EmbeddedEngine, settings: Settings) -> AsyncIterator[AwsClients]:
+    """Clients on a freshly reset engine with the table and bucket created."""
+    engine.reset()
+    async with AsyncExitStack() as stack:
+        clients = await open_clients(stack, settings, engine.endpoint_url, ENGINE_CREDENTIALS)
+        await bootstrap(
+            clients.dynamodb, clients.s3, settings.table_name, settings.bucket, settings.region
+        )
+        yield clients
+
+
+@pytest.fixture
+def stores(aws: AwsClients, settings: Settings) -> Stores:
+    table = Table(aws.dynamodb, settings.table_name, settings.batch_get_deadline_seconds)
+    return Stores.build(table, ContentStore(aws.s3, settings.bucket))
+
+
+@pytest.fixture
+def recorder() -> Iterator[CostRecorder]:
+    """Counts the backend calls a test makes directly through the stores."""
+    rec = CostRecorder()
+    token = current_cost.set(rec)
+    yield rec
+    current_cost.reset(token)
+
+
+@dataclass
+class Api:
+    """An HTTP client on the app, with helpers for GraphQL calls."""
+
+    http: httpx.AsyncClient
+    settings: Settings
+
+    def token(self, user_id: str, **kwargs: Any) -> str:
+        return mint_dev_token(DEV_SECRET, user_id, **kwargs)
+
+    async def gql(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        user: str | None = "demo",
+        headers: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        all_headers = dict(headers or {})
+        if user is not None and "Authorization" not in all_headers:
+            all_headers["Authorization"] = f"Bearer {self.token(user)}"
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=all_headers
+        )
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+
+async def _serve(app: Starlette, settings: Settings) -> AsyncIterator[Api]:
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            yield Api(http, settings)
+
+
+@pytest.fixture
+async def api(engine: EmbeddedEngine, aws: AwsClients, settings: Settings) -> AsyncIterator[Api]:
+    """The app over HTTP on an empty table."""
+    async for client in _serve(create_app(settings, engine=engine), settings):
+        yield client
+
+
+@pytest.fixture
+async def demo_api(engine: EmbeddedEngine, aws: AwsClients, tmp_path: Path) -> AsyncIterator[Api]:
+    """The app over HTTP with the demo athletes seeded through the stores."""
+    seeded = make_settings(tmp_path, seed_demo_data=True)
+    async for client in _serve(create_app(seeded, engine=engine), seeded):
+        yield client
+
+
+def cost(body: dict[str, Any]) -> dict[str, Any]:
+    result: dict[str, Any] = body["extensions"]["cost"]
+    return result

@@ -1,0 +1,61 @@
+"""Every record reads and writes exactly the seed's item shape, through the engine."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from datasources.records import RECORD_TYPES, record_from_item
+from datasources.stores import Stores
+from tests import seed_examples
+
+
+@pytest.mark.parametrize("entity_type", sorted(seed_examples.ALL))
+async def test_seed_example_round_trips_through_the_table(stores: Stores, entity_type: str) -> None:
+    example = copy.deepcopy(seed_examples.ALL[entity_type])
+    if "ttl" in example:
+        example["ttl"] = 4102444800  # 2100-01-01: still visible
+    await stores.table.put(example)
+    stored = await stores.table.get(example["pk"], example["sk"])
+    assert stored == example
+    record = record_from_item(stored)
+    assert type(record) is RECORD_TYPES[entity_type]
+    assert record.to_item() == example
+
+
+@pytest.mark.parametrize("entity_type", sorted(seed_examples.ALL))
+async def test_unknown_keys_survive_read_modify_write(stores: Stores, entity_type: str) -> None:
+    example: dict[str, Any] = copy.deepcopy(seed_examples.ALL[entity_type])
+    example.pop("ttl", None)
+    example["futureTopLevel"] = {"kept": True}
+    example["attributes"]["futureAttribute"] = [1, 2.5, "x"]
+    await stores.table.put(example)
+
+    record = record_from_item(await stores.table.get(example["pk"], example["sk"]) or {})
+    record.updated_at = record.updated_at.replace(year=2026)
+    await stores.table.put(record.to_item())
+
+    again = await stores.table.get(example["pk"], example["sk"])
+    assert again is not None
+    assert again["futureTopLevel"] == {"kept": True}
+    assert again["attributes"]["futureAttribute"] == [1, 2.5, "x"]
+    assert again["updatedAt"] == example["updatedAt"].replace("2025", "2026", 1)
+    without_changes = {k: v for k, v in again.items() if k != "updatedAt"}
+    assert without_changes == {k: v for k, v in example.items() if k != "updatedAt"}
+
+
+def test_workout_keeps_unknown_nested_discipline_keys() -> None:
+    item = copy.deepcopy(seed_examples.WORKOUT)
+    item["attributes"]["workoutData"]["discipline_specific"]["crossfit"]["judge"] = "Ana"
+    item["attributes"]["workoutData"]["performance_metrics"]["vo2"] = 51.5
+    assert record_from_item(item).to_item() == item
+
+
+def test_expired_items_are_detected() -> None:
+    from datasources.table import is_expired
+
+    assert is_expired({"ttl": 1703209200})
+    assert not is_expired({"ttl": 4102444800})
+    assert not is_expired({})

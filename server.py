@@ -72,7 +72,7 @@ class NeonPandaGraphQL(GraphQL[Context, None]):
             principal=principal,
             auth_error=auth_error,
             stores=runtime.stores,
-            loaders=Loaders(runtime.stores.table),
+            loaders=Loaders(runtime.stores.table, runtime.stores.content),
             cursors=runtime.cursors,
         )
 

@@ -52,14 +52,13 @@ class CostRecorder:
 
     @staticmethod
     def _waves(calls: list[Call]) -> int:
-        waves, wave_end = 0, float("-inf")
-        for call in sorted(calls, key=lambda c: c.start):
-            if call.start >= wave_end:
-                waves += 1
-                wave_end = call.end
-            else:
-                wave_end = max(wave_end, call.end)
-        return waves
+        """Sequential rounds: the longest chain of calls each started after the last ended."""
+        depth: list[int] = []
+        ordered = sorted(calls, key=lambda c: c.start)
+        for i, call in enumerate(ordered):
+            before = [depth[j] for j in range(i) if ordered[j].end <= call.start]
+            depth.append(1 + max(before, default=0))
+        return max(depth, default=0)
 
     def _service(self, service: str) -> tuple[list[Call], dict[str, int], dict[str, int]]:
         calls = [c for c in self.calls if c.service == service]

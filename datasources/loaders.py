@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 from strawberry.dataloader import DataLoader
 
 from datasources import keys
+from datasources.content import ContentStore
 from datasources.records import (
     CoachRecord,
     ConversationRecord,
@@ -75,6 +76,20 @@ class ItemLoader(DataLoader[Key, dict[str, Any] | None]):
         return [self._seen.get(k) for k in item_keys]
 
 
+class ContentLoader(DataLoader[tuple[str, str | None], Any]):
+    """S3 documents by (key, sha256): all requested in one tick are fetched concurrently."""
+
+    def __init__(self, content: ContentStore) -> None:
+        super().__init__(load_fn=self._load)
+        self.content = content
+
+    async def _load(self, refs: list[tuple[str, str | None]]) -> list[Any]:
+        # Exceptions are returned per key: one missing object fails only its own field.
+        return await asyncio.gather(
+            *(self.content.get_json(key, sha) for key, sha in refs), return_exceptions=True
+        )
+
+
 class RecordLoader(Generic[K, R]):
     """A typed view: natural key -> (pk, sk) -> record, batched by the item loader."""
 
@@ -95,10 +110,6 @@ class RecordLoader(Generic[K, R]):
         items = await self.items.load_many([self.to_key(k) for k in key_list])
         return [self._parse(i) for i in items]
 
-    def defer(self, key: K) -> asyncio.Future[R | None]:
-        """Schedule the load now (joining this tick's batch); await the result later."""
-        return asyncio.ensure_future(self.load(key))
-
 
 def _in_partition(sk_of: Callable[[str], str]) -> Callable[[tuple[str, str]], Key]:
     """(userId, id) -> (pk, sk)."""
@@ -108,8 +119,9 @@ def _in_partition(sk_of: Callable[[str], str]) -> Callable[[tuple[str, str]], Ke
 class Loaders:
     """Fresh for every request (a shared loader would leak one user's data to another)."""
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, content: ContentStore) -> None:
         self.items = ItemLoader(table)
+        self.content = ContentLoader(content)
         self.profile_by_user: RecordLoader[str, UserRecord] = RecordLoader(
             self.items, UserRecord, lambda uid: (keys.user_pk(uid), keys.PROFILE_SK)
         )

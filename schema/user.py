@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
@@ -11,10 +10,30 @@ import strawberry
 from strawberry.scalars import JSON
 
 from datasources.records import UserRecord
+from datasources.records.base import ItemRecord
+from resolvers import graph
+from resolvers.context import Info
 from resolvers.errors import ApiError, Code
+from resolvers.lists import RecordList
+from resolvers.workouts import list_workouts
+from schema.coach import Coach
+from schema.connection import Connection
+from schema.conversation import CoachConversation
+from schema.inputs import (
+    CoachCreatorSessionFilter,
+    MemoryFilter,
+    OrderDirection,
+    WorkoutFilter,
+    WorkoutOrder,
+)
+from schema.memory import UserMemory
 from schema.node import Node, encode_global_id
+from schema.session import CoachCreatorSession
+from schema.summary import ConversationSummary
+from schema.workout import Workout
 
 T = TypeVar("T")
+R = TypeVar("R", bound=ItemRecord)
 
 
 @strawberry.type
@@ -24,10 +43,10 @@ class Avatar:
 
 
 def _profile(get: Callable[[UserRecord], Any], description: str | None = None) -> Any:
-    """A profile field: waits for the one profile load this User started."""
+    """A profile field. All of them share one (batched, cached) profile read per request."""
 
-    async def resolve(root: User) -> Any:
-        return get(await root.record())
+    async def resolve(root: User, info: Info) -> Any:
+        return get(await root.record(info))
 
     return strawberry.field(resolver=resolve, description=description)
 
@@ -35,14 +54,13 @@ def _profile(get: Callable[[UserRecord], Any], description: str | None = None) -
 @strawberry.type(description="The signed-in athlete. Profile fields share one profile read.")
 class User(Node):
     user_id: strawberry.ID
-    _profile_load: strawberry.Private[asyncio.Future[UserRecord | None]]
 
     @strawberry.field
     def id(self) -> strawberry.ID:
         return encode_global_id("User", self.user_id)
 
-    async def record(self) -> UserRecord:
-        record = await self._profile_load
+    async def record(self, info: Info) -> UserRecord:
+        record = await info.context.loaders.profile_by_user.load(self.user_id)
         if record is None:
             raise ApiError(
                 Code.NOT_FOUND, "No profile yet for this account: call createProfile first"
@@ -69,3 +87,141 @@ class User(Node):
     created_at: datetime = _profile(lambda r: r.created_at)
     updated_at: datetime = _profile(lambda r: r.updated_at)
     version: int = _profile(lambda r: r.version, "Optimistic-concurrency version.")
+
+    # --- the graph ------------------------------------------------------------------------
+
+    @strawberry.field(description="The athlete's coaches, oldest first.")
+    async def coaches(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Coach]:
+        return _connection(await graph.list_coaches(info, first, after), Coach.from_record)
+
+    @strawberry.field
+    async def coach(self, info: Info, coach_id: strawberry.ID) -> Coach | None:
+        record = await info.context.loaders.coach_by_key.load((self.user_id, coach_id))
+        return Coach.from_record(record) if record else None
+
+    @strawberry.field(description="Most recently active first.")
+    async def conversations(
+        self,
+        info: Info,
+        coach_id: strawberry.ID | None = None,
+        is_active: bool | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[CoachConversation]:
+        page = await graph.list_conversations(info, coach_id, is_active, first, after)
+        return _connection(page, CoachConversation.from_record)
+
+    @strawberry.field(description="One conversation. Give `coachId` too for a direct read by key.")
+    async def conversation(
+        self, info: Info, conversation_id: strawberry.ID, coach_id: strawberry.ID | None = None
+    ) -> CoachConversation | None:
+        record = await graph.find_conversation(info, conversation_id, coach_id)
+        return CoachConversation.from_record(record) if record else None
+
+    @strawberry.field(description="Newest first.")
+    async def conversation_summaries(
+        self,
+        info: Info,
+        coach_id: strawberry.ID | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[ConversationSummary]:
+        page = await graph.list_summaries(info, coach_id, first, after)
+        return _connection(page, ConversationSummary.from_record)
+
+    @strawberry.field(description="Newest first unless `orderBy` says otherwise.")
+    async def workouts(
+        self,
+        info: Info,
+        filter: WorkoutFilter | None = None,
+        order_by: WorkoutOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Workout]:
+        order = order_by or WorkoutOrder()
+        page = await list_workouts(
+            info,
+            filter_args=_filter_args(filter),
+            order_field=order.field.value,
+            descending=order.direction is OrderDirection.DESC,
+            first=first,
+            after=after,
+        )
+        return _connection(page, Workout.from_record)
+
+    @strawberry.field
+    async def workout(self, info: Info, workout_id: strawberry.ID) -> Workout | None:
+        record = await info.context.loaders.workout_by_key.load((self.user_id, workout_id))
+        return Workout.from_record(record) if record else None
+
+    @strawberry.field(description="Importance, then usage count, then newest.")
+    async def memories(
+        self,
+        info: Info,
+        filter: MemoryFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[UserMemory]:
+        f = filter or MemoryFilter()
+        page = await graph.list_memories(
+            info,
+            f.coach_id,
+            f.memory_type.value if f.memory_type else None,
+            f.importance.value if f.importance else None,
+            first,
+            after,
+        )
+        return _connection(page, UserMemory.from_record)
+
+    @strawberry.field
+    async def memory(self, info: Info, memory_id: strawberry.ID) -> UserMemory | None:
+        record = await info.context.loaders.memory_by_key.load((self.user_id, memory_id))
+        return UserMemory.from_record(record) if record else None
+
+    @strawberry.field(description="Newest first.")
+    async def coach_creator_sessions(
+        self,
+        info: Info,
+        filter: CoachCreatorSessionFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[CoachCreatorSession]:
+        f = filter or CoachCreatorSessionFilter()
+        page = await graph.list_sessions(
+            info, f.is_complete, f.sophistication_level, f.abandoned, first, after
+        )
+        return _connection(page, CoachCreatorSession.from_record)
+
+    @strawberry.field
+    async def coach_creator_session(
+        self, info: Info, session_id: strawberry.ID
+    ) -> CoachCreatorSession | None:
+        record = await info.context.loaders.session_by_key.load((self.user_id, session_id))
+        return CoachCreatorSession.from_record(record) if record else None
+
+
+def _connection(page: RecordList[R], convert: Callable[[R], T]) -> Connection[T]:
+    return Connection.build(
+        [convert(r) for r in page.records],
+        page.cursors,
+        has_next=page.has_next,
+        has_previous=page.has_previous,
+        count=page.count,
+    )
+
+
+def _filter_args(f: WorkoutFilter | None) -> dict[str, Any]:
+    if f is None:
+        return {}
+    values = {
+        "completed_from": f.completed_from,
+        "completed_to": f.completed_to,
+        "discipline": f.discipline,
+        "workout_type": f.workout_type,
+        "location": f.location,
+        "coach_id": f.coach_id,
+        "min_confidence": f.min_confidence,
+    }
+    return {k: v for k, v in values.items() if v is not None}

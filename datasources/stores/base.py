@@ -11,7 +11,7 @@ from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 from datasources import definition, keys
 from datasources.content import ContentStore
 from datasources.records.base import ItemRecord
-from datasources.table import Table, start_key_for
+from datasources.table import Table
 
 R = TypeVar("R", bound=ItemRecord)
 
@@ -19,14 +19,9 @@ R = TypeVar("R", bound=ItemRecord)
 @dataclass
 class RecordPage(Generic[R]):
     records: list[R]
+    items: list[dict[str, Any]]  # the raw items, same order (for cursors and caches)
     has_more: bool
     scanned: int
-
-    def resume_key(self, index: str | None = definition.LSI1) -> dict[str, Any] | None:
-        """ExclusiveStartKey after the last record of this page."""
-        if not self.records:
-            return None
-        return start_key_for(self.records[-1].to_item(), index)
 
 
 class EntityStore(Generic[R]):
@@ -73,8 +68,8 @@ class EntityStore(Generic[R]):
             start_key=after,
             want=want,
         )
-        records = [r for r in (self.parse(i) for i in page.items) if r is not None]
-        return RecordPage(records, page.has_more, page.scanned)
+        pairs = [(r, i) for r, i in ((self.parse(i), i) for i in page.items) if r is not None]
+        return RecordPage([r for r, _ in pairs], [i for _, i in pairs], page.has_more, page.scanned)
 
     async def count(
         self,

@@ -1,0 +1,40 @@
+"""`StoredContent`: an S3 object that is cheap until its bytes are asked for."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import strawberry
+from strawberry.scalars import JSON
+
+from resolvers.content import load_content, presign
+from resolvers.context import Info
+
+MAX_URL_SECONDS = 7 * 24 * 3600
+
+
+@strawberry.type(description="An S3 object. Only `content` reads it; the rest is in DynamoDB.")
+class StoredContent:
+    key: str
+    size_bytes: int | None
+    content_type: str | None
+    sha256: str | None
+
+    @strawberry.field(description="A presigned GET URL (no S3 request is made to build it).")
+    async def download_url(self, info: Info, expires_in_seconds: int = 300) -> str:
+        return await presign(info, self.key, expires_in_seconds, MAX_URL_SECONDS)
+
+    @strawberry.field(description="The decoded document (one S3 GET, checksum verified).")
+    async def content(self, info: Info) -> JSON | None:
+        return cast(JSON, await load_content(info, self.key, self.sha256))
+
+    @staticmethod
+    def from_pointer(pointer: dict[str, Any] | None) -> StoredContent | None:
+        if not pointer or not pointer.get("s3Key"):
+            return None
+        return StoredContent(
+            key=pointer["s3Key"],
+            size_bytes=pointer.get("sizeBytes"),
+            content_type=pointer.get("contentType"),
+            sha256=pointer.get("sha256"),
+        )

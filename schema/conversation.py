@@ -1,0 +1,132 @@
+"""`CoachConversation` and its messages (in the item, and in the S3 archive when long)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, cast
+
+import strawberry
+from strawberry.scalars import JSON
+
+from datasources.records import ConversationRecord, Message
+from resolvers.context import Info
+from resolvers.messages import message_page
+from schema.coach import Coach
+from schema.connection import Connection
+from schema.content import StoredContent
+from schema.convert import maybe
+from schema.node import Node, encode_global_id
+from schema.summary import ConversationSummary
+
+
+@strawberry.type
+class AthleteProfile:
+    summary: str | None
+    last_updated: datetime | None
+    version: int | None
+    confidence: float | None
+    sources: list[str] | None
+
+
+@strawberry.type
+class ConversationMessage:
+    message_id: strawberry.ID
+    role: str
+    content: str
+    timestamp: datetime
+    workout_detected: bool | None
+    extraction_confidence: float | None
+    metadata: JSON | None
+
+    @staticmethod
+    def from_message(message: Message) -> ConversationMessage:
+        meta = message.metadata
+        return ConversationMessage(
+            message_id=strawberry.ID(message.id),
+            role=message.role,
+            content=message.content,
+            timestamp=message.timestamp,
+            workout_detected=meta.workout_detected if meta else None,
+            extraction_confidence=meta.extraction_confidence if meta else None,
+            metadata=cast(JSON, meta.model_dump(by_alias=True, mode="json")) if meta else None,
+        )
+
+
+@strawberry.type
+class CoachConversation(Node):
+    conversation_id: strawberry.ID
+    coach_id: strawberry.ID
+    title: str | None
+    tags: list[str]
+    is_active: bool
+    total_messages: int
+    last_activity: datetime | None
+    athlete_profile: AthleteProfile | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    _record: strawberry.Private[ConversationRecord]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return encode_global_id("CoachConversation", self.coach_id, self.conversation_id)
+
+    @strawberry.field
+    async def coach(self, info: Info) -> Coach | None:
+        user_id = info.context.require_user().user_id
+        record = await info.context.loaders.coach_by_key.load((user_id, self.coach_id))
+        return Coach.from_record(record) if record else None
+
+    @strawberry.field
+    async def summary(self, info: Info) -> ConversationSummary | None:
+        user_id = info.context.require_user().user_id
+        record = await info.context.loaders.summary_by_conversation.load(
+            (user_id, self.conversation_id)
+        )
+        return ConversationSummary.from_record(record) if record else None
+
+    @strawberry.field(description="The full transcript in S3, when one was written.")
+    def transcript(self) -> StoredContent | None:
+        return StoredContent.from_pointer(self._record.attributes.transcript)
+
+    @strawberry.field(
+        description="Every message, oldest first, whether kept in the item or archived in S3."
+    )
+    async def messages(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[ConversationMessage]:
+        page = await message_page(info, self._record, first, after, last, before)
+        return Connection.build(
+            [ConversationMessage.from_message(m) for m in page.messages],
+            page.cursors,
+            has_next=page.has_next,
+            has_previous=page.has_previous,
+            count=page.count,
+        )
+
+    @staticmethod
+    def from_record(record: ConversationRecord) -> CoachConversation:
+        attrs = record.attributes
+        meta = attrs.metadata
+        profile: dict[str, Any] | None = (
+            attrs.athlete_profile.model_dump() if attrs.athlete_profile else None
+        )
+        return CoachConversation(
+            conversation_id=strawberry.ID(attrs.conversation_id),
+            coach_id=strawberry.ID(attrs.coach_id),
+            title=attrs.title,
+            tags=list(meta.tags),
+            is_active=meta.is_active,
+            total_messages=record.archived_count + len(attrs.messages),
+            last_activity=meta.last_activity,
+            athlete_profile=maybe(AthleteProfile, profile),
+            created_at=record.created_at,
+            updated_at=record.updated_at,
+            version=record.version,
+            _record=record,
+        )

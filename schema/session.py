@@ -1,0 +1,179 @@
+"""`CoachCreatorSession` and its typed S3 history."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, cast
+
+import strawberry
+from strawberry.scalars import JSON
+
+from datasources.records import SessionRecord
+from resolvers.content import load_content
+from resolvers.context import Info
+from schema.coach import Coach
+from schema.content import StoredContent
+from schema.convert import from_data
+from schema.node import Node, encode_global_id
+
+
+@strawberry.type
+class SessionMetadata:
+    session_id: str | None
+    user_id: str | None
+    started_at: str | None
+    completed_at: str | None
+    total_duration: float | None
+    final_sophistication_level: str | None
+
+
+@strawberry.type
+class QuestionHistoryEntry:
+    question_id: int | None
+    topic: str | None
+    question_text: str | None
+    user_response: str | None
+    ai_response: str | None
+    detected_sophistication: str | None
+    sophistication_signals: list[str] | None
+    timestamp: str | None
+    response_time: float | None
+    character_count: int | None
+
+
+@strawberry.type
+class SophisticationStep:
+    question_id: int | None
+    detected_level: str | None
+    confidence: float | None
+    signals: list[str] | None
+
+
+@strawberry.type
+class FinalGeneratedCoach:
+    coach_id: str | None
+    personality_template: str | None
+    methodology_template: str | None
+    generation_timestamp: str | None
+
+
+@strawberry.type
+class CoachCreatorHistoryDocument:
+    session_metadata: SessionMetadata | None
+    question_history: list[QuestionHistoryEntry]
+    all_responses: JSON | None
+    sophistication_evolution: list[SophisticationStep]
+    final_generated_coach: FinalGeneratedCoach | None
+
+
+def _snake(name: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in name)
+
+
+def _snake_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {_snake(k): _snake_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_snake_keys(v) for v in value]
+    return value
+
+
+@strawberry.type(description="The session's full history in S3: the file, and its typed content.")
+class CoachCreatorHistory:
+    file: StoredContent
+
+    @strawberry.field(description="The history typed (one S3 GET, shared with `file.content`).")
+    async def document(self, info: Info) -> CoachCreatorHistoryDocument | None:
+        raw = await load_content(info, self.file.key, self.file.sha256)
+        if not isinstance(raw, dict):
+            return None
+        data = _snake_keys({k: v for k, v in raw.items() if k != "allResponses"})
+        data["all_responses"] = raw.get("allResponses")
+        data["question_history"] = data.get("question_history") or []
+        data["sophistication_evolution"] = data.get("sophistication_evolution") or []
+        return from_data(CoachCreatorHistoryDocument, data)
+
+
+@strawberry.type
+class CoachCreatorSession(Node):
+    session_id: strawberry.ID
+    sophistication_level: str
+    current_question: int
+    total_questions: int
+    questions_answered: int
+    session_progress: float
+    responses: JSON
+    detected_signals: list[str]
+    question_history_count: int
+    last_question_topic: str | None
+    next_question_topic: str | None
+    is_complete: bool
+    is_abandoned: bool
+    started_at: datetime
+    last_activity: datetime | None
+    completed_at: datetime | None
+    abandoned_at: datetime | None
+    estimated_duration: int | None
+    generated_coach_id: strawberry.ID | None
+    creation_type: str | None
+    session_version: str | None
+    resume_count: int
+    expires_at: datetime | None = strawberry.field(
+        description="When the session is deleted (7 days while incomplete, 30 once complete)."
+    )
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    _history: strawberry.Private[StoredContent | None]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return encode_global_id("CoachCreatorSession", self.session_id)
+
+    @strawberry.field
+    def history(self) -> CoachCreatorHistory | None:
+        return CoachCreatorHistory(file=self._history) if self._history else None
+
+    @strawberry.field
+    async def generated_coach(self, info: Info) -> Coach | None:
+        if not self.generated_coach_id:
+            return None
+        user_id = info.context.require_user().user_id
+        record = await info.context.loaders.coach_by_key.load((user_id, self.generated_coach_id))
+        return Coach.from_record(record) if record else None
+
+    @staticmethod
+    def from_record(record: SessionRecord) -> CoachCreatorSession:
+        a = record.attributes
+        pointer = a.history or ({"s3Key": a.s3_key} if a.s3_key else None)
+        return CoachCreatorSession(
+            session_id=strawberry.ID(a.session_id),
+            sophistication_level=a.sophistication_level,
+            current_question=a.current_question,
+            total_questions=a.total_questions,
+            questions_answered=a.questions_answered,
+            session_progress=a.session_progress,
+            responses=cast(JSON, dict(a.responses)),
+            detected_signals=list(a.detected_signals),
+            question_history_count=a.question_history_count,
+            last_question_topic=a.last_question_topic,
+            next_question_topic=a.next_question_topic,
+            is_complete=a.is_complete,
+            is_abandoned=a.abandoned_at is not None,
+            started_at=a.started_at,
+            last_activity=a.last_activity,
+            completed_at=a.completed_at,
+            abandoned_at=a.abandoned_at,
+            estimated_duration=a.estimated_duration,
+            generated_coach_id=strawberry.ID(a.generated_coach_id)
+            if a.generated_coach_id
+            else None,
+            creation_type=a.creation_type,
+            session_version=a.session_version,
+            resume_count=a.resume_count,
+            expires_at=datetime.fromtimestamp(record.ttl, UTC) if record.ttl else None,
+            created_at=record.created_at,
+            updated_at=record.updated_at,
+            version=record.version,
+            _history=StoredContent.from_pointer(pointer),
+        )

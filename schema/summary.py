@@ -1,0 +1,89 @@
+"""`ConversationSummary`: the summariser's structured digest of a conversation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from datasources.records import SummaryRecord
+from resolvers.context import Info
+from schema.convert import maybe
+from schema.node import Node, encode_global_id
+
+if TYPE_CHECKING:
+    from schema.conversation import CoachConversation
+
+
+@strawberry.type
+class KeyFacts:
+    current_goals: list[str] | None
+    recent_progress: list[str] | None
+    preferences: list[str] | None
+    constraints: list[str] | None
+    schedule_context: list[str] | None
+
+
+@strawberry.type
+class SummaryStructuredData:
+    narrative_summary: str | None
+    key_facts: KeyFacts | None
+    emotional_state: str | None
+    action_items: list[str] | None
+    last_updated: datetime | None
+
+
+@strawberry.type
+class MessageRange:
+    start_message_id: str | None
+    end_message_id: str | None
+    total_messages: int | None
+
+
+@strawberry.type
+class ConversationSummary(Node):
+    summary_id: strawberry.ID
+    conversation_id: strawberry.ID
+    coach_id: strawberry.ID
+    summary_text: str
+    structured_data: SummaryStructuredData | None
+    confidence: float | None
+    trigger_reason: str | None
+    message_range: MessageRange | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return encode_global_id("ConversationSummary", self.conversation_id)
+
+    @strawberry.field
+    async def conversation(
+        self, info: Info
+    ) -> Annotated[CoachConversation, strawberry.lazy("schema.conversation")] | None:
+        from schema.conversation import CoachConversation
+
+        record = await info.context.loaders.conversation_by_key.load(
+            (info.context.require_user().user_id, self.coach_id, self.conversation_id)
+        )
+        return CoachConversation.from_record(record) if record else None
+
+    @staticmethod
+    def from_record(record: SummaryRecord) -> ConversationSummary:
+        attrs = record.attributes
+        data = attrs.model_dump()
+        return ConversationSummary(
+            summary_id=strawberry.ID(attrs.summary_id),
+            conversation_id=strawberry.ID(attrs.conversation_id),
+            coach_id=strawberry.ID(attrs.coach_id),
+            summary_text=attrs.summary_text,
+            structured_data=maybe(SummaryStructuredData, data.get("structured_data")),
+            confidence=attrs.metadata.confidence,
+            trigger_reason=attrs.metadata.trigger_reason,
+            message_range=maybe(MessageRange, data["metadata"].get("message_range")),
+            created_at=record.created_at,
+            updated_at=record.updated_at,
+            version=record.version,
+        )

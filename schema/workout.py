@@ -1,0 +1,230 @@
+"""`Workout`: a session extracted from conversation, typed deeply."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from datasources.records import WorkoutRecord
+from resolvers.context import Info
+from schema.coach import Coach
+from schema.content import StoredContent
+from schema.convert import from_data, maybe
+from schema.node import Node, encode_global_id
+from schema.workout_discipline import DisciplineSpecific, discipline_specific
+
+if TYPE_CHECKING:
+    from schema.conversation import CoachConversation
+
+
+@strawberry.enum
+class Discipline(Enum):
+    CROSSFIT = "crossfit"
+    POWERLIFTING = "powerlifting"
+    BODYBUILDING = "bodybuilding"
+    HIIT = "hiit"
+    RUNNING = "running"
+    SWIMMING = "swimming"
+    CYCLING = "cycling"
+    YOGA = "yoga"
+    MARTIAL_ARTS = "martial_arts"
+    CLIMBING = "climbing"
+    HYBRID = "hybrid"
+
+
+@strawberry.type
+class HeartRateZones:
+    zone_1: float | None
+    zone_2: float | None
+    zone_3: float | None
+    zone_4: float | None
+    zone_5: float | None
+
+
+@strawberry.type
+class HeartRate:
+    avg: float | None
+    max: float | None
+    zones: HeartRateZones | None
+
+
+@strawberry.type
+class PerformanceMetrics:
+    intensity: float | None
+    perceived_exertion: float | None
+    heart_rate: HeartRate | None
+    calories_burned: float | None
+    mood_pre: float | None
+    mood_post: float | None
+    energy_level_pre: float | None
+    energy_level_post: float | None
+
+
+@strawberry.type
+class PrAchievement:
+    exercise: str | None
+    discipline: str | None
+    pr_type: str | None
+    previous_best: JSON | None
+    new_best: JSON | None
+    improvement: JSON | None
+    improvement_percentage: float | None
+    date_previous: str | None
+    significance: str | None
+    context: str | None
+
+
+@strawberry.type
+class Soreness:
+    overall: float | None
+    legs: float | None
+    arms: float | None
+    back: float | None
+
+
+@strawberry.type
+class SubjectiveFeedback:
+    enjoyment: float | None
+    difficulty: float | None
+    form_quality: float | None
+    motivation: float | None
+    confidence: float | None
+    mental_state: str | None
+    pacing_strategy: str | None
+    nutrition_pre_workout: str | None
+    hydration_level: str | None
+    sleep_quality_previous: float | None
+    stress_level: float | None
+    soreness_pre: Soreness | None
+    soreness_post: Soreness | None
+    notes: str | None
+
+
+@strawberry.type
+class CoachNotes:
+    programming_intent: str | None
+    coaching_cues_given: list[str] | None
+    areas_for_improvement: list[str] | None
+    positive_observations: list[str] | None
+    next_session_focus: str | None
+    adaptation_recommendations: list[str] | None
+    safety_flags: list[str] | None
+    motivation_strategy: str | None
+
+
+@strawberry.type
+class ExtractionMetadata:
+    confidence: float | None
+    extracted_at: datetime | None
+    reviewed_by: str | None
+    reviewed_at: datetime | None
+
+
+@strawberry.type
+class Workout(Node):
+    workout_id: strawberry.ID
+    completed_at: datetime
+    workout_name: str | None
+    discipline: str | None = strawberry.field(
+        description="Stored discipline name (crossfit, running, ...; see `Discipline`)."
+    )
+    methodology: str | None
+    workout_type: str | None
+    date: str | None
+    duration: float | None
+    location: str | None
+    summary: str | None
+    coach_ids: list[strawberry.ID]
+    coach_names: list[str]
+    conversation_id: strawberry.ID | None
+    performance_metrics: PerformanceMetrics | None
+    pr_achievements: list[PrAchievement]
+    subjective_feedback: SubjectiveFeedback | None
+    coach_notes: CoachNotes | None
+    discipline_specific: DisciplineSpecific | None
+    environmental_factors: JSON | None
+    recovery_metrics: JSON | None
+    metadata: JSON | None
+    extraction_metadata: ExtractionMetadata | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    _detailed_log: strawberry.Private[dict[str, Any] | None]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return encode_global_id("Workout", self.workout_id)
+
+    @strawberry.field(description="The detailed log in S3.")
+    def detailed_log(self) -> StoredContent | None:
+        return StoredContent.from_pointer(self._detailed_log)
+
+    @strawberry.field
+    async def coaches(self, info: Info) -> list[Coach]:
+        user_id = info.context.require_user().user_id
+        records = await info.context.loaders.coach_by_key.load_many(
+            [(user_id, c) for c in self.coach_ids]
+        )
+        return [Coach.from_record(r) for r in records if r is not None]
+
+    @strawberry.field
+    async def conversation(
+        self, info: Info
+    ) -> Annotated[CoachConversation, strawberry.lazy("schema.conversation")] | None:
+        from schema.conversation import CoachConversation
+
+        if not self.conversation_id:
+            return None
+        user_id = info.context.require_user().user_id
+        # The conversation's key includes its coach: try the workout's coaches in one batch.
+        records = await info.context.loaders.conversation_by_key.load_many(
+            [(user_id, c, self.conversation_id) for c in self.coach_ids]
+        )
+        found = next((r for r in records if r is not None), None)
+        return CoachConversation.from_record(found) if found else None
+
+    @staticmethod
+    def from_record(record: WorkoutRecord) -> Workout:
+        attrs = record.attributes
+        data = attrs.workout_data.model_dump()
+        return Workout(
+            workout_id=strawberry.ID(attrs.workout_id),
+            completed_at=attrs.completed_at,
+            workout_name=data.get("workout_name"),
+            discipline=data.get("discipline"),
+            methodology=data.get("methodology"),
+            workout_type=data.get("workout_type"),
+            date=data.get("date"),
+            duration=data.get("duration"),
+            location=data.get("location"),
+            summary=attrs.summary,
+            coach_ids=[strawberry.ID(c) for c in attrs.coach_ids],
+            coach_names=list(attrs.coach_names),
+            conversation_id=strawberry.ID(attrs.conversation_id) if attrs.conversation_id else None,
+            performance_metrics=maybe(PerformanceMetrics, data.get("performance_metrics")),
+            pr_achievements=[
+                from_data(PrAchievement, p)
+                for p in data.get("pr_achievements") or []
+                if isinstance(p, dict)
+            ],
+            subjective_feedback=maybe(SubjectiveFeedback, data.get("subjective_feedback")),
+            coach_notes=maybe(CoachNotes, data.get("coach_notes")),
+            discipline_specific=discipline_specific(
+                data.get("discipline_specific"), data.get("discipline")
+            ),
+            environmental_factors=data.get("environmental_factors"),
+            recovery_metrics=data.get("recovery_metrics"),
+            metadata=data.get("metadata"),
+            extraction_metadata=maybe(
+                ExtractionMetadata,
+                attrs.extraction_metadata.model_dump() if attrs.extraction_metadata else None,
+            ),
+            created_at=record.created_at,
+            updated_at=record.updated_at,
+            version=record.version,
+            _detailed_log=attrs.detailed_log,
+        )

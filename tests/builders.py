@@ -1,0 +1,72 @@
+"""Small builders for test data written through records (and in bulk for big partitions)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from datasources.records import (
+    CoachAttributes,
+    CoachRecord,
+    UserAttributes,
+    UserRecord,
+    WorkoutAttributes,
+    WorkoutData,
+    WorkoutRecord,
+)
+from datasources.stores import Stores
+from datasources.table import serialize_item
+
+
+async def athlete(stores: Stores, user_id: str, now: datetime) -> None:
+    await stores.users.create(
+        UserRecord.new(
+            UserAttributes(user_id=user_id, email=f"{user_id}@example.com", username=user_id),
+            now,
+        )
+    )
+
+
+def coach(user_id: str, coach_id: str, now: datetime) -> CoachRecord:
+    return CoachRecord.new(
+        user_id, CoachAttributes(coach_id=coach_id, coach_name=f"Coach {coach_id}"), now
+    )
+
+
+def workout(
+    user_id: str,
+    workout_id: str,
+    completed: datetime,
+    *,
+    coach_ids: list[str] | None = None,
+    discipline: str = "running",
+    name: str | None = None,
+    confidence: float | None = 0.9,
+) -> WorkoutRecord:
+    return WorkoutRecord.new(
+        WorkoutAttributes(
+            workout_id=workout_id,
+            user_id=user_id,
+            coach_ids=coach_ids or [],
+            completed_at=completed,
+            workout_data=WorkoutData(workout_name=name or workout_id, discipline=discipline),
+            extraction_metadata=None if confidence is None else {"confidence": confidence},
+        ),
+        completed,
+    )
+
+
+async def bulk_put(stores: Stores, items: list[dict[str, Any]]) -> None:
+    """BatchWriteItem in chunks of 25 (AWS's limit; the engine would accept more)."""
+    client, name = stores.table.client, stores.table.name
+    for start in range(0, len(items), 25):
+        request = {
+            name: [{"PutRequest": {"Item": serialize_item(i)}} for i in items[start : start + 25]]
+        }
+        while request:
+            response = await client.batch_write_item(RequestItems=request)
+            request = response.get("UnprocessedItems") or {}
+
+
+def daily_workouts(user_id: str, count: int, last: datetime) -> list[dict[str, Any]]:
+    return [workout(user_id, f"w{n:05d}", last - timedelta(days=n)).to_item() for n in range(count)]

@@ -1,0 +1,128 @@
+"""Backend round trips per query, counted (deterministic): the budgets in the README."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from datasources.stores import Stores
+from tests.builders import athlete, bulk_put, coach, daily_workouts, workout
+from tests.conftest import Api, cost
+
+DASHBOARD = """
+{ viewer {
+    userId displayName
+    coaches(first: 10) { edges { node { coachId name } } }
+    conversations(first: 10) { edges { node {
+        conversationId title lastActivity
+        coach { coachId name }
+        summary { summaryText confidence } } } }
+    workouts(first: 20) { edges { node {
+        workoutId workoutName discipline completedAt
+        coaches { coachId name } } } }
+    memories(first: 10) { edges { node { memoryId content importance coach { name } } } }
+} }
+"""
+
+
+async def test_dashboard_costs_six_requests_in_two_waves_and_no_s3(demo_api: Api) -> None:
+    body = await demo_api.gql(DASHBOARD)
+    assert "errors" not in body
+    viewer = body["data"]["viewer"]
+    assert len(viewer["workouts"]["edges"]) == 20
+    assert len(viewer["conversations"]["edges"]) == 4
+    assert all(e["node"]["coach"] for e in viewer["conversations"]["edges"])
+
+    ddb = cost(body)["dynamodb"]
+    # Wave 1: profile (batched) + 4 list queries. Wave 2: the summaries, one BatchGetItem.
+    assert ddb["byOperation"] == {"BatchGetItem": 2, "Query": 4}
+    assert ddb["calls"] == 6
+    assert ddb["waves"] == 2
+    # Coaches come from the coaches list; they are never fetched again. Items read:
+    # 2 coaches + 4 conversations + 21 workouts (one past the page, for hasNextPage)
+    # + 5 memories + 1 profile + 3 summaries.
+    assert ddb["itemsRead"] == 36
+    assert cost(body)["s3"]["calls"] == 0
+
+
+async def test_relations_to_k_distinct_items_cost_ceil_k_over_100_batches(
+    api: Api, stores: Stores
+) -> None:
+    now = datetime.now(UTC)
+    await athlete(stores, "demo", now)
+    coaches = [coach("demo", f"c{i:03d}", now).to_item() for i in range(200)]
+    workouts = [
+        workout(
+            "demo",
+            f"w{i:03d}",
+            now - timedelta(hours=i),
+            coach_ids=[f"c{2 * i:03d}", f"c{2 * i + 1:03d}"],
+        ).to_item()
+        for i in range(100)
+    ]
+    await bulk_put(stores, coaches + workouts)
+
+    body = await api.gql(
+        "{ viewer { workouts(first: 100) { edges { node { coaches { coachId } } } } } }"
+    )
+    edges = body["data"]["viewer"]["workouts"]["edges"]
+    assert sum(len(e["node"]["coaches"]) for e in edges) == 200
+    ddb = cost(body)["dynamodb"]
+    # 200 relations to 200 distinct coaches: 2 BatchGetItem (100 keys each), one wave.
+    assert ddb["byOperation"] == {"BatchGetItem": 2, "Query": 1}
+    assert ddb["waves"] == 2
+
+    body = await api.gql(
+        "{ viewer { workouts(first: 100) { edges { node { c1: coaches { name } "
+        "c2: coaches { coachId } } } } } }"
+    )
+    # The same relations asked twice in one request are fetched once.
+    assert cost(body)["dynamodb"]["byOperation"] == {"BatchGetItem": 2, "Query": 1}
+
+
+async def _range_cost(api: Api, start: datetime, end: datetime) -> tuple[int, int]:
+    body = await api.gql(
+        "query($f: WorkoutFilter) { viewer { workouts(filter: $f, first: 50) "
+        "{ edges { node { workoutId } } } } }",
+        {"f": {"completedFrom": start.isoformat(), "completedTo": end.isoformat()}},
+    )
+    return len(body["data"]["viewer"]["workouts"]["edges"]), cost(body)["dynamodb"]["itemsRead"]
+
+
+async def test_date_range_reads_in_proportion_to_matches(api: Api, stores: Stores) -> None:
+    now = datetime(2026, 6, 1, 12, tzinfo=UTC)
+    window = (now - timedelta(days=4, hours=1), now)  # five daily workouts
+
+    await bulk_put(stores, daily_workouts("demo", 10, now))
+    small = await _range_cost(api, *window)
+
+    await bulk_put(stores, daily_workouts("demo", 5000, now))
+    large = await _range_cost(api, *window)
+
+    assert small == (5, 5)
+    assert large == (5, 5)  # 500x the history, the same items read
+
+
+async def test_content_of_twenty_workouts_is_twenty_gets_in_one_wave(demo_api: Api) -> None:
+    body = await demo_api.gql(
+        "{ viewer { workouts(first: 20) { edges { node { detailedLog { sha256 content } } } } } }"
+    )
+    assert "errors" not in body
+    logs = [e["node"]["detailedLog"] for e in body["data"]["viewer"]["workouts"]["edges"]]
+    assert all(log["content"]["workoutId"] for log in logs)
+    s3 = cost(body)["s3"]
+    assert s3["gets"] == 20
+    assert s3["waves"] == 1
+
+
+async def test_storage_pointers_without_content_make_no_s3_request(demo_api: Api) -> None:
+    body = await demo_api.gql(
+        "{ viewer { workouts(first: 20) { edges { node { detailedLog { key sizeBytes sha256 "
+        "contentType downloadUrl(expiresInSeconds: 60) } } } } "
+        "coachCreatorSessions { edges { node { history { file { key downloadUrl } } } } } "
+        "conversations { edges { node { transcript { key downloadUrl } } } } } }"
+    )
+    assert "errors" not in body
+    log = body["data"]["viewer"]["workouts"]["edges"][0]["node"]["detailedLog"]
+    assert log["key"].startswith("athletes/demo/workouts/")
+    assert "X-Amz-Signature" in log["downloadUrl"]
+    assert cost(body)["s3"]["calls"] == 0

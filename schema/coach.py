@@ -52,7 +52,7 @@ class Coach(Node):
     @staticmethod
     def from_record(record: CoachRecord) -> Coach:
         attrs = record.attributes
-        data = attrs.model_dump()
+        data = attrs.model_dump(by_alias=False)
         return Coach(
             coach_id=strawberry.ID(attrs.coach_id),
             name=attrs.coach_name,

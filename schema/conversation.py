@@ -114,7 +114,7 @@ class CoachConversation(Node):
         attrs = record.attributes
         meta = attrs.metadata
         profile: dict[str, Any] | None = (
-            attrs.athlete_profile.model_dump() if attrs.athlete_profile else None
+            attrs.athlete_profile.model_dump(by_alias=False) if attrs.athlete_profile else None
         )
         return CoachConversation(
             conversation_id=strawberry.ID(attrs.conversation_id),

@@ -73,7 +73,7 @@ class ConversationSummary(Node):
     @staticmethod
     def from_record(record: SummaryRecord) -> ConversationSummary:
         attrs = record.attributes
-        data = attrs.model_dump()
+        data = attrs.model_dump(by_alias=False)
         return ConversationSummary(
             summary_id=strawberry.ID(attrs.summary_id),
             conversation_id=strawberry.ID(attrs.conversation_id),

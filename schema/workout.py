@@ -190,7 +190,7 @@ class Workout(Node):
     @staticmethod
     def from_record(record: WorkoutRecord) -> Workout:
         attrs = record.attributes
-        data = attrs.workout_data.model_dump()
+        data = attrs.workout_data.model_dump(by_alias=False)
         return Workout(
             workout_id=strawberry.ID(attrs.workout_id),
             completed_at=attrs.completed_at,
@@ -221,7 +221,9 @@ class Workout(Node):
             metadata=data.get("metadata"),
             extraction_metadata=maybe(
                 ExtractionMetadata,
-                attrs.extraction_metadata.model_dump() if attrs.extraction_metadata else None,
+                attrs.extraction_metadata.model_dump(by_alias=False)
+                if attrs.extraction_metadata
+                else None,
             ),
             created_at=record.created_at,
             updated_at=record.updated_at,

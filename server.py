@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import hashlib
 import logging
 import secrets
@@ -163,6 +164,9 @@ async def _start(
     else:
         await clients.dynamodb.describe_table(TableName=settings.table_name)
     runtime.ready = True
+    # Start-up objects (schema, clients, modules) never die: keep them out of GC passes.
+    gc.collect()
+    gc.freeze()
     return runtime
 
 

@@ -26,7 +26,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +34,9 @@ import httpx
 
 from auth import Principal, mint_dev_token
 from benchmarks.memory_table import MemoryTable
-from benchmarks.queries import CANONICAL, DASHBOARD
+from benchmarks.queries import CANONICAL
 from datasources import table as table_module
-from datasources.aws import open_clients
-from datasources.engine import ENGINE_CREDENTIALS, EmbeddedEngine
+from datasources.engine import EmbeddedEngine
 from datasources.loaders import Loaders
 from datasources.stores import Stores
 from resolvers.context import Context
@@ -101,7 +99,8 @@ async def in_process(runs: int) -> list[dict[str, Any]]:
                 for name, query in CANONICAL.items():
                     with CallRecorder() as recorded:
                         response = await http.post(
-                            "/graphql", json={"query": query},
+                            "/graphql",
+                            json={"query": query},
                             headers={"Authorization": f"Bearer {token}"},
                         )
                     body = response.json()
@@ -110,8 +109,10 @@ async def in_process(runs: int) -> list[dict[str, Any]]:
 
                     async def execute(stores: Stores = memory_stores, q: str = query) -> None:
                         context = Context(
-                            principal=principal, stores=stores,
-                            loaders=Loaders(stores.table, stores.content), cursors=codec,
+                            principal=principal,
+                            stores=stores,
+                            loaders=Loaders(stores.table, stores.content),
+                            cursors=codec,
                         )
                         result = await schema.execute(q, context_value=context)
                         assert not result.errors, result.errors
@@ -133,18 +134,20 @@ async def in_process(runs: int) -> list[dict[str, Any]]:
                     graphql_cpu = await measure_cpu(execute, runs) if not uses_s3 else None
                     floor_cpu = await measure_cpu(floor, runs)
                     aws_cpu = await measure_cpu(replay, max(20, runs // 4))
-                    rows.append({
-                        "query": name,
-                        "ddb_calls": cost["dynamodb"]["calls"],
-                        "ddb_waves": cost["dynamodb"]["waves"],
-                        "by_op": cost["dynamodb"]["byOperation"],
-                        "items_read": cost["dynamodb"]["itemsRead"],
-                        "s3_gets": cost["s3"]["gets"],
-                        "s3_waves": cost["s3"]["waves"],
-                        "graphql_ms": None if graphql_cpu is None else graphql_cpu * 1000,
-                        "floor_ms": floor_cpu * 1000,
-                        "aws_client_ms": aws_cpu * 1000,
-                    })
+                    rows.append(
+                        {
+                            "query": name,
+                            "ddb_calls": cost["dynamodb"]["calls"],
+                            "ddb_waves": cost["dynamodb"]["waves"],
+                            "by_op": cost["dynamodb"]["byOperation"],
+                            "items_read": cost["dynamodb"]["itemsRead"],
+                            "s3_gets": cost["s3"]["gets"],
+                            "s3_waves": cost["s3"]["waves"],
+                            "graphql_ms": None if graphql_cpu is None else graphql_cpu * 1000,
+                            "floor_ms": floor_cpu * 1000,
+                            "aws_client_ms": aws_cpu * 1000,
+                        }
+                    )
     return rows
 
 
@@ -170,9 +173,12 @@ async def under_uvicorn(requests: int) -> list[dict[str, Any]]:
     secret = secrets.token_urlsafe(32)
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "NEONPANDA_DATA_DIR": tmp, "NEONPANDA_DEV_SECRET": secret}
-        proc = subprocess.Popen(
-            [sys.executable, "server.py", "--port", str(port)], cwd=ROOT, env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        proc = subprocess.Popen(  # noqa: ASYNC220 - a benchmark, started once
+            [sys.executable, "server.py", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         try:
             base = f"http://127.0.0.1:{port}"
@@ -182,8 +188,9 @@ async def under_uvicorn(requests: int) -> list[dict[str, Any]]:
                 for name in ("dashboard", "workout_detail"):
                     query = CANONICAL[name]
                     for concurrency in (1, 16):
-                        rows.append(await _load(http, proc.pid, name, query, headers,
-                                                concurrency, requests))
+                        rows.append(
+                            await _load(http, proc.pid, name, query, headers, concurrency, requests)
+                        )
         finally:
             proc.terminate()
             proc.wait(timeout=20)
@@ -202,8 +209,15 @@ async def _wait_ready(http: httpx.AsyncClient) -> None:
     raise RuntimeError("server did not become ready")
 
 
-async def _load(http: httpx.AsyncClient, pid: int, name: str, query: str,
-                headers: dict[str, str], concurrency: int, total: int) -> dict[str, Any]:
+async def _load(
+    http: httpx.AsyncClient,
+    pid: int,
+    name: str,
+    query: str,
+    headers: dict[str, str],
+    concurrency: int,
+    total: int,
+) -> dict[str, Any]:
     async def one() -> float:
         start = time.perf_counter()
         response = await http.post("/graphql", json={"query": query}, headers=headers)
@@ -226,7 +240,9 @@ async def _load(http: httpx.AsyncClient, pid: int, name: str, query: str,
     cpu = _proc_cpu(pid) - cpu_before
     latencies.sort()
     return {
-        "query": name, "concurrency": concurrency, "requests": total,
+        "query": name,
+        "concurrency": concurrency,
+        "requests": total,
         "p50_ms": statistics.median(latencies) * 1000,
         "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
         "rps": total / elapsed,
@@ -250,25 +266,33 @@ def main() -> None:
 
     rows = asyncio.run(in_process(args.cpu_runs))
     print("\n## Round trips and CPU per request (in process, sequential)\n")
-    print("| query | DynamoDB calls | waves | by operation | items read | S3 GETs (waves) "
-          "| GraphQL CPU ms | graphql-core floor ms | ratio | AWS client CPU ms |")
+    print(
+        "| query | DynamoDB calls | waves | by operation | items read | S3 GETs (waves) "
+        "| GraphQL CPU ms | graphql-core floor ms | ratio | AWS client CPU ms |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         ops = ", ".join(f"{k} {v}" for k, v in r["by_op"].items())
         gql = "n/a" if r["graphql_ms"] is None else f"{r['graphql_ms']:.2f}"
         ratio = "n/a" if r["graphql_ms"] is None else f"{r['graphql_ms'] / r['floor_ms']:.2f}x"
-        print(f"| {r['query']} | {r['ddb_calls']} | {r['ddb_waves']} | {ops} | {r['items_read']} "
-              f"| {r['s3_gets']} ({r['s3_waves']}) | {gql} | {r['floor_ms']:.2f} | {ratio} "
-              f"| {r['aws_client_ms']:.2f} |")
+        print(
+            f"| {r['query']} | {r['ddb_calls']} | {r['ddb_waves']} | {ops} | {r['items_read']} "
+            f"| {r['s3_gets']} ({r['s3_waves']}) | {gql} | {r['floor_ms']:.2f} | {ratio} "
+            f"| {r['aws_client_ms']:.2f} |"
+        )
 
     latency = asyncio.run(under_uvicorn(args.requests))
     print("\n## Latency under uvicorn (embedded engine, loopback)\n")
-    print("| query | concurrency | requests | p50 ms | p99 ms | p99/p50 | req/s | server CPU ms/req |")
+    print(
+        "| query | concurrency | requests | p50 ms | p99 ms | p99/p50 | req/s | server CPU ms/req |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for r in latency:
-        print(f"| {r['query']} | {r['concurrency']} | {r['requests']} | {r['p50_ms']:.1f} "
-              f"| {r['p99_ms']:.1f} | {r['p99_ms'] / r['p50_ms']:.2f} | {r['rps']:.0f} "
-              f"| {r['server_cpu_ms']:.2f} |")
+        print(
+            f"| {r['query']} | {r['concurrency']} | {r['requests']} | {r['p50_ms']:.1f} "
+            f"| {r['p99_ms']:.1f} | {r['p99_ms'] / r['p50_ms']:.2f} | {r['rps']:.0f} "
+            f"| {r['server_cpu_ms']:.2f} |"
+        )
 
 
 if __name__ == "__main__":

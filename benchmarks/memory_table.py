@@ -55,7 +55,9 @@ class MemoryTable(Table):
         )
         if start_key:
             marker = start_key[sort_attr]
-            rows = [r for r in rows if (r[sort_attr] > marker) == forward and r[sort_attr] != marker]
+            rows = [
+                r for r in rows if (r[sort_attr] > marker) == forward and r[sort_attr] != marker
+            ]
         if want is None:
             return Page(rows, False, len(rows), 1)
         return Page(rows[:want], len(rows) > want, min(len(rows), want + 1), 1)

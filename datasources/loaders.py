@@ -39,6 +39,7 @@ class ItemLoader(DataLoader[Key, dict[str, Any] | None]):
         super().__init__(load_fn=self._load)
         self.table = table
         self._seen: dict[Key, dict[str, Any]] = {}
+        self._records: dict[Key, ItemRecord] = {}
         self._inflight: list[tuple[str, str, asyncio.Event]] = []
 
     @asynccontextmanager
@@ -52,12 +53,25 @@ class ItemLoader(DataLoader[Key, dict[str, Any] | None]):
             entry[2].set()
             self._inflight.remove(entry)
 
-    def remember(self, items: Iterable[dict[str, Any]]) -> None:
+    def remember(self, items: Iterable[dict[str, Any]], records: Iterable[ItemRecord] = ()) -> None:
         """Items read by a list query: later loads of their keys are served from here."""
         for item in items:
             key = (item["pk"], item["sk"])
             self._seen[key] = item
             self.prime(key, item)
+        for record in records:
+            self._records[record.key] = record
+
+    def parsed(self, item: dict[str, Any], record_type: type[R]) -> R | None:
+        """The item as a record, parsed once per request however often it is loaded."""
+        if item.get("entityType") != record_type.ENTITY_TYPE:
+            return None
+        key = (item["pk"], item["sk"])
+        record = self._records.get(key)
+        if not isinstance(record, record_type):
+            record = record_type.from_item(item)
+            self._records[key] = record
+        return record
 
     async def _load(self, item_keys: list[Key]) -> list[dict[str, Any] | None]:
         pending = {
@@ -99,9 +113,7 @@ class RecordLoader(Generic[K, R]):
         self.to_key = to_key
 
     def _parse(self, item: dict[str, Any] | None) -> R | None:
-        if item is None or item.get("entityType") != self.record_type.ENTITY_TYPE:
-            return None
-        return self.record_type.from_item(item)
+        return None if item is None else self.items.parsed(item, self.record_type)
 
     async def load(self, key: K) -> R | None:
         return self._parse(await self.items.load(self.to_key(key)))

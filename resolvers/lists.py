@@ -63,7 +63,7 @@ async def key_ordered(
         page = await store.list_page(
             user_id, want=size, forward=forward, after=start, filter=filter, key=key
         )
-        loaders.items.remember(page.items)
+        loaders.items.remember(page.items, page.records)
 
     async def count() -> int:
         return await store.count(user_id, filter=filter, key=key)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
+from pydantic import BaseModel
 
 from datasources.records import CoachRecord
 from schema.convert import maybe
@@ -33,34 +35,45 @@ class CoachTechnicalConfig:
     equipment_available: list[str] | None
 
 
+def _plain(model: BaseModel | None) -> dict[str, Any] | None:
+    return None if model is None else model.model_dump(by_alias=False)
+
+
 @strawberry.type
 class Coach(Node):
     coach_id: strawberry.ID
     name: str
-    personality: CoachPersonality | None
-    methodology: CoachMethodology | None
-    technical_config: CoachTechnicalConfig | None
     total_conversations: int | None
     created_at: datetime
     updated_at: datetime
     version: int
+    _record: strawberry.Private[CoachRecord]
 
     @strawberry.field
     def id(self) -> strawberry.ID:
         return encode_global_id("Coach", self.coach_id)
 
+    @strawberry.field
+    def personality(self) -> CoachPersonality | None:
+        return maybe(CoachPersonality, _plain(self._record.attributes.selected_personality))
+
+    @strawberry.field
+    def methodology(self) -> CoachMethodology | None:
+        return maybe(CoachMethodology, _plain(self._record.attributes.selected_methodology))
+
+    @strawberry.field
+    def technical_config(self) -> CoachTechnicalConfig | None:
+        return maybe(CoachTechnicalConfig, _plain(self._record.attributes.technical_config))
+
     @staticmethod
     def from_record(record: CoachRecord) -> Coach:
         attrs = record.attributes
-        data = attrs.model_dump(by_alias=False)
         return Coach(
             coach_id=strawberry.ID(attrs.coach_id),
             name=attrs.coach_name,
-            personality=maybe(CoachPersonality, data.get("selected_personality")),
-            methodology=maybe(CoachMethodology, data.get("selected_methodology")),
-            technical_config=maybe(CoachTechnicalConfig, data.get("technical_config")),
             total_conversations=attrs.metadata.total_conversations,
             created_at=record.created_at,
             updated_at=record.updated_at,
             version=record.version,
+            _record=record,
         )

@@ -4,13 +4,16 @@ Nested storage (workout data, coach config, summary structure) has the same snak
 names as the strawberry types' Python fields, so one converter serves them all. A value
 of the wrong kind (a string where a number belongs) becomes null instead of failing the
 whole object: stored data comes from AI extraction and may be imperfect.
+
+Each type's converter is compiled once from its annotations (converting is on the hot
+path of every list query).
 """
 
 from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Hashable
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from typing import Any, TypeVar, Union, cast, get_args, get_origin
@@ -18,56 +21,95 @@ from typing import Any, TypeVar, Union, cast, get_args, get_origin
 from strawberry.scalars import JSON
 
 T = TypeVar("T")
+Converter = Callable[[Any], Any]
 
 _NONE = type(None)
 
 
-@cache
-def _hints(cls: Hashable) -> dict[str, Any]:
-    return {
-        name: hint for name, hint in typing.get_type_hints(cls).items() if not name.startswith("_")
-    }
+def _identity(value: Any) -> Any:
+    return value
 
 
-def _coerce(hint: Any, value: Any) -> Any:
-    if value is None:
+def _to_float(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
         return None
+    return float(value)
+
+
+def _to_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    return int(value) if isinstance(value, float) and value.is_integer() else None
+
+
+def _to_bool(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _to_str(value: Any) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
+def _to_datetime(value: Any) -> datetime | None:
+    return value if isinstance(value, datetime) else None
+
+
+_SCALARS: dict[Any, Converter] = {
+    float: _to_float,
+    int: _to_int,
+    bool: _to_bool,
+    str: _to_str,
+    datetime: _to_datetime,
+}
+
+
+def _converter(hint: Any) -> Converter:
+    """A function that converts one stored value to `hint` (None stays None)."""
     origin = get_origin(hint)
     if origin in (Union, types.UnionType):
         options = [a for a in get_args(hint) if a is not _NONE]
-        return _coerce(options[0], value) if len(options) == 1 else value
+        return _converter(options[0]) if len(options) == 1 else _identity
     if origin is list:
-        if not isinstance(value, list):
-            return None
-        (item,) = get_args(hint)
-        return [_coerce(item, v) for v in value]
+        (item_hint,) = get_args(hint)
+        item = _converter(item_hint)
+
+        def convert_list(value: Any) -> Any:
+            if not isinstance(value, list):
+                return None
+            return [None if v is None else item(v) for v in value]
+
+        return convert_list
     if hint is JSON or hint is Any:
-        return value
+        return _identity
     if hasattr(hint, "__strawberry_definition__"):
-        return from_data(hint, value) if isinstance(value, dict) else None
-    if hint is float:
-        return (
-            float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-        )
-    if hint is int:
-        if isinstance(value, bool):
-            return None
-        if isinstance(value, int):
-            return value
-        return int(value) if isinstance(value, float) and value.is_integer() else None
-    if hint is bool:
-        return value if isinstance(value, bool) else None
-    if hint is str:
-        return value if isinstance(value, str) else str(value)
-    if hint is datetime:
-        return value if isinstance(value, datetime) else None
-    return value
+        build = _builder(hint)
+        return lambda value: build(value) if isinstance(value, dict) else None
+    return _SCALARS.get(hint, _identity)
+
+
+@cache
+def _builder(cls: Any) -> Callable[[dict[str, Any]], Any]:
+    fields = [
+        (name, _converter(hint))
+        for name, hint in typing.get_type_hints(cls).items()
+        if not name.startswith("_")
+    ]
+
+    def build(data: dict[str, Any]) -> Any:
+        values = {}
+        for name, convert in fields:
+            value = data.get(name)
+            values[name] = None if value is None else convert(value)
+        return cls(**values)
+
+    return build
 
 
 def from_data(cls: type[T], data: dict[str, Any]) -> T:
     """An instance of strawberry type `cls` from a snake_case dict (missing keys -> null)."""
-    hints: dict[str, Any] = _hints(cast(Hashable, cls))
-    return cls(**{name: _coerce(hint, data.get(name)) for name, hint in hints.items()})
+    return cast(T, _builder(cast(Any, cls))(data))
 
 
 def maybe(cls: type[T], data: dict[str, Any] | None) -> T | None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import strawberry
+from pydantic import BaseModel
 from strawberry.scalars import JSON
 
-from datasources.records import WorkoutRecord
+from datasources.records import WorkoutData, WorkoutRecord
 from resolvers.context import Info
 from schema.coach import Coach
 from schema.content import StoredContent
@@ -124,8 +125,14 @@ class ExtractionMetadata:
     reviewed_at: datetime | None
 
 
+def _plain(model: BaseModel | None) -> dict[str, Any] | None:
+    return None if model is None else model.model_dump(by_alias=False)
+
+
 @strawberry.type
 class Workout(Node):
+    """Scalars are copied from the record; nested parts convert only when selected."""
+
     workout_id: strawberry.ID
     completed_at: datetime
     workout_name: str | None
@@ -141,27 +148,61 @@ class Workout(Node):
     coach_ids: list[strawberry.ID]
     coach_names: list[str]
     conversation_id: strawberry.ID | None
-    performance_metrics: PerformanceMetrics | None
-    pr_achievements: list[PrAchievement]
-    subjective_feedback: SubjectiveFeedback | None
-    coach_notes: CoachNotes | None
-    discipline_specific: DisciplineSpecific | None
-    environmental_factors: JSON | None
-    recovery_metrics: JSON | None
-    metadata: JSON | None
-    extraction_metadata: ExtractionMetadata | None
     created_at: datetime
     updated_at: datetime
     version: int
-    _detailed_log: strawberry.Private[dict[str, Any] | None]
+    _record: strawberry.Private[WorkoutRecord]
 
     @strawberry.field
     def id(self) -> strawberry.ID:
         return encode_global_id("Workout", self.workout_id)
 
+    @strawberry.field
+    def performance_metrics(self) -> PerformanceMetrics | None:
+        return maybe(PerformanceMetrics, _plain(self._data.performance_metrics))
+
+    @strawberry.field
+    def pr_achievements(self) -> list[PrAchievement]:
+        return [
+            from_data(PrAchievement, p.model_dump(by_alias=False))
+            for p in self._data.pr_achievements or []
+        ]
+
+    @strawberry.field
+    def subjective_feedback(self) -> SubjectiveFeedback | None:
+        return maybe(SubjectiveFeedback, _plain(self._data.subjective_feedback))
+
+    @strawberry.field
+    def coach_notes(self) -> CoachNotes | None:
+        return maybe(CoachNotes, _plain(self._data.coach_notes))
+
+    @strawberry.field
+    def discipline_specific(self) -> DisciplineSpecific | None:
+        return discipline_specific(self._data.discipline_specific, self._data.discipline)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    def environmental_factors(self) -> JSON | None:
+        return cast(JSON, self._data.environmental_factors)
+
+    @strawberry.field
+    def recovery_metrics(self) -> JSON | None:
+        return cast(JSON, self._data.recovery_metrics)
+
+    @strawberry.field
+    def metadata(self) -> JSON | None:
+        return cast(JSON, self._data.metadata)
+
+    @strawberry.field
+    def extraction_metadata(self) -> ExtractionMetadata | None:
+        return maybe(ExtractionMetadata, _plain(self._record.attributes.extraction_metadata))
+
     @strawberry.field(description="The detailed log in S3.")
     def detailed_log(self) -> StoredContent | None:
-        return StoredContent.from_pointer(self._detailed_log)
+        return StoredContent.from_pointer(self._record.attributes.detailed_log)
+
+    @property
+    def _data(self) -> WorkoutData:
+        return self._record.attributes.workout_data
 
     @strawberry.field
     async def coaches(self, info: Info) -> list[Coach]:
@@ -190,43 +231,23 @@ class Workout(Node):
     @staticmethod
     def from_record(record: WorkoutRecord) -> Workout:
         attrs = record.attributes
-        data = attrs.workout_data.model_dump(by_alias=False)
+        data = attrs.workout_data
         return Workout(
             workout_id=strawberry.ID(attrs.workout_id),
             completed_at=attrs.completed_at,
-            workout_name=data.get("workout_name"),
-            discipline=data.get("discipline"),
-            methodology=data.get("methodology"),
-            workout_type=data.get("workout_type"),
-            date=data.get("date"),
-            duration=data.get("duration"),
-            location=data.get("location"),
+            workout_name=data.workout_name,
+            discipline=data.discipline,
+            methodology=data.methodology,
+            workout_type=data.workout_type,
+            date=data.date,
+            duration=data.duration,
+            location=data.location,
             summary=attrs.summary,
             coach_ids=[strawberry.ID(c) for c in attrs.coach_ids],
             coach_names=list(attrs.coach_names),
             conversation_id=strawberry.ID(attrs.conversation_id) if attrs.conversation_id else None,
-            performance_metrics=maybe(PerformanceMetrics, data.get("performance_metrics")),
-            pr_achievements=[
-                from_data(PrAchievement, p)
-                for p in data.get("pr_achievements") or []
-                if isinstance(p, dict)
-            ],
-            subjective_feedback=maybe(SubjectiveFeedback, data.get("subjective_feedback")),
-            coach_notes=maybe(CoachNotes, data.get("coach_notes")),
-            discipline_specific=discipline_specific(
-                data.get("discipline_specific"), data.get("discipline")
-            ),
-            environmental_factors=data.get("environmental_factors"),
-            recovery_metrics=data.get("recovery_metrics"),
-            metadata=data.get("metadata"),
-            extraction_metadata=maybe(
-                ExtractionMetadata,
-                attrs.extraction_metadata.model_dump(by_alias=False)
-                if attrs.extraction_metadata
-                else None,
-            ),
             created_at=record.created_at,
             updated_at=record.updated_at,
             version=record.version,
-            _detailed_log=attrs.detailed_log,
+            _record=record,
         )

@@ -218,10 +218,14 @@ async def _load(
     concurrency: int,
     total: int,
 ) -> dict[str, Any]:
+    errors: list[str] = []
+
     async def one() -> float:
         start = time.perf_counter()
         response = await http.post("/graphql", json={"query": query}, headers=headers)
-        assert response.status_code == 200 and "errors" not in response.json()
+        body = response.json()
+        if response.status_code != 200 or "errors" in body:
+            errors.append(str(body.get("errors"))[:300])
         return time.perf_counter() - start
 
     for _ in range(20):
@@ -247,6 +251,8 @@ async def _load(
         "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
         "rps": total / elapsed,
         "server_cpu_ms": cpu / total * 1000,
+        "errors": len(errors),
+        "first_error": errors[0] if errors else "",
     }
 
 
@@ -284,15 +290,19 @@ def main() -> None:
     latency = asyncio.run(under_uvicorn(args.requests))
     print("\n## Latency under uvicorn (embedded engine, loopback)\n")
     print(
-        "| query | concurrency | requests | p50 ms | p99 ms | p99/p50 | req/s | server CPU ms/req |"
+        "| query | concurrency | requests | p50 ms | p99 ms | p99/p50 | req/s "
+        "| server CPU ms/req | errors |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in latency:
         print(
             f"| {r['query']} | {r['concurrency']} | {r['requests']} | {r['p50_ms']:.1f} "
             f"| {r['p99_ms']:.1f} | {r['p99_ms'] / r['p50_ms']:.2f} | {r['rps']:.0f} "
-            f"| {r['server_cpu_ms']:.2f} |"
+            f"| {r['server_cpu_ms']:.2f} | {r['errors']} |"
         )
+    for r in latency:
+        if r["errors"]:
+            print(f"first error ({r['query']}, c={r['concurrency']}): {r['first_error']}")
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ WORKOUT_SK = "workout#"
 SESSION_SK = "coachCreatorSession#"
 MEMORY_SK = "userMemory#"
 SUMMARY_SK = "conversation#"
+IDEMPOTENCY_SK = "idempotency#"
 
 # LSI sort-key prefixes, one per listable entity (see module docstring).
 LSI_PREFIX = {

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
 
 from schema.extensions import CostExtension, ErrorPolicy
+from schema.mutation import Mutation
 from schema.query import Query
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
@@ -16,6 +17,7 @@ SDL_PATH = Path(__file__).with_name("schema.graphql")
 def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
+        mutation=Mutation,
         extensions=[
             CostExtension,
             ErrorPolicy,

@@ -1,0 +1,1 @@
+"""Mutation logic, one module per entity; each takes validated input and returns records."""

@@ -1,0 +1,1 @@
+"""Mutation inputs (pydantic-validated), payloads and fields, one module per entity."""

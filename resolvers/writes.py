@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
+from boto3.dynamodb.conditions import Attr, ConditionBase
 from pydantic import BaseModel
 
-from datasources.errors import ConditionFailed, TransactionConflict
+from datasources.errors import TransactionConflict
+from datasources.records.base import ItemRecord, utcnow
 from datasources.stores import idempotency
+from datasources.stores.base import EntityStore
 from datasources.table import TransactAction
 from resolvers.context import Info
 from resolvers.errors import ApiError, Code, bad_input, not_found
+
+R = TypeVar("R", bound=ItemRecord)
 
 
 def conflict(current_version: int | None) -> ApiError:
@@ -63,15 +68,19 @@ class Commit:
     def marker(self, result_key: tuple[str, str] | None) -> idempotency.Marker:
         return idempotency.marker(self.owner_pk, self._key, self.mutation, self.payload, result_key)
 
-    async def replay_of(self) -> tuple[str, str] | bool | None:
-        """Before doing work: False when this key is new, else the first call's result key."""
+    async def seen(self) -> bool:
+        """Before doing any work: has this client key been used already? (Raises if it was
+        used with another payload.) Callers then answer with `replay(store)`."""
         if self.client_key is None:
             return False
-        m = self.marker(None)
-        found = await idempotency.find(self.table, m)
+        found = await idempotency.find(self.table, self.marker(None))
         if found is None:
             return False
-        return self._check(found)
+        self.previous = self._check(found)
+        return True
+
+    async def replay(self, store: EntityStore[R], what: str) -> R:
+        return await reload(store, self.previous, what)
 
     def _check(self, found: dict[str, Any]) -> tuple[str, str] | None:
         attrs = found.get("attributes", {})
@@ -115,10 +124,53 @@ def raise_for_reasons(reasons: list[str], current: list[dict[str, Any] | None], 
     raise ApiError(Code.INTERNAL_SERVER_ERROR, "The write was refused")
 
 
-__all__ = [
-    "Commit",
-    "ConditionFailed",
-    "Replayed",
-    "conflict",
-    "raise_for_reasons",
-]
+def version_is(version: int) -> ConditionBase:
+    """The item exists at `version` (items written before versioning count as 1)."""
+    if version == 1:
+        return Attr("pk").exists() & (Attr("version").eq(1) | Attr("version").not_exists())
+    return Attr("pk").exists() & Attr("version").eq(version)
+
+
+async def reload(store: EntityStore[R], key: tuple[str, str] | None, what: str) -> R:
+    """The result of an earlier call with the same idempotency key, as stored now."""
+    record = None if key is None else await store.get_by_key(*key, consistent=True)
+    if record is None:
+        raise not_found(what)
+    return record
+
+
+async def current(
+    store: EntityStore[R], key: tuple[str, str], what: str, expected: int | None = None
+) -> R:
+    """Read before writing: NOT_FOUND, or CONFLICT when `expected` is stale."""
+    record = await store.get_by_key(*key, consistent=True)
+    if record is None:
+        raise not_found(what)
+    if expected is not None and record.version != expected:
+        raise conflict(record.version)
+    return record
+
+
+async def commit_record(
+    commit: Commit,
+    store: EntityStore[R],
+    actions: Sequence[TransactAction],
+    record: R,
+    what: str,
+) -> R:
+    """Run the transaction; the record written, or the first call's on a replay."""
+    try:
+        reasons = await commit.run(actions, record.key)
+    except Replayed as replay:
+        return await reload(store, replay.result_key, what)
+    if reasons:
+        raise_for_reasons(reasons, commit.current, what)
+    return record
+
+
+def bump(record: ItemRecord) -> dict[str, Any]:
+    """New version and updatedAt on the record; the SET values for them."""
+    record.version += 1
+    record.updated_at = utcnow()
+    item = record.to_item()
+    return {"version": record.version, "updatedAt": item["updatedAt"]}

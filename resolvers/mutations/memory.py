@@ -13,9 +13,19 @@ from datasources.records.memory import memory_order_key
 from datasources.table import TransactAction
 from resolvers.context import Info
 from resolvers.errors import ApiError, Code, not_found
-from resolvers.writes import Commit, Replayed, conflict, raise_for_reasons
+from resolvers.writes import (
+    Commit,
+    Replayed,
+    bump,
+    commit_record,
+    current,
+    raise_for_reasons,
+    reload,
+    version_is,
+)
 
 MAX_USE_RETRIES = 5
+WHAT = "Memory"
 
 
 def coach_exists(user_id: str, coach_id: str) -> TransactAction:
@@ -27,33 +37,18 @@ def coach_exists(user_id: str, coach_id: str) -> TransactAction:
     )
 
 
-async def _load(info: Info, memory_id: str) -> MemoryRecord:
+def _commit(info: Info, mutation: str, data: Any) -> tuple[str, Commit]:
     user_id = info.context.require_user().user_id
-    record = await info.context.stores.memories.get_by_key(
-        keys.user_pk(user_id), keys.memory_sk(memory_id), consistent=True
+    return user_id, Commit(
+        info, mutation, data, data.idempotency_key, owner_pk=keys.user_pk(user_id)
     )
-    if record is None:
-        raise not_found("Memory")
-    return record
-
-
-async def _replayed(info: Info, result_key: tuple[str, str] | None) -> MemoryRecord:
-    if result_key is None:
-        raise not_found("Memory")
-    record = await info.context.stores.memories.get_by_key(*result_key, consistent=True)
-    if record is None:
-        raise not_found("Memory")
-    return record
 
 
 async def create_memory(info: Info, data: Any) -> MemoryRecord:
-    user_id = info.context.require_user().user_id
-    commit = Commit(
-        info, "createMemory", data, data.idempotency_key, owner_pk=keys.user_pk(user_id)
-    )
-    previous = await commit.replay_of()
-    if previous is not False:
-        return await _replayed(info, previous)  # type: ignore[arg-type]
+    user_id, commit = _commit(info, "createMemory", data)
+    store = info.context.stores.memories
+    if await commit.seen():
+        return await commit.replay(store, WHAT)
     now = utcnow()
     record = MemoryRecord.new(
         MemoryAttributes.model_validate(
@@ -84,25 +79,21 @@ async def create_memory(info: Info, data: Any) -> MemoryRecord:
     try:
         reasons = await commit.run(actions, record.key)
     except Replayed as replay:
-        return await _replayed(info, replay.result_key)
+        return await reload(store, replay.result_key, WHAT)
+    if reasons[1:2] == ["ConditionalCheckFailed"]:
+        raise not_found("Coach")
     if reasons:
-        if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
-            raise not_found("Coach")
-        raise_for_reasons(reasons, commit.current, "Memory")
+        raise_for_reasons(reasons, commit.current, WHAT)
     return record
 
 
 async def update_memory(info: Info, data: Any) -> MemoryRecord:
-    user_id = info.context.require_user().user_id
-    commit = Commit(
-        info, "updateMemory", data, data.idempotency_key, owner_pk=keys.user_pk(user_id)
-    )
-    previous = await commit.replay_of()
-    if previous is not False:
-        return await _replayed(info, previous)  # type: ignore[arg-type]
-    record = await _load(info, data.memory_id)
-    if record.version != data.expected_version:
-        raise conflict(record.version)
+    user_id, commit = _commit(info, "updateMemory", data)
+    store = info.context.stores.memories
+    if await commit.seen():
+        return await commit.replay(store, WHAT)
+    key = (keys.user_pk(user_id), keys.memory_sk(data.memory_id))
+    record = await current(store, key, WHAT, data.expected_version)
     attrs = record.attributes
     if data.content is not None:
         attrs.content = data.content
@@ -112,103 +103,66 @@ async def update_memory(info: Info, data: Any) -> MemoryRecord:
         attrs.metadata.importance = data.importance.value
     if data.tags is not None:
         attrs.metadata.tags = list(data.tags)
-    now = utcnow()
-    record.updated_at = now
-    record.version += 1
     record.lsi1sk = memory_order_key(attrs, record.created_at)
     sets = {
+        **bump(record),
         "attributes.content": attrs.content,
         "attributes.memoryType": attrs.memory_type,
         "attributes.metadata.importance": attrs.metadata.importance,
         "attributes.metadata.tags": list(attrs.metadata.tags),
         "lsi1sk": record.lsi1sk,
-        "updatedAt": record.to_item()["updatedAt"],
-        "version": record.version,
     }
     update = TransactAction(
-        "Update",
-        record.pk,
-        record.sk,
-        set_values=sets,
-        condition=_version_is(data.expected_version),
+        "Update", *key, set_values=sets, condition=version_is(data.expected_version)
     )
-    try:
-        reasons = await commit.run([update], record.key)
-    except Replayed as replay:
-        return await _replayed(info, replay.result_key)
-    if reasons:
-        raise_for_reasons(reasons, commit.current, "Memory")
-    return record
-
-
-def _version_is(version: int) -> Any:
-    """The item exists at `version` (items written before versioning count as 1)."""
-    condition = Attr("pk").exists() & Attr("version").eq(version)
-    if version == 1:
-        condition = Attr("pk").exists() & (Attr("version").eq(1) | Attr("version").not_exists())
-    return condition
+    return await commit_record(commit, store, [update], record, WHAT)
 
 
 async def delete_memory(info: Info, data: Any) -> str:
-    user_id = info.context.require_user().user_id
-    commit = Commit(
-        info, "deleteMemory", data, data.idempotency_key, owner_pk=keys.user_pk(user_id)
-    )
-    if await commit.replay_of() is not False:
+    user_id, commit = _commit(info, "deleteMemory", data)
+    if await commit.seen():
         return str(data.memory_id)
-    pk, sk = keys.user_pk(user_id), keys.memory_sk(data.memory_id)
-    delete = TransactAction("Delete", pk, sk, condition=_version_is(data.expected_version))
+    key = (keys.user_pk(user_id), keys.memory_sk(data.memory_id))
+    delete = TransactAction("Delete", *key, condition=version_is(data.expected_version))
     try:
         reasons = await commit.run([delete], None)
     except Replayed:
         return str(data.memory_id)
     if reasons:
-        raise_for_reasons(reasons, commit.current, "Memory")
+        raise_for_reasons(reasons, commit.current, WHAT)
     return str(data.memory_id)
 
 
 async def record_memory_use(info: Info, data: Any) -> MemoryRecord:
     """usageCount + 1 and lastUsed, atomically: a compare-and-set on usageCount."""
-    user_id = info.context.require_user().user_id
-    commit = Commit(
-        info, "recordMemoryUse", data, data.idempotency_key, owner_pk=keys.user_pk(user_id)
-    )
-    previous = await commit.replay_of()
-    if previous is not False:
-        return await _replayed(info, previous)  # type: ignore[arg-type]
+    user_id, commit = _commit(info, "recordMemoryUse", data)
+    store = info.context.stores.memories
+    if await commit.seen():
+        return await commit.replay(store, WHAT)
+    key = (keys.user_pk(user_id), keys.memory_sk(data.memory_id))
     for _ in range(MAX_USE_RETRIES):
-        record = await _load(info, data.memory_id)
+        record = await current(store, key, WHAT)
         meta = record.attributes.metadata
         seen = meta.usage_count
-        now = utcnow()
         meta.usage_count = seen + 1
-        meta.last_used = now
-        record.updated_at = now
-        record.version += 1
+        meta.last_used = utcnow()
         record.lsi1sk = memory_order_key(record.attributes, record.created_at)
+        sets = {**bump(record), "lsi1sk": record.lsi1sk}
         item = record.to_item()
+        sets["attributes.metadata.usageCount"] = meta.usage_count
+        sets["attributes.metadata.lastUsed"] = item["attributes"]["metadata"]["lastUsed"]
         usage = Attr("attributes.metadata.usageCount")
+        unchanged = (usage.eq(seen) | usage.not_exists()) if seen == 0 else usage.eq(seen)
         update = TransactAction(
-            "Update",
-            record.pk,
-            record.sk,
-            set_values={
-                "attributes.metadata.usageCount": meta.usage_count,
-                "attributes.metadata.lastUsed": item["attributes"]["metadata"]["lastUsed"],
-                "lsi1sk": record.lsi1sk,
-                "updatedAt": item["updatedAt"],
-                "version": record.version,
-            },
-            condition=Attr("pk").exists()
-            & (usage.eq(seen) | usage.not_exists() if seen == 0 else usage.eq(seen)),
+            "Update", *key, set_values=sets, condition=Attr("pk").exists() & unchanged
         )
         try:
             reasons = await commit.run([update], record.key)
         except Replayed as replay:
-            return await _replayed(info, replay.result_key)
+            return await reload(store, replay.result_key, WHAT)
         if not reasons:
             return record
         if commit.current and commit.current[0] is None:
-            raise not_found("Memory")
+            raise not_found(WHAT)
         # Someone else counted a use in between (nothing was written): read again, retry.
     raise ApiError(Code.CONFLICT, "Too many concurrent uses; retry")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.mutations import memory
+from schema.mutations import coach, memory
 
 
 @strawberry.type
 class Mutation:
+    create_coach = strawberry.mutation(resolver=coach.create_coach)
+    update_coach = strawberry.mutation(resolver=coach.update_coach)
+    delete_coach = strawberry.mutation(resolver=coach.delete_coach)
     create_memory = strawberry.mutation(resolver=memory.create_memory)
     update_memory = strawberry.mutation(resolver=memory.update_memory)
     delete_memory = strawberry.mutation(resolver=memory.delete_memory)

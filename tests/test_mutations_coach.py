@@ -8,7 +8,8 @@ CREATE = """mutation($input: CreateCoachInput!) { createCoach(input: $input) {
     coach { coachId name version personality { primaryTemplate }
             technicalConfig { specializations } } } }"""
 UPDATE = """mutation($input: UpdateCoachInput!) { updateCoach(input: $input) {
-    coach { name version personality { primaryTemplate } technicalConfig { specializations } } } }"""
+    coach { name version personality { primaryTemplate }
+            technicalConfig { specializations } } } }"""
 DELETE = """mutation($input: DeleteCoachInput!) { deleteCoach(input: $input) {
     deletedCoachId deletedMemoryCount } }"""
 
@@ -68,7 +69,8 @@ async def test_delete_takes_its_memories_and_keeps_conversations(demo_api: Api) 
     after = await demo_api.gql("""{ viewer {
         coaches { totalCount }
         memories { totalCount edges { node { coach { coachId } } } }
-        conversations(coachId: "demo_coach_1") { totalCount edges { node { coach { name } } } } } }""")
+        conversations(coachId: "demo_coach_1") {
+          totalCount edges { node { coach { name } } } } } }""")
     viewer = after["data"]["viewer"]
     assert viewer["coaches"]["totalCount"] == 1
     assert viewer["memories"]["totalCount"] == 4

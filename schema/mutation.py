@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.mutations import coach, memory
+from schema.mutations import coach, memory, workout
 
 
 @strawberry.type
 class Mutation:
+    log_workout = strawberry.mutation(resolver=workout.log_workout)
+    update_workout = strawberry.mutation(resolver=workout.update_workout)
+    delete_workout = strawberry.mutation(resolver=workout.delete_workout)
     create_coach = strawberry.mutation(resolver=coach.create_coach)
     update_coach = strawberry.mutation(resolver=coach.update_coach)
     delete_coach = strawberry.mutation(resolver=coach.delete_coach)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
-from pydantic.alias_generators import to_camel
+from strawberry import UNSET
+from strawberry.utils.str_converters import to_camel_case
 
 from resolvers.errors import bad_input
 
@@ -17,14 +19,27 @@ Tag = Annotated[str, Field(min_length=1, max_length=50)]
 Version = Annotated[int, Field(ge=1)]
 
 
+def _plain(value: Any) -> Any:
+    """A strawberry input (nested dataclasses) as plain data; unset fields left out."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: _plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if getattr(value, f.name) is not UNSET
+        }
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
 def to_model(strawberry_input: Any, model: type[M]) -> M:
-    """The strawberry input as its validated pydantic model, or BAD_USER_INPUT with the path."""
+    """The input validated as a whole by its pydantic model (so error paths are complete),
+    or BAD_USER_INPUT with the camelCase path of the first problem."""
     try:
-        value = strawberry_input.to_pydantic()
+        value = model.model_validate(_plain(strawberry_input))
     except ValidationError as err:
         first = err.errors()[0]
         path: list[str | int] = ["input"]
-        path += [to_camel(p) if isinstance(p, str) else p for p in first["loc"]]
+        path += [to_camel_case(p) if isinstance(p, str) else p for p in first["loc"]]
         raise bad_input(f"{'.'.join(str(p) for p in path)}: {first['msg']}", path) from err
-    assert isinstance(value, model)
     return value

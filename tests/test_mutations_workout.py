@@ -93,7 +93,7 @@ async def test_untyped_discipline_is_stored_as_json(demo_api: Api) -> None:
 
 
 async def test_validation_paths(demo_api: Api) -> None:
-    cases = [
+    cases: list[tuple[dict[str, Any], list[str]]] = [
         ({"performanceMetrics": {"intensity": 11}}, ["input", "performanceMetrics", "intensity"]),
         (
             {"disciplineSpecific": {"crossfit": {"rxStatus": "maybe"}}},

@@ -10,6 +10,7 @@ fetched (a coach from the coaches list) is never fetched again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, Generic, TypeVar
@@ -61,6 +62,12 @@ class ItemLoader(DataLoader[Key, dict[str, Any] | None]):
             self.prime(key, item)
         for record in records:
             self._records[record.key] = record
+
+    def replace(self, record: ItemRecord) -> None:
+        """A record this request just wrote: later loads see it, not an older copy."""
+        with contextlib.suppress(KeyError):
+            self.clear(record.key)
+        self.remember([record.to_item()], [record])
 
     def parsed(self, item: dict[str, Any], record_type: type[R]) -> R | None:
         """The item as a record, parsed once per request however often it is loaded."""

@@ -336,19 +336,10 @@ class Table:
     ) -> dict[str, Any]:
         """SET/ADD/REMOVE dotted paths (`attributes.metadata.tags`); returns the new item."""
         expr = Expression()
-        clauses = []
-        if set_values:
-            sets = [f"{expr.name(p)} = {expr.value(v)}" for p, v in set_values.items()]
-            clauses.append("SET " + ", ".join(sets))
-        if add_values:
-            adds = [f"{expr.name(p)} {expr.value(v)}" for p, v in add_values.items()]
-            clauses.append("ADD " + ", ".join(adds))
-        if remove:
-            clauses.append("REMOVE " + ", ".join(expr.name(p) for p in remove))
         params: dict[str, Any] = {
             "TableName": self.name,
             "Key": serialize_item({"pk": pk, "sk": sk}),
-            "UpdateExpression": " ".join(clauses),
+            "UpdateExpression": update_expression(expr, set_values, add_values, None, remove),
             "ReturnValues": "ALL_NEW",
             "ReturnConsumedCapacity": "TOTAL",
         }
@@ -407,6 +398,31 @@ class Table:
             ) from err
 
 
+def update_expression(
+    expr: Expression,
+    set_values: Mapping[str, Any] | None = None,
+    add_values: Mapping[str, int | float] | None = None,
+    append_values: Mapping[str, list[Any]] | None = None,
+    remove: Sequence[str] = (),
+) -> str:
+    """`SET a.b = :v, l = list_append(if_not_exists(l, :empty), :new) ADD n :1 REMOVE x`."""
+    sets = [f"{expr.name(p)} = {expr.value(v)}" for p, v in (set_values or {}).items()]
+    for path, values in (append_values or {}).items():
+        name = expr.name(path)
+        sets.append(
+            f"{name} = list_append(if_not_exists({name}, {expr.value([])}), {expr.value(values)})"
+        )
+    clauses = []
+    if sets:
+        clauses.append("SET " + ", ".join(sets))
+    if add_values:
+        adds = [f"{expr.name(p)} {expr.value(v)}" for p, v in add_values.items()]
+        clauses.append("ADD " + ", ".join(adds))
+    if remove:
+        clauses.append("REMOVE " + ", ".join(expr.name(p) for p in remove))
+    return " ".join(clauses)
+
+
 @dataclass
 class TransactAction:
     """One action of a TransactWriteItems call."""
@@ -418,6 +434,8 @@ class TransactAction:
     condition: ConditionBase | None = None
     set_values: Mapping[str, Any] | None = None
     add_values: Mapping[str, int | float] | None = None
+    append_values: Mapping[str, list[Any]] | None = None
+    remove: Sequence[str] = ()
 
     def render(self, table: str) -> dict[str, Any]:
         expr = Expression()
@@ -427,14 +445,9 @@ class TransactAction:
         else:
             body["Key"] = serialize_item({"pk": self.pk, "sk": self.sk})
         if self.kind == "Update":
-            clauses = []
-            if self.set_values:
-                sets = [f"{expr.name(p)} = {expr.value(v)}" for p, v in self.set_values.items()]
-                clauses.append("SET " + ", ".join(sets))
-            if self.add_values:
-                adds = [f"{expr.name(p)} {expr.value(v)}" for p, v in self.add_values.items()]
-                clauses.append("ADD " + ", ".join(adds))
-            body["UpdateExpression"] = " ".join(clauses)
+            body["UpdateExpression"] = update_expression(
+                expr, self.set_values, self.add_values, self.append_values, self.remove
+            )
         if self.condition is not None:
             body["ConditionExpression"] = expr.condition(self.condition)
             body["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.mutations import coach, memory, workout
+from schema.mutations import coach, memory, profile, workout
 
 
 @strawberry.type
 class Mutation:
+    create_profile = strawberry.mutation(resolver=profile.create_profile)
+    update_profile = strawberry.mutation(resolver=profile.update_profile)
     log_workout = strawberry.mutation(resolver=workout.log_workout)
     update_workout = strawberry.mutation(resolver=workout.update_workout)
     delete_workout = strawberry.mutation(resolver=workout.delete_workout)

@@ -44,36 +44,51 @@ class UserStore(EntityStore[UserRecord]):
         return item is not None
 
     async def create(self, record: UserRecord) -> None:
-        """Profile plus username and email markers in one transaction.
+        """Profile plus username and email markers in one transaction."""
+        await self.table.transact_write(create_actions(record))
 
-        GSIs cannot enforce uniqueness; the markers (pk `unique#<kind>#<value>`) can, also
-        between concurrent sign-ups. A marker already owned by this user passes, so a
-        retried create whose first response was lost does not fail on its own markers.
-        """
-        attrs = record.attributes
-        actions = [
-            TransactAction(
-                "Put",
-                record.pk,
-                record.sk,
-                item=record.to_item(),
-                condition=Attr("pk").not_exists(),
-            )
-        ]
-        for kind, value in (("username", attrs.username), ("email", attrs.email)):
-            pk = unique_pk(kind, value)
-            actions.append(
-                TransactAction(
-                    "Put",
-                    pk,
-                    UNIQUE_SK,
-                    item={
-                        "pk": pk,
-                        "sk": UNIQUE_SK,
-                        "entityType": "uniqueConstraint",
-                        "attributes": {"userId": attrs.user_id, "kind": kind},
-                    },
-                    condition=Attr("pk").not_exists() | Attr("attributes.userId").eq(attrs.user_id),
-                )
-            )
-        await self.table.transact_write(actions)
+
+def _marker_put(kind: str, value: str, user_id: str) -> TransactAction:
+    # A marker this user already owns passes, so a retried create (or a change back to an
+    # earlier name) does not fail on its own markers.
+    pk = unique_pk(kind, value)
+    return TransactAction(
+        "Put",
+        pk,
+        UNIQUE_SK,
+        item={
+            "pk": pk,
+            "sk": UNIQUE_SK,
+            "entityType": "uniqueConstraint",
+            "attributes": {"userId": user_id, "kind": kind},
+        },
+        condition=Attr("pk").not_exists() | Attr("attributes.userId").eq(user_id),
+    )
+
+
+def create_actions(record: UserRecord) -> list[TransactAction]:
+    """GSIs cannot enforce uniqueness; marker items (pk `unique#<kind>#<value>`) can, also
+    between concurrent sign-ups. Order: profile, username marker, email marker."""
+    attrs = record.attributes
+    return [
+        TransactAction(
+            "Put", record.pk, record.sk, item=record.to_item(), condition=Attr("pk").not_exists()
+        ),
+        _marker_put("username", attrs.username, attrs.user_id),
+        _marker_put("email", attrs.email, attrs.user_id),
+    ]
+
+
+def change_actions(kind: str, old: str, new: str, user_id: str) -> list[TransactAction]:
+    """Move a uniqueness marker from `old` to `new` (same transaction as the profile)."""
+    if old.lower() == new.lower():
+        return []
+    return [
+        _marker_put(kind, new, user_id),
+        TransactAction(
+            "Delete",
+            unique_pk(kind, old),
+            UNIQUE_SK,
+            condition=Attr("pk").not_exists() | Attr("attributes.userId").eq(user_id),
+        ),
+    ]

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.mutations import coach, memory, profile, workout
+from schema.mutations import coach, conversation, memory, profile, workout
 
 
 @strawberry.type
 class Mutation:
+    start_conversation = strawberry.mutation(resolver=conversation.start_conversation)
+    send_message = strawberry.mutation(resolver=conversation.send_message)
+    update_conversation = strawberry.mutation(resolver=conversation.update_conversation)
+    delete_conversation = strawberry.mutation(resolver=conversation.delete_conversation)
+    save_conversation_summary = strawberry.mutation(resolver=conversation.save_conversation_summary)
     create_profile = strawberry.mutation(resolver=profile.create_profile)
     update_profile = strawberry.mutation(resolver=profile.update_profile)
     log_workout = strawberry.mutation(resolver=workout.log_workout)

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.mutations import coach, conversation, memory, profile, workout
+from schema.mutations import coach, conversation, memory, profile, session, workout
 
 
 @strawberry.type
 class Mutation:
+    start_coach_creator_session = strawberry.mutation(resolver=session.start_coach_creator_session)
+    answer_coach_creator_question = strawberry.mutation(
+        resolver=session.answer_coach_creator_question
+    )
+    complete_coach_creator_session = strawberry.mutation(
+        resolver=session.complete_coach_creator_session
+    )
+    abandon_coach_creator_session = strawberry.mutation(
+        resolver=session.abandon_coach_creator_session
+    )
     start_conversation = strawberry.mutation(resolver=conversation.start_conversation)
     send_message = strawberry.mutation(resolver=conversation.send_message)
     update_conversation = strawberry.mutation(resolver=conversation.update_conversation)

@@ -18,6 +18,7 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import uvicorn
@@ -37,6 +38,7 @@ from datasources.engine import ENGINE_CREDENTIALS, EmbeddedEngine
 from datasources.loaders import Loaders
 from datasources.snapshot import Snapshotter
 from datasources.stores import Stores
+from datasources.sweep import sweep_orphans
 from datasources.table import Table
 from resolvers.context import Context
 from resolvers.pagination import CursorCodec
@@ -203,6 +205,20 @@ def _banner(settings: Settings, host: str, port: int) -> str:
     return "\n".join(lines)
 
 
+async def _sweep(settings: Settings, grace_minutes: float, dry_run: bool) -> int:
+    """Runs against the configured backend (embedded: the persisted data)."""
+    app = create_app(settings.model_copy(update={"seed_demo_data": False}))
+    async with app.router.lifespan_context(app):
+        orphans = await sweep_orphans(
+            app.state.runtime.stores, grace=timedelta(minutes=grace_minutes), dry_run=dry_run
+        )
+    verb = "would delete" if dry_run else "deleted"
+    print(f"{verb} {len(orphans)} orphaned object(s)")
+    for key in orphans:
+        print(f"  {key}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="NeonPanda GraphQL API")
     parser.add_argument("--host", default="127.0.0.1")
@@ -211,6 +227,9 @@ def main(argv: list[str] | None = None) -> int:
     token_cmd = sub.add_parser("dev-token", help="mint a dev token (dev mode only)")
     token_cmd.add_argument("user_id")
     token_cmd.add_argument("--group", action="append", default=[])
+    sweep_cmd = sub.add_parser("sweep-orphans", help="delete S3 objects no item points at")
+    sweep_cmd.add_argument("--grace-minutes", type=float, default=60.0)
+    sweep_cmd.add_argument("--dry-run", action="store_true")
     schema_cmd = sub.add_parser("export-schema", help="write schema/schema.graphql")
     schema_cmd.add_argument("--check", action="store_true", help="fail if it is out of date")
     args = parser.parse_args(argv)
@@ -235,6 +254,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "sweep-orphans":
+        return asyncio.run(_sweep(settings, args.grace_minutes, args.dry_run))
     app = create_app(settings)
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level="info")
     server = uvicorn.Server(config)

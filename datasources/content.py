@@ -99,6 +99,25 @@ class ContentStore:
                 raise BackendUnavailable(f"S3 DeleteObject {key}: {err}") from err
         self.write_generation += 1
 
+    async def delete_many(self, object_keys: list[str]) -> int:
+        """DeleteObjects in batches of 1,000; returns how many were deleted."""
+        deleted = 0
+        for start in range(0, len(object_keys), 1000):
+            chunk = object_keys[start : start + 1000]
+            with track("s3", "DeleteObjects"):
+                try:
+                    response = await self.client.delete_objects(
+                        Bucket=self.bucket,
+                        Delete={"Objects": [{"Key": k} for k in chunk], "Quiet": True},
+                    )
+                except (ClientError, BotoCoreError) as err:
+                    raise BackendUnavailable(f"S3 DeleteObjects: {err}") from err
+            if response.get("Errors"):
+                raise BackendUnavailable(f"S3 DeleteObjects failed for {response['Errors'][0]}")
+            deleted += len(chunk)
+        self.write_generation += 1
+        return deleted
+
     async def presign(self, key: str, expires_in: int) -> str:
         """A presigned GET URL; signing is local, no request is sent."""
         url: str = await self.client.generate_presigned_url(
@@ -107,7 +126,11 @@ class ContentStore:
         return url
 
     async def list_keys(self, prefix: str) -> list[str]:
-        keys: list[str] = []
+        return [obj["Key"] for obj in await self.list_objects(prefix)]
+
+    async def list_objects(self, prefix: str) -> list[dict[str, Any]]:
+        """Every object under `prefix` (Key, LastModified, Size, ...), all pages."""
+        objects: list[dict[str, Any]] = []
         token: str | None = None
         while True:
             params: dict[str, Any] = {"Bucket": self.bucket, "Prefix": prefix}
@@ -115,7 +138,7 @@ class ContentStore:
                 params["ContinuationToken"] = token
             with track("s3", "ListObjectsV2"):
                 response = await self.client.list_objects_v2(**params)
-            keys.extend(obj["Key"] for obj in response.get("Contents", []))
+            objects.extend(response.get("Contents", []))
             token = response.get("NextContinuationToken")
             if not token:
-                return keys
+                return objects

@@ -369,6 +369,27 @@ class Table:
         old = response.get("Attributes")
         return deserialize_item(old) if old else None
 
+    async def batch_delete(self, item_keys: Sequence[Key]) -> int:
+        """Delete items in batches of 25 (unprocessed ones retried); returns how many."""
+        for start in range(0, len(item_keys), 25):
+            chunk = item_keys[start : start + 25]
+            request: dict[str, Any] = {
+                self.name: [
+                    {"DeleteRequest": {"Key": serialize_item({"pk": pk, "sk": sk})}}
+                    for pk, sk in chunk
+                ]
+            }
+            attempt = 0
+            while request:
+                response = await self._call(
+                    "BatchWriteItem", RequestItems=request, ReturnConsumedCapacity="TOTAL"
+                )
+                request = response.get("UnprocessedItems") or {}
+                if request:
+                    attempt += 1
+                    await asyncio.sleep(random.uniform(0, min(1.0, 0.025 * 2**attempt)))
+        return len(item_keys)
+
     async def transact_write(self, actions: Sequence[TransactAction]) -> None:
         """All-or-nothing; raises TransactionConflict with per-action reasons."""
         params: dict[str, Any] = {

@@ -1,0 +1,87 @@
+"""Contact form (no token), data export, account deletion (resumable)."""
+
+from __future__ import annotations
+
+import httpx
+
+from datasources.aws import AwsClients
+from tests.conftest import Api, cost
+from tests.faults import FaultPlan
+
+CONTACT = """mutation($input: SubmitContactFormInput!) { submitContactForm(input: $input) {
+    submittedAt duplicate } }"""
+EXPORT = """mutation { requestDataExport { itemCount objectCount
+    export { key sizeBytes sha256 downloadUrl content } } }"""
+DELETE = """mutation { deleteAccount(input: {confirm: "DELETE"}) {
+    deletedItemCount deletedObjectCount } }"""
+
+
+async def test_contact_form_needs_no_token_and_collapses_duplicates(demo_api: Api) -> None:
+    form = {"email": "Fan@Example.com", "subject": "Hi", "message": "Love it", "firstName": "F"}
+    first = await demo_api.gql(CONTACT, {"input": form}, user=None)
+    assert first["data"]["submitContactForm"]["duplicate"] is False
+    again = await demo_api.gql(CONTACT, {"input": {**form, "email": "fan@example.com"}}, user=None)
+    assert again["data"]["submitContactForm"] == {
+        "submittedAt": first["data"]["submitContactForm"]["submittedAt"],
+        "duplicate": True,
+    }
+    other = await demo_api.gql(CONTACT, {"input": {**form, "message": "Another thing"}}, user=None)
+    assert other["data"]["submitContactForm"]["duplicate"] is False
+    runtime = demo_api.http._transport.app.state.runtime  # type: ignore[attr-defined]
+    from boto3.dynamodb.conditions import Key
+
+    page = await runtime.stores.table.query(Key("pk").eq("contactForm#fan@example.com"))
+    assert sum(i["entityType"] == "contactForm" for i in page.items) == 2
+
+    bad = await demo_api.gql(CONTACT, {"input": {"email": "nope", "message": "x"}}, user=None)
+    assert bad["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": ["input", "email"]}
+
+
+async def test_other_mutations_need_a_token(demo_api: Api) -> None:
+    body = await demo_api.gql(EXPORT, user=None)
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_export_holds_every_item_and_object(demo_api: Api) -> None:
+    body = await demo_api.gql(EXPORT)
+    assert "errors" not in body, body["errors"]
+    result = body["data"]["requestDataExport"]
+    # profile + 2 coaches + 4 conversations + 3 summaries + 32 workouts + 5 memories + 3 sessions
+    assert result["itemCount"] == 50
+    # 32 workout logs + 4 transcripts + 2 archive chunks + 3 session histories
+    assert result["objectCount"] == 41
+    export = result["export"]
+    assert export["key"].startswith("athletes/demo/exports/") and export["key"].endswith(
+        "_full_history.json"
+    )
+    assert {i["sk"] for i in export["content"]["items"]} >= {"profile", "coach#demo_coach_1"}
+    assert all(k.startswith("athletes/demo/") for k in export["content"]["objects"])
+    async with httpx.AsyncClient() as http:  # the presigned URL works against the engine
+        response = await http.get(export["downloadUrl"])
+    assert response.status_code == 200
+
+
+async def test_delete_account_removes_everything_and_resumes(
+    demo_api: Api, aws: AwsClients
+) -> None:
+    runtime = demo_api.http._transport.app.state.runtime  # type: ignore[attr-defined]
+    # Interrupted: the item deletes fail after the objects are gone.
+    with FaultPlan(runtime.clients.dynamodb, {"BatchWriteItem": ["5xx", "5xx", "5xx"]}):
+        broken = await demo_api.gql(DELETE)
+    assert broken["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    still = await demo_api.gql("{ viewer { username } }")
+    assert still["data"]["viewer"] == {"username": "demo"}
+
+    body = await demo_api.gql(DELETE)
+    assert "errors" not in body, body["errors"]
+    assert body["data"]["deleteAccount"]["deletedItemCount"] >= 50
+    assert cost(body)["s3"]["byOperation"].get("DeleteObjects", 0) <= 1
+
+    gone = await demo_api.gql("{ viewer { username } }")
+    assert gone["data"]["viewer"] is None
+    listed = await aws.s3.list_objects_v2(Bucket=demo_api.settings.bucket, Prefix="athletes/demo/")
+    assert listed["KeyCount"] == 0
+    free = await demo_api.gql('{ usernameAvailable(username: "demo") }', user="someone")
+    assert free["data"]["usernameAvailable"] is True
+    other = await demo_api.gql("{ viewer { username workouts { totalCount } } }", user="demo2")
+    assert other["data"]["viewer"] == {"username": "demo2", "workouts": {"totalCount": 6}}

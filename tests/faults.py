@@ -49,17 +49,32 @@ class _Body:
         return self.body
 
 
-def _error_response(url: str, status: int, error_type: str) -> Any:
+def _error_response(service: str, url: str, status: int, error_type: str) -> Any:
     from aiobotocore.awsrequest import AioAWSResponse
 
-    body = json.dumps(
-        {
-            "__type": f"com.amazonaws.dynamodb.v20120810#{error_type}",
-            "message": f"injected {error_type}",
-        }
-    ).encode()
-    headers = {"content-type": "application/x-amz-json-1.0", "x-amzn-requestid": "injected"}
+    if service == "s3":
+        body = (
+            f'<?xml version="1.0" encoding="UTF-8"?><Error><Code>{error_type}</Code>'
+            f"<Message>injected {error_type}</Message></Error>"
+        ).encode()
+        headers = {"content-type": "application/xml", "x-amz-request-id": "injected"}
+    else:
+        body = json.dumps(
+            {
+                "__type": f"com.amazonaws.dynamodb.v20120810#{error_type}",
+                "message": f"injected {error_type}",
+            }
+        ).encode()
+        headers = {"content-type": "application/x-amz-json-1.0", "x-amzn-requestid": "injected"}
     return AioAWSResponse(url, status, headers, _Body(body))
+
+
+_ERRORS = {
+    ("dynamodb", "throttle"): (400, "ThrottlingException"),
+    ("dynamodb", "5xx"): (500, "InternalServerError"),
+    ("s3", "throttle"): (503, "SlowDown"),
+    ("s3", "5xx"): (500, "InternalError"),
+}
 
 
 class FaultPlan:
@@ -71,22 +86,43 @@ class FaultPlan:
       (a connection error botocore retries).
     """
 
-    def __init__(self, client: Any, faults: dict[str, list[str]]) -> None:
+    def __init__(
+        self,
+        client: Any,
+        faults: dict[str, list[str]] | None = None,
+        *,
+        rate: float = 0.0,
+        operations: tuple[str, ...] = (),
+        seed: int = 0,
+    ) -> None:
+        """Either `faults` (per operation, in order) or a random `rate` over `operations`."""
+        import random
+
         self.client = client
-        self.faults = {op: list(kinds) for op, kinds in faults.items()}
+        self.service = client.meta.service_model.endpoint_prefix
+        self.faults = {op: list(kinds) for op, kinds in (faults or {}).items()}
+        self.rate = rate
+        self.operations = operations
+        self.rng = random.Random(seed)
         self.injected: list[tuple[str, str]] = []
+
+    def _next(self, operation: str) -> str | None:
+        queue = self.faults.get(operation)
+        if queue:
+            return queue.pop(0)
+        if operation in self.operations and self.rng.random() < self.rate:
+            return self.rng.choice(["throttle", "5xx", "drop"])
+        return None
 
     async def _handler(self, request: Any, event_name: str, **_: Any) -> Any:
         operation = event_name.rsplit(".", 1)[-1]
-        queue = self.faults.get(operation)
-        if not queue:
+        kind = self._next(operation)
+        if kind is None:
             return None
-        kind = queue.pop(0)
         self.injected.append((operation, kind))
-        if kind == "throttle":
-            return _error_response(request.url, 400, "ThrottlingException")
-        if kind == "5xx":
-            return _error_response(request.url, 500, "InternalServerError")
+        if kind in ("throttle", "5xx"):
+            status, error_type = _ERRORS[(self.service, kind)]
+            return _error_response(self.service, request.url, status, error_type)
         if kind == "drop":
             import httpx
             from botocore.exceptions import ConnectionClosedError

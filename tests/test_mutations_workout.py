@@ -194,3 +194,30 @@ async def test_failed_commit_leaves_at_most_an_orphan_never_a_dangling_pointer(
     # The client retries with the same input: the workout lands once.
     again = await demo_api.gql(LOG, {"input": _fran_input(workoutId="w_fault")})
     assert again["data"]["logWorkout"]["workout"]["detailedLog"]["content"]["raw"]
+
+
+async def test_total_count_is_exact_with_two_concurrent_writers(demo_api: Api) -> None:
+    import asyncio
+
+    async def writer(name: str) -> None:
+        for n in range(5):
+            body = await demo_api.gql(
+                LOG,
+                {
+                    "input": {
+                        "completedAt": f"2026-03-0{n + 1}T07:00:00Z",
+                        "workoutName": f"{name} {n}",
+                        "discipline": "HIIT",
+                    }
+                },
+            )
+            assert "errors" not in body, body["errors"]
+
+    await asyncio.gather(writer("a"), writer("b"))
+    body = await demo_api.gql(
+        '{ viewer { hiit: workouts(filter: {discipline: "hiit"}) { totalCount } '
+        "all: workouts { totalCount } } }"
+    )
+    viewer = body["data"]["viewer"]
+    assert viewer["all"]["totalCount"] == 32 + 10
+    assert viewer["hiit"]["totalCount"] == 10 + 5  # the demo's own hiit workouts, plus ours

@@ -1,7 +1,7 @@
 """The embedded engine: moto in server mode as a child process on a loopback port.
 
 A child process (not a thread) so moto's request handling does not compete with the
-app's event loop for the GIL.
+app's event loop for the GIL. It serves one request at a time (see engine_server.py).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class EngineError(RuntimeError):
 
 
 class EmbeddedEngine:
-    """Starts `python -m moto.server` on 127.0.0.1 and stops it again."""
+    """Starts the engine (`datasources.engine_server`) on 127.0.0.1 and stops it again."""
 
     def __init__(self, log_path: Path | None = None, start_timeout: float = 30.0) -> None:
         self.log_path = log_path
@@ -62,7 +62,16 @@ class EmbeddedEngine:
         env = {**os.environ, "MOTO_CALL_RESET_API": "true"}
         try:
             self._proc = subprocess.Popen(
-                [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+                [
+                    sys.executable,
+                    "-m",
+                    "datasources.engine_server",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                ],
+                cwd=Path(__file__).resolve().parent.parent,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,

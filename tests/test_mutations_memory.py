@@ -184,6 +184,10 @@ async def test_concurrent_uses_are_all_counted(demo_api: Api) -> None:
     )
     final = body["data"]["viewer"]["memory"]
     assert final["usageCount"] == 8 and final["version"] == 9 and final["lastUsed"]
+    # The list order follows the count: 8 uses now rank above the MEDIUM memory with 7.
+    listed = await demo_api.gql("{ viewer { memories { edges { node { content usageCount } } } } }")
+    order = [e["node"]["content"] for e in listed["data"]["viewer"]["memories"]["edges"]]
+    assert order.index("Likes rowing") < order.index("Left shoulder gets cranky with kipping")
 
 
 async def test_lost_response_retried_by_botocore_reports_success_once(demo_api: Api) -> None:

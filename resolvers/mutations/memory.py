@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr
 
 from datasources import keys
+from datasources.errors import ConditionFailed
 from datasources.records import MemoryAttributes, MemoryRecord, utcnow
+from datasources.records.base import format_timestamp
 from datasources.records.memory import memory_order_key
 from datasources.table import TransactAction
 from resolvers.context import Info
-from resolvers.errors import ApiError, Code, not_found
+from resolvers.errors import not_found
 from resolvers.writes import (
     Commit,
     Replayed,
@@ -24,7 +27,6 @@ from resolvers.writes import (
     version_is,
 )
 
-MAX_USE_RETRIES = 5
 WHAT = "Memory"
 
 
@@ -134,35 +136,41 @@ async def delete_memory(info: Info, data: Any) -> str:
 
 
 async def record_memory_use(info: Info, data: Any) -> MemoryRecord:
-    """usageCount + 1 and lastUsed, atomically: a compare-and-set on usageCount."""
+    """usageCount + 1 and lastUsed, atomically (ADD: concurrent uses never collide).
+
+    The list order key depends on the count, so it is brought up to date after, with a
+    write conditioned on the count it was computed from: if another use lands in between,
+    that use's own follow-up sets the key for the newer count.
+    """
     user_id, commit = _commit(info, "recordMemoryUse", data)
     store = info.context.stores.memories
     if await commit.seen():
         return await commit.replay(store, WHAT)
     key = (keys.user_pk(user_id), keys.memory_sk(data.memory_id))
-    for _ in range(MAX_USE_RETRIES):
-        record = await current(store, key, WHAT)
-        meta = record.attributes.metadata
-        seen = meta.usage_count
-        meta.usage_count = seen + 1
-        meta.last_used = utcnow()
-        record.lsi1sk = memory_order_key(record.attributes, record.created_at)
-        sets = {**bump(record), "lsi1sk": record.lsi1sk}
-        item = record.to_item()
-        sets["attributes.metadata.usageCount"] = meta.usage_count
-        sets["attributes.metadata.lastUsed"] = item["attributes"]["metadata"]["lastUsed"]
-        usage = Attr("attributes.metadata.usageCount")
-        unchanged = (usage.eq(seen) | usage.not_exists()) if seen == 0 else usage.eq(seen)
-        update = TransactAction(
-            "Update", *key, set_values=sets, condition=Attr("pk").exists() & unchanged
-        )
-        try:
-            reasons = await commit.run([update], record.key)
-        except Replayed as replay:
-            return await reload(store, replay.result_key, WHAT)
-        if not reasons:
-            return record
-        if commit.current and commit.current[0] is None:
-            raise not_found(WHAT)
-        # Someone else counted a use in between (nothing was written): read again, retry.
-    raise ApiError(Code.CONFLICT, "Too many concurrent uses; retry")
+    now = format_timestamp(utcnow())
+    update = TransactAction(
+        "Update",
+        *key,
+        set_values={"attributes.metadata.lastUsed": now, "updatedAt": now},
+        add_values={"attributes.metadata.usageCount": 1, "version": 1},
+        condition=Attr("pk").exists(),
+    )
+    try:
+        reasons = await commit.run([update], key)
+    except Replayed as replay:
+        return await reload(store, replay.result_key, WHAT)
+    if reasons:
+        raise not_found(WHAT)
+    record = await current(store, key, WHAT)
+    order_key = memory_order_key(record.attributes, record.created_at)
+    if record.lsi1sk != order_key:
+        with contextlib.suppress(ConditionFailed):
+            await info.context.stores.table.update(
+                *key,
+                set_values={"lsi1sk": order_key},
+                condition=Attr("attributes.metadata.usageCount").eq(
+                    record.attributes.metadata.usage_count
+                ),
+            )
+        record.lsi1sk = order_key
+    return record

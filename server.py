@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import gc
 import hashlib
+import json
 import logging
 import secrets
 import sys
@@ -22,12 +23,16 @@ from datetime import timedelta
 from typing import Any
 
 import uvicorn
+from graphql import GraphQLError
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.types import ExecutionResult
 
 from auth import Verifier, authenticate_header, build_verifier, dev_secret, mint_dev_token
 from datasources.aws import AwsClients, open_clients
@@ -62,9 +67,12 @@ class Runtime:
 
 
 class NeonPandaGraphQL(GraphQL[Context, None]):
-    def __init__(self, runtime_holder: dict[str, Runtime], **kwargs: Any) -> None:
+    def __init__(
+        self, runtime_holder: dict[str, Runtime], deadline_seconds: float, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.runtime_holder = runtime_holder
+        self.deadline_seconds = deadline_seconds
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         runtime = self.runtime_holder["runtime"]
@@ -74,10 +82,86 @@ class NeonPandaGraphQL(GraphQL[Context, None]):
         return Context(
             principal=principal,
             auth_error=auth_error,
+            client=request.client.host if request.client else "unknown",
             stores=runtime.stores,
             loaders=Loaders(runtime.stores.table, runtime.stores.content),
             cursors=runtime.cursors,
         )
+
+    async def execute_operation(
+        self,
+        request: Any,
+        request_adapter: Any,
+        request_data: Any,
+        context: Context,
+        root_value: Any,
+        sub_response: Any,
+    ) -> Any:
+        """Every request has a deadline: a slow or throttling backend cannot hold it longer."""
+        try:
+            async with asyncio.timeout(self.deadline_seconds):
+                return await super().execute_operation(
+                    request, request_adapter, request_data, context, root_value, sub_response
+                )
+        except TimeoutError:
+            log.warning("request deadline (%.1f s) exceeded", self.deadline_seconds)
+            error = GraphQLError(
+                f"The request took longer than {self.deadline_seconds:g} s and was stopped",
+                extensions={"code": "INTERNAL_SERVER_ERROR", "deadlineExceeded": True},
+            )
+            return ExecutionResult(
+                data=None, errors=[error], extensions={"cost": context.cost.to_dict()}
+            )
+
+
+class MaxBodySize:
+    """ASGI middleware: 413 for request bodies over `limit` bytes (declared or streamed)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._refuse(send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        error = {"message": "Request body too large", "extensions": {"code": "BAD_USER_INPUT"}}
+        body = json.dumps({"errors": [error]}).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+class _TooLarge(Exception):
+    pass
 
 
 def _cursor_secret(settings: Settings) -> bytes:
@@ -105,7 +189,8 @@ def create_app(settings: Settings, engine: EmbeddedEngine | None = None) -> Star
 
     graphql_app = NeonPandaGraphQL(
         holder,
-        schema=build_schema(),
+        settings.request_deadline_seconds,
+        schema=build_schema(settings),
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
         allow_queries_via_get=False,
     )
@@ -121,6 +206,7 @@ def create_app(settings: Settings, engine: EmbeddedEngine | None = None) -> Star
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
         ],
+        middleware=[Middleware(MaxBodySize, limit=settings.max_body_bytes)],
         lifespan=lifespan,
     )
 

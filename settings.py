@@ -45,6 +45,18 @@ class Settings(BaseSettings):
     batch_get_deadline_seconds: float = 5.0
 
     graphiql: bool | None = None
+    introspection: bool | None = None  # default: on in dev mode, off otherwise
+
+    # Abuse limits (README: Security).
+    max_depth: int = 10
+    max_aliases: int = 30
+    max_directives: int = 10
+    max_tokens: int = 3000
+    max_cost: int = 10_000
+    max_body_bytes: int = 2 * 1024 * 1024
+    request_deadline_seconds: float = 10.0
+    rate_limit_capacity: float = 50_000
+    rate_limit_refill_per_second: float = 2_000
     # Signs pagination cursors. Unset: derived from the dev secret in dev mode, otherwise
     # random per process (set it when several server processes share traffic).
     cursor_secret: str | None = None
@@ -62,6 +74,10 @@ class Settings(BaseSettings):
     @property
     def dev_auth_enabled(self) -> bool:
         return bool(self.dev_auth)
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return self.dev_auth_enabled if self.introspection is None else self.introspection
 
     @property
     def graphiql_enabled(self) -> bool:

@@ -21,7 +21,9 @@ class Context:
     loaders: Loaders  # fresh for every request
     cursors: CursorCodec
     auth_error: str | None = None
+    client: str = "unknown"  # the peer address, for limits on anonymous callers
     cost: CostRecorder = field(default_factory=CostRecorder)
+    query_cost: int = 0  # estimated by schema.limits before execution
 
     def require_user(self) -> Principal:
         """The signed-in caller, or UNAUTHENTICATED."""

@@ -3,28 +3,54 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import strawberry
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxTokensLimiter,
+    ParserCache,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
 
+from resolvers.ratelimit import RateLimit, RateLimiter
 from schema.extensions import CostExtension, ErrorPolicy
+from schema.limits import Limits, QueryLimits
 from schema.mutation import Mutation
 from schema.query import Query
+from settings import Settings
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
 
-def build_schema() -> strawberry.Schema:
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """The schema with the limits of `settings` (defaults: dev mode's)."""
+    settings = settings or Settings(dev_auth=True)
+    limits = Limits(
+        max_depth=settings.max_depth,
+        max_aliases=settings.max_aliases,
+        max_directives=settings.max_directives,
+        max_cost=settings.max_cost,
+    )
+    limiter = RateLimiter(settings.rate_limit_capacity, settings.rate_limit_refill_per_second)
+    # Factories: a fresh instance per request; caches and the limiter are shared.
+    extensions: list[Any] = [
+        CostExtension,
+        ErrorPolicy,
+        lambda: MaxTokensLimiter(settings.max_tokens),
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+        lambda: QueryLimits(limits),
+        lambda: RateLimit(limiter),
+    ]
+    if not settings.introspection_enabled:
+        extensions.append(DisableIntrospection)
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        extensions=[
-            CostExtension,
-            ErrorPolicy,
-            # Factories: a fresh instance per request; the LRU caches are module-level.
-            lambda: ParserCache(maxsize=256),
-            lambda: ValidationCache(maxsize=256),
-        ],
+        extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=not settings.introspection_enabled),
     )
 
 

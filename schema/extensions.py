@@ -36,6 +36,8 @@ def _classify(error: GraphQLError) -> tuple[Code, str] | None:
     original = error.original_error
     if isinstance(original, ApiError) or (original is None and "code" in (error.extensions or {})):
         return None
+    if error.message.startswith("Syntax Error: Document contains more than"):
+        return Code.QUERY_TOO_COMPLEX, error.message  # the parser's token limit
     if original is None or isinstance(original, GraphQLError):
         # Parse, validation and variable-coercion errors: the client's document is wrong.
         return Code.BAD_USER_INPUT, error.message

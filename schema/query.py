@@ -17,9 +17,11 @@ from datasources.records import (
     UserRecord,
     WorkoutRecord,
 )
+from resolvers import admin
 from resolvers.context import Info
 from resolvers.errors import bad_input
 from resolvers.nodes import load_node
+from schema.admin import AdminQuery, PublicProfile
 from schema.coach import Coach
 from schema.conversation import CoachConversation
 from schema.memory import UserMemory
@@ -56,6 +58,16 @@ class Query:
         decoded = [decode_global_id(i, "ids") for i in ids]
         # One awaitable per id: all join the same loader batch, errors stay per item.
         return [_node_later(info, t, p) for t, p in decoded]  # type: ignore[misc]
+
+    @strawberry.field(description="An athlete's public face, by username (GSI2).")
+    async def public_profile(self, info: Info, username: str) -> PublicProfile | None:
+        record = await admin.public_profile(info, username)
+        return PublicProfile.from_record(record) if record else None
+
+    @strawberry.field(description="Administration; FORBIDDEN outside the `admin` group.")
+    def admin(self, info: Info) -> AdminQuery | None:
+        admin.require_admin(info)
+        return AdminQuery()
 
     @strawberry.field(description="Whether a username is free to take (case-insensitive).")
     async def username_available(self, info: Info, username: str) -> bool:

@@ -1,0 +1,118 @@
+"""`admin` (FORBIDDEN unless in the `admin` group) and `publicProfile`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any, cast
+
+import strawberry
+from boto3.dynamodb.conditions import Key
+from strawberry.scalars import JSON
+
+from datasources import definition, keys
+from datasources.records import UserRecord
+from resolvers import admin
+from resolvers.context import Info
+from schema.connection import Connection
+from schema.user import Avatar
+
+
+@strawberry.type(description="What anyone signed in may see of an athlete.")
+class PublicProfile:
+    username: str
+    display_name: str | None
+    avatar: Avatar | None
+
+    @staticmethod
+    def from_record(record: UserRecord) -> PublicProfile:
+        a = record.attributes
+        return PublicProfile(
+            username=a.username,
+            display_name=a.display_name,
+            avatar=Avatar(url=a.avatar.url, s3_key=a.avatar.s3_key) if a.avatar else None,
+        )
+
+
+@strawberry.type
+class AdminUser:
+    user_id: strawberry.ID
+    email: str
+    username: str
+    display_name: str | None
+    created_at: datetime
+    version: int
+
+
+@strawberry.enum
+class EntityType(Enum):
+    USER = keys.USER
+    CONTACT_FORM = keys.CONTACT_FORM
+    COACH_CONFIG = keys.COACH
+    COACH_CONVERSATION = keys.CONVERSATION
+    CONVERSATION_SUMMARY = keys.SUMMARY
+    WORKOUT = keys.WORKOUT
+    COACH_CREATOR_SESSION = keys.SESSION
+    USER_MEMORY = keys.MEMORY
+
+
+@strawberry.type(description="A stored item of any type, as stored.")
+class AdminEntity:
+    entity_type: str
+    pk: str
+    sk: str
+    created_at: str | None
+    updated_at: str | None
+    item: JSON
+
+
+@strawberry.type
+class AdminQuery:
+    @strawberry.field(description="A profile by email (GSI1).")
+    async def user_by_email(self, info: Info, email: str) -> AdminUser | None:
+        record = await admin.user_by_email(info, email)
+        if record is None:
+            return None
+        a = record.attributes
+        return AdminUser(
+            user_id=strawberry.ID(a.user_id),
+            email=a.email,
+            username=a.username,
+            display_name=a.display_name,
+            created_at=record.created_at,
+            version=record.version,
+        )
+
+    @strawberry.field(description="Items of one type across users (GSI3), paginated.")
+    async def entities(
+        self,
+        info: Info,
+        entity_type: EntityType,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[AdminEntity]:
+        items, cursors, has_next = await admin.list_entities(info, entity_type.value, first, after)
+
+        async def count() -> int:
+            return await info.context.stores.table.count(
+                Key("entityType").eq(entity_type.value), index=definition.GSI_ENTITY_TYPE
+            )
+
+        return Connection.build(
+            [_entity(i) for i in items],
+            cursors,
+            has_next=has_next,
+            has_previous=after is not None,
+            count=count,
+        )
+
+
+def _entity(item: dict[str, Any]) -> AdminEntity:
+    return AdminEntity(
+        entity_type=str(item.get("entityType")),
+        pk=str(item["pk"]),
+        sk=str(item["sk"]),
+        created_at=item.get("createdAt"),
+        updated_at=item.get("updatedAt"),
+        item=cast(JSON, item),
+    )

@@ -48,6 +48,7 @@ from datasources.table import Table
 from resolvers.context import Context
 from resolvers.pagination import CursorCodec
 from schema.build import SDL_PATH, build_schema, export_sdl
+from schema.extensions import format_errors
 from settings import Backend, Settings
 
 log = logging.getLogger("neonpanda")
@@ -87,6 +88,11 @@ class NeonPandaGraphQL(GraphQL[Context, None]):
             loaders=Loaders(runtime.stores.table, runtime.stores.content),
             cursors=runtime.cursors,
         )
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> Any:
+        if result.errors:
+            result.errors = format_errors(result.errors)
+        return await super().process_result(request, result)
 
     async def execute_operation(
         self,

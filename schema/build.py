@@ -15,13 +15,21 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from resolvers.ratelimit import RateLimit, RateLimiter
-from schema.extensions import CostExtension, ErrorPolicy
+from schema.extensions import CostExtension
 from schema.limits import Limits, QueryLimits
 from schema.mutation import Mutation
 from schema.query import Query
 from settings import Settings
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
+
+
+class QuietSchema(strawberry.Schema):
+    """Client mistakes are not server errors: the error policy logs what needs logging
+    (internal errors, with a request id) instead of strawberry logging every error."""
+
+    def process_errors(self, errors: Any, execution_context: Any = None) -> None:
+        return None
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
@@ -37,7 +45,6 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     # Factories: a fresh instance per request; caches and the limiter are shared.
     extensions: list[Any] = [
         CostExtension,
-        ErrorPolicy,
         lambda: MaxTokensLimiter(settings.max_tokens),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
@@ -46,7 +53,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(
+    return QuietSchema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,

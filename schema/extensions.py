@@ -1,4 +1,4 @@
-"""Schema extensions: the cost report and the error policy."""
+"""The cost report (a schema extension) and the error policy."""
 
 from __future__ import annotations
 
@@ -48,24 +48,23 @@ def _classify(error: GraphQLError) -> tuple[Code, str] | None:
     return Code.INTERNAL_SERVER_ERROR, "Internal server error"
 
 
-class ErrorPolicy(SchemaExtension):
-    """Every error gets an `extensions.code`; internal exception text never leaves."""
+def format_errors(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """Every error gets an `extensions.code`; internal exception text never leaves.
 
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        if not result or not result.errors:
-            return
-        result.errors = [self._format(e) for e in result.errors]
+    Applied to the final result by the HTTP view, so it also covers errors raised before
+    or around execution (parse errors from the parser cache, limits, deadlines).
+    """
+    return [_format(e) for e in errors]
 
-    def _format(self, error: GraphQLError) -> GraphQLError:
-        verdict = _classify(error)
-        if verdict is None:
-            return error
-        code, message = verdict
-        extensions: dict[str, Any] = {"code": code.value}
-        if code is Code.INTERNAL_SERVER_ERROR:
-            request_id = uuid.uuid4().hex[:12]
-            extensions["requestId"] = request_id
-            log.error("request %s: %s", request_id, error.message, exc_info=error.original_error)
-        return GraphQLError(message, nodes=error.nodes, path=error.path, extensions=extensions)
+
+def _format(error: GraphQLError) -> GraphQLError:
+    verdict = _classify(error)
+    if verdict is None:
+        return error
+    code, message = verdict
+    extensions: dict[str, Any] = {"code": code.value}
+    if code is Code.INTERNAL_SERVER_ERROR:
+        request_id = uuid.uuid4().hex[:12]
+        extensions["requestId"] = request_id
+        log.error("request %s: %s", request_id, error.message, exc_info=error.original_error)
+    return GraphQLError(message, nodes=error.nodes, path=error.path, extensions=extensions)

@@ -125,7 +125,9 @@ class Snapshotter:
             while request:
                 response = await self.table.client.batch_write_item(RequestItems=request)
                 request = response.get("UnprocessedItems") or {}
-        for key, entry in self._old_manifest().items():
+        limit = asyncio.Semaphore(16)
+
+        async def put(key: str, entry: dict[str, Any]) -> None:
             params: dict[str, Any] = {
                 "Bucket": self.content.bucket,
                 "Key": key,
@@ -137,7 +139,10 @@ class Snapshotter:
                 params["ContentType"] = entry["contentType"]
             if entry.get("contentEncoding"):
                 params["ContentEncoding"] = entry["contentEncoding"]
-            await self.content.client.put_object(**params)
+            async with limit:
+                await self.content.client.put_object(**params)
+
+        await asyncio.gather(*(put(k, e) for k, e in self._old_manifest().items()))
         self._saved_generation = self._generation
         return len(items)
 

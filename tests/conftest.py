@@ -18,6 +18,7 @@ from datasources.content import ContentStore
 from datasources.cost import CostRecorder, current_cost
 from datasources.definition import bootstrap
 from datasources.engine import ENGINE_CREDENTIALS, EmbeddedEngine
+from datasources.snapshot import Snapshotter
 from datasources.stores import Stores
 from datasources.table import Table
 from server import create_app
@@ -118,11 +119,27 @@ async def api(engine: EmbeddedEngine, aws: AwsClients, settings: Settings) -> As
         yield client
 
 
+@pytest.fixture(scope="session")
+async def demo_snapshot(engine: EmbeddedEngine, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo athletes, seeded once through the stores, saved as a snapshot."""
+    directory = tmp_path_factory.mktemp("demo-snapshot")
+    settings = make_settings(directory, seed_demo_data=True)
+    engine.reset()
+    app = create_app(settings, engine=engine)
+    async with app.router.lifespan_context(app):
+        runtime = app.state.runtime
+        await Snapshotter(runtime.stores.table, runtime.stores.content, directory).save()
+    return directory
+
+
 @pytest.fixture
-async def demo_api(engine: EmbeddedEngine, aws: AwsClients, tmp_path: Path) -> AsyncIterator[Api]:
-    """The app over HTTP with the demo athletes seeded through the stores."""
-    seeded = make_settings(tmp_path, seed_demo_data=True)
-    async for client in _serve(create_app(seeded, engine=engine), seeded):
+async def demo_api(
+    engine: EmbeddedEngine, aws: AwsClients, settings: Settings, demo_snapshot: Path
+) -> AsyncIterator[Api]:
+    """The app over HTTP with the demo athletes (restored from the seeded snapshot)."""
+    table = Table(aws.dynamodb, settings.table_name)
+    await Snapshotter(table, ContentStore(aws.s3, settings.bucket), demo_snapshot).restore()
+    async for client in _serve(create_app(settings, engine=engine), settings):
         yield client
 
 

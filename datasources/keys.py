@@ -106,7 +106,7 @@ def contact_sk(timestamp: str) -> str:
 
 def iso_z(ts: datetime) -> str:
     """Sortable UTC timestamp text used inside LSI keys (fixed width, millisecond precision)."""
-    return ts.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z"
+    return f"{ts.year:04d}-" + ts.strftime("%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z"
 
 
 def _epoch_ms(ts: datetime) -> int:

@@ -221,3 +221,12 @@ async def test_total_count_is_exact_with_two_concurrent_writers(demo_api: Api) -
     viewer = body["data"]["viewer"]
     assert viewer["all"]["totalCount"] == 32 + 10
     assert viewer["hiit"]["totalCount"] == 10 + 5  # the demo's own hiit workouts, plus ours
+
+
+async def test_implausible_dates_are_refused(demo_api: Api) -> None:
+    # Found by schemathesis: a year-517 workout was stored and then failed every read.
+    body = await demo_api.gql(LOG, {"input": _fran_input(completedAt="0517-02-14T17:13:38Z")})
+    assert body["errors"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "field": ["input", "completedAt"],
+    }

@@ -59,3 +59,15 @@ def test_expired_items_are_detected() -> None:
     assert is_expired({"ttl": 1703209200})
     assert not is_expired({"ttl": 4102444800})
     assert not is_expired({})
+
+
+def test_timestamps_always_have_four_digit_years() -> None:
+    from datetime import UTC, datetime
+
+    from datasources.keys import iso_z
+    from datasources.records.base import format_timestamp
+
+    early = datetime(517, 2, 14, 17, 13, 38, 233000, tzinfo=UTC)
+    assert format_timestamp(early) == "0517-02-14T17:13:38.233Z"
+    assert datetime.fromisoformat(format_timestamp(early)) == early
+    assert iso_z(early) == "0517-02-14T17:13:38.233Z"

@@ -18,9 +18,12 @@ def _as_utc(value: datetime) -> datetime:
 
 
 def format_timestamp(value: datetime) -> str:
-    """ISO-8601 UTC with `Z`; fraction only when present (round-trips the seed's form)."""
+    """ISO-8601 UTC with `Z`; fraction only when present (round-trips the seed's form).
+
+    The year is always four digits (strftime's %Y gives "517" for 517, which no parser
+    reads back)."""
     value = _as_utc(value)
-    base = value.strftime("%Y-%m-%dT%H:%M:%S")
+    base = f"{value.year:04d}-" + value.strftime("%m-%dT%H:%M:%S")
     if value.microsecond == 0:
         return base + "Z"
     if value.microsecond % 1000 == 0:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, Field, ValidationError
 from strawberry import UNSET
 from strawberry.utils.str_converters import to_camel_case
 
@@ -17,6 +18,18 @@ Id = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:
 IdempotencyKey = Annotated[str, Field(min_length=1, max_length=128)]
 Tag = Annotated[str, Field(min_length=1, max_length=50)]
 Version = Annotated[int, Field(ge=1)]
+
+
+def _plausible(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("needs a time zone (e.g. 2026-01-01T07:00:00Z)")
+    if not 1900 <= value.year <= 2100:
+        raise ValueError("must be between the years 1900 and 2100")
+    return value
+
+
+# A timestamp an athlete could mean: with a time zone, between 1900 and 2100.
+When = Annotated[datetime, AfterValidator(_plausible)]
 
 
 def _plain(value: Any) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import Enum
 
 import strawberry
@@ -12,7 +11,7 @@ from strawberry.experimental.pydantic import input as pydantic_input
 from resolvers.context import Info
 from resolvers.mutations import conversation as writes
 from schema.conversation import CoachConversation, ConversationMessage
-from schema.mutations.common import Id, IdempotencyKey, Tag, Version, to_model
+from schema.mutations.common import Id, IdempotencyKey, Tag, Version, When, to_model
 from schema.summary import ConversationSummary
 
 
@@ -26,7 +25,7 @@ class MessageIn(BaseModel):
     message_id: Id | None = None
     role: MessageRole
     content: str = Field(min_length=1, max_length=20_000)
-    timestamp: datetime | None = None
+    timestamp: When | None = None
     workout_detected: bool | None = None
     extraction_confidence: float | None = Field(default=None, ge=0, le=1)
 

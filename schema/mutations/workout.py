@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import strawberry
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from strawberry.experimental.pydantic import input as pydantic_input
 from strawberry.scalars import JSON
 
 from datasources.records import discipline as d
 from resolvers.context import Info
 from resolvers.mutations import workout as writes
-from schema.mutations.common import Id, IdempotencyKey, Version, to_model
+from schema.mutations.common import Id, IdempotencyKey, Version, When, to_model
 from schema.workout import Discipline, Workout
 
 Score = Field(default=None, ge=1, le=10)
@@ -130,7 +129,7 @@ class DisciplineSpecific(_In):
 
 
 class WorkoutFields(_In):
-    completed_at: datetime | None = None
+    completed_at: When | None = None
     workout_name: str | None = Field(default=None, min_length=1, max_length=120)
     workout_type: str | None = Field(default=None, max_length=40)
     methodology: str | None = Field(default=None, max_length=80)
@@ -149,17 +148,10 @@ class WorkoutFields(_In):
     detailed_log: dict[str, Any] | None = None
     idempotency_key: IdempotencyKey | None = None
 
-    @field_validator("completed_at")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("completedAt needs a time zone (e.g. 2026-01-01T07:00:00Z)")
-        return value
-
 
 class LogWorkout(WorkoutFields):
     workout_id: Id | None = None
-    completed_at: datetime
+    completed_at: When
     workout_name: str = Field(min_length=1, max_length=120)
     discipline: Discipline
     conversation_id: Id | None = None

@@ -82,7 +82,10 @@ class CallRecorder:
 async def in_process(runs: int) -> list[dict[str, Any]]:
     rows = []
     with tempfile.TemporaryDirectory() as tmp, EmbeddedEngine() as engine:
-        settings = Settings(data_dir=Path(tmp), dev_secret=secrets.token_urlsafe(32))
+        # The per-user rate limit would stop a benchmark; it measures everything else.
+        settings = Settings(
+            data_dir=Path(tmp), dev_secret=secrets.token_urlsafe(32), rate_limit_capacity=1e12
+        )
         app = create_app(settings, engine=engine)
         async with app.router.lifespan_context(app):
             runtime = app.state.runtime
@@ -91,7 +94,7 @@ async def in_process(runs: int) -> list[dict[str, Any]]:
             async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
                 all_items = await _scan(runtime.stores)
                 memory_stores = Stores.build(MemoryTable(all_items), runtime.stores.content)
-                schema = build_schema()
+                schema = build_schema(settings)
                 sdl_schema = graphql.build_schema(schema.as_str())
                 principal = Principal(user_id="demo")
                 codec = CursorCodec(b"bench")
@@ -172,7 +175,12 @@ async def under_uvicorn(requests: int) -> list[dict[str, Any]]:
     port = _free_port()
     secret = secrets.token_urlsafe(32)
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "NEONPANDA_DATA_DIR": tmp, "NEONPANDA_DEV_SECRET": secret}
+        env = {
+            **os.environ,
+            "NEONPANDA_DATA_DIR": tmp,
+            "NEONPANDA_DEV_SECRET": secret,
+            "NEONPANDA_RATE_LIMIT_CAPACITY": "1e12",
+        }
         proc = subprocess.Popen(  # noqa: ASYNC220 - a benchmark, started once
             [sys.executable, "server.py", "--port", str(port)],
             cwd=ROOT,

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from boto3.dynamodb.conditions import Attr, ConditionBase
 from pydantic import BaseModel
 
+from datasources import keys
 from datasources.errors import TransactionConflict
 from datasources.records.base import ItemRecord, utcnow
 from datasources.stores import idempotency
@@ -64,6 +65,13 @@ class Commit:
         key = idempotency_key or f"auto-{uuid.uuid4().hex}"
         self.owner_pk = owner_pk
         self._key = key
+
+    @classmethod
+    def for_caller(cls, info: Info, mutation: str, data: Any) -> tuple[str, Commit]:
+        """(the caller's user id, a commit whose marker lives in their partition)."""
+        user_id = info.context.require_user().user_id
+        commit = cls(info, mutation, data, data.idempotency_key, owner_pk=keys.user_pk(user_id))
+        return user_id, commit
 
     def marker(self, result_key: tuple[str, str] | None) -> idempotency.Marker:
         return idempotency.marker(self.owner_pk, self._key, self.mutation, self.payload, result_key)

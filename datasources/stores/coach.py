@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from boto3.dynamodb.conditions import Attr
+
 from datasources import keys
 from datasources.records import CoachRecord
 from datasources.stores.base import EntityStore
+from datasources.table import TransactAction
 
 
 class CoachStore(EntityStore[CoachRecord]):
@@ -14,6 +17,16 @@ class CoachStore(EntityStore[CoachRecord]):
 
     async def get(self, user_id: str, coach_id: str) -> CoachRecord | None:
         return await self.get_by_key(keys.user_pk(user_id), keys.coach_sk(coach_id))
+
+    @staticmethod
+    def exists_check(user_id: str, coach_id: str) -> TransactAction:
+        """A transaction action that fails unless the coach exists."""
+        return TransactAction(
+            "ConditionCheck",
+            keys.user_pk(user_id),
+            keys.coach_sk(coach_id),
+            condition=Attr("pk").exists(),
+        )
 
     async def batch_get(self, user_id: str, coach_ids: Sequence[str]) -> list[CoachRecord | None]:
         pk = keys.user_pk(user_id)

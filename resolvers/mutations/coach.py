@@ -38,13 +38,6 @@ _CONFIG_MODELS: dict[str, Any] = {
 MAX_CASCADE = 98  # one transaction: marker + coach + memories (DynamoDB allows 100 actions)
 
 
-def _commit(info: Info, mutation: str, data: Any) -> tuple[str, Commit]:
-    user_id = info.context.require_user().user_id
-    return user_id, Commit(
-        info, mutation, data, data.idempotency_key, owner_pk=keys.user_pk(user_id)
-    )
-
-
 def _config(data: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if data.personality is not None:
@@ -57,7 +50,7 @@ def _config(data: Any) -> dict[str, Any]:
 
 
 async def create_coach(info: Info, data: Any) -> CoachRecord:
-    user_id, commit = _commit(info, "createCoach", data)
+    user_id, commit = Commit.for_caller(info, "createCoach", data)
     store = info.context.stores.coaches
     if await commit.seen():
         return await commit.replay(store, WHAT)
@@ -84,7 +77,7 @@ async def create_coach(info: Info, data: Any) -> CoachRecord:
 
 
 async def update_coach(info: Info, data: Any) -> CoachRecord:
-    user_id, commit = _commit(info, "updateCoach", data)
+    user_id, commit = Commit.for_caller(info, "updateCoach", data)
     store = info.context.stores.coaches
     if await commit.seen():
         return await commit.replay(store, WHAT)
@@ -105,7 +98,7 @@ async def update_coach(info: Info, data: Any) -> CoachRecord:
 
 async def delete_coach(info: Info, data: Any) -> tuple[str, int]:
     """Returns (coachId, coach-specific memories deleted with it)."""
-    user_id, commit = _commit(info, "deleteCoach", data)
+    user_id, commit = Commit.for_caller(info, "deleteCoach", data)
     if await commit.seen():
         return str(data.coach_id), 0
     table = info.context.stores.table

@@ -50,13 +50,6 @@ KEEP_INLINE = 100
 MAX_APPEND_RETRIES = 5
 
 
-def _commit(info: Info, mutation: str, data: Any) -> tuple[str, Commit]:
-    user_id = info.context.require_user().user_id
-    return user_id, Commit(
-        info, mutation, data, data.idempotency_key, owner_pk=keys.user_pk(user_id)
-    )
-
-
 def _messages(data: Any, now: Any) -> list[Message]:
     return [
         Message.model_validate(
@@ -80,7 +73,7 @@ def _dump(messages: list[Message]) -> list[dict[str, Any]]:
 
 
 async def start_conversation(info: Info, data: Any) -> ConversationRecord:
-    user_id, commit = _commit(info, "startConversation", data)
+    user_id, commit = Commit.for_caller(info, "startConversation", data)
     store = info.context.stores.conversations
     if await commit.seen():
         return await commit.replay(store, WHAT)
@@ -151,7 +144,7 @@ async def _archive_chunk(
 
 
 async def send_message(info: Info, data: Any) -> tuple[ConversationRecord, list[Message]]:
-    user_id, commit = _commit(info, "sendMessage", data)
+    user_id, commit = Commit.for_caller(info, "sendMessage", data)
     store = info.context.stores.conversations
     key = (keys.user_pk(user_id), keys.conversation_sk(data.coach_id, data.conversation_id))
     if await commit.seen():
@@ -208,7 +201,7 @@ async def send_message(info: Info, data: Any) -> tuple[ConversationRecord, list[
 
 
 async def update_conversation(info: Info, data: Any) -> ConversationRecord:
-    user_id, commit = _commit(info, "updateConversation", data)
+    user_id, commit = Commit.for_caller(info, "updateConversation", data)
     store = info.context.stores.conversations
     if await commit.seen():
         return await commit.replay(store, WHAT)
@@ -233,7 +226,7 @@ async def update_conversation(info: Info, data: Any) -> ConversationRecord:
 
 async def delete_conversation(info: Info, data: Any) -> str:
     """The item and its summary in one transaction, then its S3 objects (best effort)."""
-    user_id, commit = _commit(info, "deleteConversation", data)
+    user_id, commit = Commit.for_caller(info, "deleteConversation", data)
     if await commit.seen():
         return str(data.conversation_id)
     key = (keys.user_pk(user_id), keys.conversation_sk(data.coach_id, data.conversation_id))
@@ -259,7 +252,7 @@ async def delete_conversation(info: Info, data: Any) -> str:
 
 async def save_summary(info: Info, data: Any) -> SummaryRecord:
     """The summariser's write: replaces the conversation's summary (version + 1)."""
-    user_id, commit = _commit(info, "saveConversationSummary", data)
+    user_id, commit = Commit.for_caller(info, "saveConversationSummary", data)
     store = info.context.stores.summaries
     if await commit.seen():
         return await commit.replay(store, "Summary")

@@ -13,6 +13,7 @@ from datasources.errors import ConditionFailed
 from datasources.records import MemoryAttributes, MemoryRecord, utcnow
 from datasources.records.base import format_timestamp
 from datasources.records.memory import memory_order_key
+from datasources.stores.coach import CoachStore
 from datasources.table import TransactAction
 from resolvers.context import Info
 from resolvers.errors import not_found
@@ -30,24 +31,8 @@ from resolvers.writes import (
 WHAT = "Memory"
 
 
-def coach_exists(user_id: str, coach_id: str) -> TransactAction:
-    return TransactAction(
-        "ConditionCheck",
-        keys.user_pk(user_id),
-        keys.coach_sk(coach_id),
-        condition=Attr("pk").exists(),
-    )
-
-
-def _commit(info: Info, mutation: str, data: Any) -> tuple[str, Commit]:
-    user_id = info.context.require_user().user_id
-    return user_id, Commit(
-        info, mutation, data, data.idempotency_key, owner_pk=keys.user_pk(user_id)
-    )
-
-
 async def create_memory(info: Info, data: Any) -> MemoryRecord:
-    user_id, commit = _commit(info, "createMemory", data)
+    user_id, commit = Commit.for_caller(info, "createMemory", data)
     store = info.context.stores.memories
     if await commit.seen():
         return await commit.replay(store, WHAT)
@@ -77,7 +62,7 @@ async def create_memory(info: Info, data: Any) -> MemoryRecord:
         )
     ]
     if data.coach_id:
-        actions.append(coach_exists(user_id, data.coach_id))
+        actions.append(CoachStore.exists_check(user_id, data.coach_id))
     try:
         reasons = await commit.run(actions, record.key)
     except Replayed as replay:
@@ -90,7 +75,7 @@ async def create_memory(info: Info, data: Any) -> MemoryRecord:
 
 
 async def update_memory(info: Info, data: Any) -> MemoryRecord:
-    user_id, commit = _commit(info, "updateMemory", data)
+    user_id, commit = Commit.for_caller(info, "updateMemory", data)
     store = info.context.stores.memories
     if await commit.seen():
         return await commit.replay(store, WHAT)
@@ -121,7 +106,7 @@ async def update_memory(info: Info, data: Any) -> MemoryRecord:
 
 
 async def delete_memory(info: Info, data: Any) -> str:
-    user_id, commit = _commit(info, "deleteMemory", data)
+    user_id, commit = Commit.for_caller(info, "deleteMemory", data)
     if await commit.seen():
         return str(data.memory_id)
     key = (keys.user_pk(user_id), keys.memory_sk(data.memory_id))
@@ -142,7 +127,7 @@ async def record_memory_use(info: Info, data: Any) -> MemoryRecord:
     write conditioned on the count it was computed from: if another use lands in between,
     that use's own follow-up sets the key for the newer count.
     """
-    user_id, commit = _commit(info, "recordMemoryUse", data)
+    user_id, commit = Commit.for_caller(info, "recordMemoryUse", data)
     store = info.context.stores.memories
     if await commit.seen():
         return await commit.replay(store, WHAT)

@@ -17,13 +17,6 @@ WHAT = "Profile"
 MAPS = ("preferences", "subscription", "demographics", "fitness")
 
 
-def _commit(info: Info, mutation: str, data: Any) -> tuple[str, Commit]:
-    user_id = info.context.require_user().user_id
-    return user_id, Commit(
-        info, mutation, data, data.idempotency_key, owner_pk=keys.user_pk(user_id)
-    )
-
-
 def _taken(
     reasons: list[str], offset: int, username_index: int | None, email_index: int | None
 ) -> None:
@@ -34,7 +27,7 @@ def _taken(
 
 
 async def create_profile(info: Info, data: Any) -> UserRecord:
-    user_id, commit = _commit(info, "createProfile", data)
+    user_id, commit = Commit.for_caller(info, "createProfile", data)
     store = info.context.stores.users
     if await commit.seen():
         return await commit.replay(store, WHAT)
@@ -77,7 +70,7 @@ def _map_paths(name: str, changes: dict[str, Any]) -> tuple[dict[str, Any], list
 
 
 async def update_profile(info: Info, data: Any) -> UserRecord:
-    user_id, commit = _commit(info, "updateProfile", data)
+    user_id, commit = Commit.for_caller(info, "updateProfile", data)
     store = info.context.stores.users
     if await commit.seen():
         return await commit.replay(store, WHAT)

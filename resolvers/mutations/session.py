@@ -20,19 +20,13 @@ from datasources.errors import StorageError
 from datasources.records import SessionAttributes, SessionRecord, utcnow
 from datasources.records.base import format_timestamp
 from datasources.records.session import session_ttl
+from datasources.stores.coach import CoachStore
 from datasources.table import TransactAction
 from resolvers.context import Info
 from resolvers.errors import ApiError, Code, bad_input
 from resolvers.writes import Commit, Replayed, bump, commit_record, current, reload, version_is
 
 WHAT = "Coach creator session"
-
-
-def _commit(info: Info, mutation: str, data: Any) -> tuple[str, Commit]:
-    user_id = info.context.require_user().user_id
-    return user_id, Commit(
-        info, mutation, data, data.idempotency_key, owner_pk=keys.user_pk(user_id)
-    )
 
 
 def history_key(user_id: str, session_id: str, version: int) -> str:
@@ -78,7 +72,7 @@ def _metadata(attrs: SessionAttributes) -> dict[str, Any]:
 
 
 async def start_session(info: Info, data: Any) -> SessionRecord:
-    user_id, commit = _commit(info, "startCoachCreatorSession", data)
+    user_id, commit = Commit.for_caller(info, "startCoachCreatorSession", data)
     store = info.context.stores.sessions
     if await commit.seen():
         return await commit.replay(store, WHAT)
@@ -146,7 +140,7 @@ async def _finish(
 
 
 async def answer_question(info: Info, data: Any) -> SessionRecord:
-    user_id, commit = _commit(info, "answerCoachCreatorQuestion", data)
+    user_id, commit = Commit.for_caller(info, "answerCoachCreatorQuestion", data)
     store = info.context.stores.sessions
     if await commit.seen():
         return await commit.replay(store, WHAT)
@@ -217,7 +211,7 @@ async def answer_question(info: Info, data: Any) -> SessionRecord:
 
 
 async def complete_session(info: Info, data: Any) -> SessionRecord:
-    user_id, commit = _commit(info, "completeCoachCreatorSession", data)
+    user_id, commit = Commit.for_caller(info, "completeCoachCreatorSession", data)
     store = info.context.stores.sessions
     if await commit.seen():
         return await commit.replay(store, WHAT)
@@ -259,17 +253,12 @@ async def complete_session(info: Info, data: Any) -> SessionRecord:
         "generatedCoachId",
     ):
         sets[f"attributes.{name}"] = item[name]
-    check = TransactAction(
-        "ConditionCheck",
-        keys.user_pk(user_id),
-        keys.coach_sk(data.generated_coach_id),
-        condition=Attr("pk").exists(),
-    )
+    check = CoachStore.exists_check(user_id, data.generated_coach_id)
     return await _finish(info, commit, record, sets, data.expected_version, old_pointer, [check])
 
 
 async def abandon_session(info: Info, data: Any) -> SessionRecord:
-    user_id, commit = _commit(info, "abandonCoachCreatorSession", data)
+    user_id, commit = Commit.for_caller(info, "abandonCoachCreatorSession", data)
     store = info.context.stores.sessions
     if await commit.seen():
         return await commit.replay(store, WHAT)

@@ -18,6 +18,7 @@ from boto3.dynamodb.conditions import Attr
 from datasources import keys
 from datasources.errors import StorageError
 from datasources.records import WorkoutAttributes, WorkoutData, WorkoutRecord, utcnow
+from datasources.stores.coach import CoachStore
 from datasources.table import TransactAction
 from resolvers.context import Info
 from resolvers.errors import bad_input, not_found
@@ -48,13 +49,6 @@ _DATA_FIELDS = (
 )
 
 
-def _commit(info: Info, mutation: str, data: Any) -> tuple[str, Commit]:
-    user_id = info.context.require_user().user_id
-    return user_id, Commit(
-        info, mutation, data, data.idempotency_key, owner_pk=keys.user_pk(user_id)
-    )
-
-
 def _check_discipline(discipline: str | None, data: Any) -> None:
     if data.discipline_specific is None or discipline is None:
         return
@@ -67,12 +61,7 @@ def _check_discipline(discipline: str | None, data: Any) -> None:
 
 
 def _coach_checks(user_id: str, coach_ids: list[str]) -> list[TransactAction]:
-    return [
-        TransactAction(
-            "ConditionCheck", keys.user_pk(user_id), keys.coach_sk(c), condition=Attr("pk").exists()
-        )
-        for c in coach_ids
-    ]
+    return [CoachStore.exists_check(user_id, c) for c in coach_ids]
 
 
 async def _coach_names(info: Info, user_id: str, coach_ids: list[str]) -> list[str]:
@@ -84,7 +73,7 @@ async def _coach_names(info: Info, user_id: str, coach_ids: list[str]) -> list[s
 
 
 async def log_workout(info: Info, data: Any) -> WorkoutRecord:
-    user_id, commit = _commit(info, "logWorkout", data)
+    user_id, commit = Commit.for_caller(info, "logWorkout", data)
     store = info.context.stores.workouts
     if await commit.seen():
         return await commit.replay(store, WHAT)
@@ -143,7 +132,7 @@ def _plain(value: Any) -> Any:
 
 
 async def update_workout(info: Info, data: Any) -> WorkoutRecord:
-    user_id, commit = _commit(info, "updateWorkout", data)
+    user_id, commit = Commit.for_caller(info, "updateWorkout", data)
     store = info.context.stores.workouts
     if await commit.seen():
         return await commit.replay(store, WHAT)
@@ -221,7 +210,7 @@ async def _forget(info: Info, s3_key: str | None) -> None:
 
 
 async def delete_workout(info: Info, data: Any) -> str:
-    user_id, commit = _commit(info, "deleteWorkout", data)
+    user_id, commit = Commit.for_caller(info, "deleteWorkout", data)
     if await commit.seen():
         return str(data.workout_id)
     key = (keys.user_pk(user_id), keys.workout_sk(data.workout_id))

@@ -4,24 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from benchmarks.queries import DASHBOARD
 from datasources.stores import Stores
 from tests.builders import athlete, bulk_put, coach, daily_workouts, workout
 from tests.conftest import Api, cost
-
-DASHBOARD = """
-{ viewer {
-    userId displayName
-    coaches(first: 10) { edges { node { coachId name } } }
-    conversations(first: 10) { edges { node {
-        conversationId title lastActivity
-        coach { coachId name }
-        summary { summaryText confidence } } } }
-    workouts(first: 20) { edges { node {
-        workoutId workoutName discipline completedAt
-        coaches { coachId name } } } }
-    memories(first: 10) { edges { node { memoryId content importance coach { name } } } }
-} }
-"""
 
 
 async def test_dashboard_costs_six_requests_in_two_waves_and_no_s3(demo_api: Api) -> None:

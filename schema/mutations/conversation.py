@@ -176,13 +176,8 @@ class SaveConversationSummaryPayload:
     summary: ConversationSummary
 
 
-def _fresh(info: Info, record: object) -> None:
-    info.context.loaders.items.replace(record)  # type: ignore[arg-type]
-
-
 async def start_conversation(info: Info, input: StartConversationInput) -> StartConversationPayload:
     record = await writes.start_conversation(info, to_model(input, StartConversation))
-    _fresh(info, record)
     return StartConversationPayload(conversation=CoachConversation.from_record(record))
 
 

@@ -77,7 +77,7 @@ async def key_ordered(
     )
 
 
-def lsi_range(store: EntityStore[Any], user_id: str, low: str, high: str) -> ConditionBase:
+def lsi_range(user_id: str, low: str, high: str) -> ConditionBase:
     return Key("pk").eq(keys.user_pk(user_id)) & Key("lsi1sk").between(low, high)
 
 

@@ -51,7 +51,6 @@ async def list_workouts(
     if low is not None or high is not None:
         # A date range is a key range on the LSI: only matching workouts are read.
         key = lsi_range(
-            store,
             user_id,
             keys.workout_lsi_bound(low, upper=False) if low else keys.LSI_PREFIX[keys.WORKOUT],
             keys.workout_lsi_bound(high, upper=True)

@@ -24,8 +24,6 @@ WORKOUT = "workout"
 SESSION = "coachCreatorSession"
 MEMORY = "userMemory"
 
-ENTITY_TYPES = (USER, CONTACT_FORM, COACH, CONVERSATION, SUMMARY, WORKOUT, SESSION, MEMORY)
-
 # Base sort-key prefixes.
 COACH_SK = "coach#"
 CONVERSATION_SK = "coachConversation#"
@@ -74,10 +72,6 @@ def coach_sk(coach_id: str) -> str:
 
 def conversation_sk(coach_id: str, conversation_id: str) -> str:
     return f"{CONVERSATION_SK}{coach_id}#{conversation_id}"
-
-
-def conversation_prefix(coach_id: str | None = None) -> str:
-    return CONVERSATION_SK if coach_id is None else f"{CONVERSATION_SK}{coach_id}#"
 
 
 def summary_sk(conversation_id: str) -> str:

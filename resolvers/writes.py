@@ -8,6 +8,7 @@ replay, by the client or by botocore after a lost response, answer like the firs
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Sequence
 from typing import Any, TypeVar
@@ -55,16 +56,13 @@ class Commit:
         *,
         owner_pk: str,
     ) -> None:
-        self.info = info
         self.table = info.context.stores.table
         self.client_key = idempotency_key
-        body = payload.model_dump(mode="json", exclude={"idempotency_key"})
-        self.mutation = mutation
-        self.payload = body
         # Without a client key a fresh one still guards botocore's own retries.
         key = idempotency_key or f"auto-{uuid.uuid4().hex}"
-        self.owner_pk = owner_pk
-        self._key = key
+        body = payload.model_dump(mode="json", exclude={"idempotency_key"})
+        # Built (and the input fingerprinted) once; every use below shares it.
+        self._marker = idempotency.marker(owner_pk, key, mutation, body, None)
 
     @classmethod
     def for_caller(cls, info: Info, mutation: str, data: Any) -> tuple[str, Commit]:
@@ -74,14 +72,14 @@ class Commit:
         return user_id, commit
 
     def marker(self, result_key: tuple[str, str] | None) -> idempotency.Marker:
-        return idempotency.marker(self.owner_pk, self._key, self.mutation, self.payload, result_key)
+        return dataclasses.replace(self._marker, result_key=result_key)
 
     async def seen(self) -> bool:
         """Before doing any work: has this client key been used already? (Raises if it was
         used with another payload.) Callers then answer with `replay(store)`."""
         if self.client_key is None:
             return False
-        found = await idempotency.find(self.table, self.marker(None))
+        found = await idempotency.find(self.table, self._marker)
         if found is None:
             return False
         self.previous = self._check(found)
@@ -92,7 +90,7 @@ class Commit:
 
     def _check(self, found: dict[str, Any]) -> tuple[str, str] | None:
         attrs = found.get("attributes", {})
-        if attrs.get("fingerprint") != self.marker(None).fingerprint:
+        if attrs.get("fingerprint") != self._marker.fingerprint:
             raise bad_input(
                 "idempotencyKey was already used with a different request",
                 ["input", "idempotencyKey"],
@@ -111,7 +109,7 @@ class Commit:
             return []
         except TransactionConflict as err:
             if err.reasons[0] == "ConditionalCheckFailed":
-                found = err.items[0] or await idempotency.find(self.table, self.marker(None))
+                found = err.items[0] or await idempotency.find(self.table, self._marker)
                 if found is not None:
                     raise Replayed(self._check(found)) from err
             if any(r == "TransactionConflict" for r in err.reasons):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -38,9 +38,6 @@ class EntityStore(Generic[R]):
 
     async def get_by_key(self, pk: str, sk: str, *, consistent: bool = False) -> R | None:
         return self.parse(await self.table.get(pk, sk, consistent=consistent))
-
-    async def batch_get_by_keys(self, item_keys: Sequence[tuple[str, str]]) -> list[R | None]:
-        return [self.parse(item) for item in await self.table.batch_get(item_keys)]
 
     async def put_new(self, record: R) -> None:
         """Create; fails with ConditionFailed when the key is taken."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from boto3.dynamodb.conditions import Attr
 
 from datasources import keys
@@ -27,7 +25,3 @@ class CoachStore(EntityStore[CoachRecord]):
             keys.coach_sk(coach_id),
             condition=Attr("pk").exists(),
         )
-
-    async def batch_get(self, user_id: str, coach_ids: Sequence[str]) -> list[CoachRecord | None]:
-        pk = keys.user_pk(user_id)
-        return await self.batch_get_by_keys([(pk, keys.coach_sk(c)) for c in coach_ids])

@@ -51,7 +51,3 @@ class ConversationStore(EntityStore[ConversationRecord]):
             )
             attrs.transcript = stored.to_pointer()
         await self.put_new(record)
-
-    async def archived_messages(self, chunk: ArchiveChunk) -> list[Message]:
-        document = await self.content.get_json(chunk.s3_key, chunk.sha256)
-        return [Message.model_validate(m) for m in document.get("messages", [])]

@@ -10,7 +10,6 @@ from strawberry.extensions import (
     DisableIntrospection,
     MaxTokensLimiter,
     ParserCache,
-    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 
@@ -47,7 +46,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         CostExtension,
         lambda: MaxTokensLimiter(settings.max_tokens),
         lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
+        # Limits first, then validation (cached): QueryLimits runs both, in that order.
         lambda: QueryLimits(limits),
         lambda: RateLimit(limiter),
     ]

@@ -39,6 +39,8 @@ class AuthError(Exception):
 class Verifier(Protocol):
     async def verify(self, token: str) -> Principal: ...
 
+    async def aclose(self) -> None: ...
+
 
 def _principal(claims: dict[str, Any]) -> Principal:
     sub = claims.get("sub")
@@ -102,6 +104,9 @@ class DevVerifier:
             raise AuthError(f"invalid token: {err}") from err
         return _principal(claims)
 
+    async def aclose(self) -> None:
+        return None
+
 
 class CognitoVerifier:
     """RS256 access tokens of a Cognito user pool, checked against its JWKS.
@@ -123,6 +128,7 @@ class CognitoVerifier:
         self.issuer = issuer
         self.client_id = client_id
         self.jwks_url = jwks_url
+        self._owns_http = http is None
         self._http = http or httpx.AsyncClient(timeout=5.0)
         self._keys: dict[str, Any] = {}
         self._last_fetch = float("-inf")
@@ -189,12 +195,19 @@ class CognitoVerifier:
             raise AuthError("token was issued to another client")
         return _principal(claims)
 
+    async def aclose(self) -> None:
+        if self._owns_http:
+            await self._http.aclose()
+
 
 class NoVerifier:
     """No way to sign in is configured: every token is refused."""
 
     async def verify(self, token: str) -> Principal:
         raise AuthError("authentication is not configured")
+
+    async def aclose(self) -> None:
+        return None
 
 
 async def authenticate_header(

@@ -32,17 +32,18 @@ from typing import Any
 import graphql
 import httpx
 
+from app import create_app
 from auth import Principal, mint_dev_token
 from benchmarks.memory_table import MemoryTable
 from benchmarks.queries import CANONICAL
 from datasources import table as table_module
-from datasources.engine import EmbeddedEngine
 from datasources.loaders import Loaders
 from datasources.stores import Stores
+from devserver.asgi import served
+from devserver.engine import EmbeddedEngine
 from resolvers.context import Context
 from resolvers.pagination import CursorCodec
 from schema.build import build_schema
-from server import create_app
 from settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,70 +88,67 @@ async def in_process(runs: int) -> list[dict[str, Any]]:
             data_dir=Path(tmp), dev_secret=secrets.token_urlsafe(32), rate_limit_capacity=1e12
         )
         app = create_app(settings, engine=engine)
-        async with app.router.lifespan_context(app):
-            runtime = app.state.runtime
+        async with served(app, "http://bench") as (http, runtime):
             token = mint_dev_token(settings.dev_secret or "", "demo")
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
-                all_items = await _scan(runtime.stores)
-                memory_stores = Stores.build(MemoryTable(all_items), runtime.stores.content)
-                schema = build_schema(settings)
-                sdl_schema = graphql.build_schema(schema.as_str())
-                principal = Principal(user_id="demo")
-                codec = CursorCodec(b"bench")
+            all_items = await _scan(runtime.stores)
+            memory_stores = Stores.build(MemoryTable(all_items), runtime.stores.content)
+            schema = build_schema(settings)
+            sdl_schema = graphql.build_schema(schema.as_str())
+            principal = Principal(user_id="demo")
+            codec = CursorCodec(b"bench")
 
-                for name, query in CANONICAL.items():
-                    with CallRecorder() as recorded:
-                        response = await http.post(
-                            "/graphql",
-                            json={"query": query},
-                            headers={"Authorization": f"Bearer {token}"},
-                        )
-                    body = response.json()
-                    assert "errors" not in body, body.get("errors")
-                    cost = body["extensions"]["cost"]
-
-                    async def execute(stores: Stores = memory_stores, q: str = query) -> None:
-                        context = Context(
-                            principal=principal,
-                            stores=stores,
-                            loaders=Loaders(stores.table, stores.content),
-                            cursors=codec,
-                        )
-                        result = await schema.execute(q, context_value=context)
-                        assert not result.errors, result.errors
-
-                    document = graphql.parse(query)
-                    data = body["data"]
-
-                    async def floor(doc: Any = document, root: Any = data) -> None:
-                        result = graphql.execute(sdl_schema, doc, root_value=root)
-                        assert not result.errors, result.errors
-
-                    async def replay(calls: list[Any] = recorded.calls) -> None:
-                        client = runtime.clients.dynamodb
-                        for operation, params in calls:
-                            method = getattr(client, table_module._snake(operation))
-                            await method(**params)
-
-                    uses_s3 = cost["s3"]["calls"] > 0
-                    graphql_cpu = await measure_cpu(execute, runs) if not uses_s3 else None
-                    floor_cpu = await measure_cpu(floor, runs)
-                    aws_cpu = await measure_cpu(replay, max(20, runs // 4))
-                    rows.append(
-                        {
-                            "query": name,
-                            "ddb_calls": cost["dynamodb"]["calls"],
-                            "ddb_waves": cost["dynamodb"]["waves"],
-                            "by_op": cost["dynamodb"]["byOperation"],
-                            "items_read": cost["dynamodb"]["itemsRead"],
-                            "s3_gets": cost["s3"]["gets"],
-                            "s3_waves": cost["s3"]["waves"],
-                            "graphql_ms": None if graphql_cpu is None else graphql_cpu * 1000,
-                            "floor_ms": floor_cpu * 1000,
-                            "aws_client_ms": aws_cpu * 1000,
-                        }
+            for name, query in CANONICAL.items():
+                with CallRecorder() as recorded:
+                    response = await http.post(
+                        "/graphql",
+                        json={"query": query},
+                        headers={"Authorization": f"Bearer {token}"},
                     )
+                body = response.json()
+                assert "errors" not in body, body.get("errors")
+                cost = body["extensions"]["cost"]
+
+                async def execute(stores: Stores = memory_stores, q: str = query) -> None:
+                    context = Context(
+                        principal=principal,
+                        stores=stores,
+                        loaders=Loaders(stores.table, stores.content),
+                        cursors=codec,
+                    )
+                    result = await schema.execute(q, context_value=context)
+                    assert not result.errors, result.errors
+
+                document = graphql.parse(query)
+                data = body["data"]
+
+                async def floor(doc: Any = document, root: Any = data) -> None:
+                    result = graphql.execute(sdl_schema, doc, root_value=root)
+                    assert not result.errors, result.errors
+
+                async def replay(calls: list[Any] = recorded.calls) -> None:
+                    client = runtime.clients.dynamodb
+                    for operation, params in calls:
+                        method = getattr(client, table_module._snake(operation))
+                        await method(**params)
+
+                uses_s3 = cost["s3"]["calls"] > 0
+                graphql_cpu = await measure_cpu(execute, runs) if not uses_s3 else None
+                floor_cpu = await measure_cpu(floor, runs)
+                aws_cpu = await measure_cpu(replay, max(20, runs // 4))
+                rows.append(
+                    {
+                        "query": name,
+                        "ddb_calls": cost["dynamodb"]["calls"],
+                        "ddb_waves": cost["dynamodb"]["waves"],
+                        "by_op": cost["dynamodb"]["byOperation"],
+                        "items_read": cost["dynamodb"]["itemsRead"],
+                        "s3_gets": cost["s3"]["gets"],
+                        "s3_waves": cost["s3"]["waves"],
+                        "graphql_ms": None if graphql_cpu is None else graphql_cpu * 1000,
+                        "floor_ms": floor_cpu * 1000,
+                        "aws_client_ms": aws_cpu * 1000,
+                    }
+                )
     return rows
 
 

@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import json
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,9 +49,14 @@ class ContentStore:
         self.bucket = bucket
         self.write_generation = 0
 
-    async def put_json(self, key: str, document: Any) -> StoredObject:
+    async def put_json(self, key: str | Callable[[str], str], document: Any) -> StoredObject:
+        """Store `document`; `key` may be a function of the content's SHA-256, which makes
+        the object content-addressed: a retry writes the same bytes to the same key, and
+        different content never lands on a key another pointer names."""
         body = encode_json(document)
         digest = hashlib.sha256(body).hexdigest()
+        if callable(key):
+            key = key(digest)
         with track("s3", "PutObject"):
             try:
                 await self.client.put_object(

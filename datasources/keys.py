@@ -23,6 +23,10 @@ SUMMARY = "conversationSummary"
 WORKOUT = "workout"
 SESSION = "coachCreatorSession"
 MEMORY = "userMemory"
+# This project's own marker items.
+IDEMPOTENCY = "idempotency"
+UNIQUE = "uniqueConstraint"
+CONTACT_DEDUPE = "contactFormDedupe"
 
 # Base sort-key prefixes.
 COACH_SK = "coach#"
@@ -98,6 +102,23 @@ def contact_sk(timestamp: str) -> str:
     return f"timestamp#{timestamp}"
 
 
+def contact_dedupe_sk(*, digest: str | None = None, idempotency_key: str | None = None) -> str:
+    """A recent submission's marker: by its content's digest, or by the client's key."""
+    return f"dedupe#key#{idempotency_key}" if idempotency_key else f"dedupe#{digest}"
+
+
+def idempotency_sk(key: str) -> str:
+    return f"{IDEMPOTENCY_SK}{key}"
+
+
+UNIQUE_SK = "unique"
+
+
+def unique_pk(kind: str, value: str) -> str:
+    """A claimed username or email (`kind`), case-insensitive: one item per value."""
+    return f"unique#{kind}#{value.lower()}"
+
+
 def iso_z(ts: datetime) -> str:
     """Sortable UTC timestamp text used inside LSI keys (fixed width, millisecond precision)."""
     return f"{ts.year:04d}-" + ts.strftime("%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z"
@@ -147,22 +168,36 @@ def athlete_prefix(user_id: str) -> str:
     return f"athletes/{user_id}/"
 
 
-def transcript_key(user_id: str, conversation_id: str) -> str:
-    return f"{athlete_prefix(user_id)}conversations/{conversation_id}.json"
+# Objects that items point at are content-addressed: the key ends in the first 16 hex
+# digits of the content's SHA-256 (`digest`). A retry writes the same bytes to the same
+# key; changed content goes to a new key, so no write can ever replace the bytes behind a
+# pointer (two writers racing on one version can not corrupt each other's object).
+_DIGEST = 16
 
 
-def message_archive_key(user_id: str, conversation_id: str, chunk: int) -> str:
+def transcript_key(user_id: str, conversation_id: str, digest: str) -> str:
+    return f"{athlete_prefix(user_id)}conversations/{conversation_id}.{digest[:_DIGEST]}.json"
+
+
+def message_archive_key(user_id: str, conversation_id: str, chunk: int, digest: str) -> str:
     """Older messages moved out of a conversation item, in fixed-order chunks."""
-    return f"{athlete_prefix(user_id)}conversations/{conversation_id}/archive/{chunk:06d}.json"
+    base = f"{athlete_prefix(user_id)}conversations/{conversation_id}/archive/"
+    return f"{base}{chunk:06d}.{digest[:_DIGEST]}.json"
 
 
-def workout_log_key(user_id: str, workout_date: str, workout_id: str) -> str:
-    return f"{athlete_prefix(user_id)}workouts/{workout_date}/{workout_id}.json"
+def workout_log_key(user_id: str, workout_date: str, workout_id: str, digest: str) -> str:
+    return f"{athlete_prefix(user_id)}workouts/{workout_date}/{workout_id}.{digest[:_DIGEST]}.json"
 
 
-def session_history_key(user_id: str, session_id: str) -> str:
-    return f"{athlete_prefix(user_id)}coach_creator_sessions/{session_id}.json"
+def session_history_key(user_id: str, session_id: str, digest: str) -> str:
+    """The seed names one file per session; each version of the history is its own
+    (content-addressed) object in the session's folder, the item naming the current one."""
+    return f"{athlete_prefix(user_id)}coach_creator_sessions/{session_id}/{digest[:_DIGEST]}.json"
+
+
+def exports_prefix(user_id: str) -> str:
+    return f"{athlete_prefix(user_id)}exports/"
 
 
 def export_key(user_id: str, export_date: str) -> str:
-    return f"{athlete_prefix(user_id)}exports/{export_date}_full_history.json"
+    return f"{exports_prefix(user_id)}{export_date}_full_history.json"

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any, Generic, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -29,7 +30,8 @@ from datasources.records import (
     WorkoutRecord,
 )
 from datasources.records.base import ItemRecord
-from datasources.table import Key, Table
+from datasources.table import Table
+from datasources.transaction import Key
 
 R = TypeVar("R", bound=ItemRecord)
 K = TypeVar("K")
@@ -41,6 +43,7 @@ class ItemLoader(DataLoader[Key, dict[str, Any] | None]):
         self.table = table
         self._seen: dict[Key, dict[str, Any]] = {}
         self._records: dict[Key, ItemRecord] = {}
+        self._gone: set[Key] = set()
         self._inflight: list[tuple[str, str, asyncio.Event]] = []
 
     @asynccontextmanager
@@ -54,20 +57,50 @@ class ItemLoader(DataLoader[Key, dict[str, Any] | None]):
             entry[2].set()
             self._inflight.remove(entry)
 
+    def _hold(self, key: Key, item: dict[str, Any] | None) -> None:
+        if item is None:
+            self._seen.pop(key, None)
+            self._gone.add(key)
+        else:
+            self._seen[key] = item
+            self._gone.discard(key)
+        self._records.pop(key, None)
+        with contextlib.suppress(KeyError):
+            self.clear(key)
+        self.prime(key, item)
+
     def remember(self, items: Iterable[dict[str, Any]], records: Iterable[ItemRecord] = ()) -> None:
-        """Items read by a list query: later loads of their keys are served from here."""
+        """Items read by a list query: later loads of their keys are served from here.
+
+        What this request wrote or deleted itself stays as it left it: a list read that
+        lags behind (an eventually consistent index) does not bring back an older copy."""
+        kept = set()
         for item in items:
             key = (item["pk"], item["sk"])
-            self._seen[key] = item
-            self.prime(key, item)
+            held = self._seen.get(key)
+            if key in self._gone or (held is not None and _version(held) > _version(item)):
+                continue
+            self._hold(key, item)
+            kept.add(key)
         for record in records:
-            self._records[record.key] = record
+            if record.key in kept:
+                self._records[record.key] = record
 
-    def replace(self, record: ItemRecord) -> None:
+    def wrote(self, record: ItemRecord) -> None:
         """A record this request just wrote: later loads see it, not an older copy."""
+        self._hold(record.key, record.to_item())
+        self._records[record.key] = record
+
+    def gone(self, key: Key) -> None:
+        """An item this request deleted: later loads find nothing."""
+        self._hold(key, None)
+
+    def forget(self, key: Key) -> None:
+        """An item this request changed without knowing its new state: read it again."""
+        self._seen.pop(key, None)
+        self._records.pop(key, None)
         with contextlib.suppress(KeyError):
-            self.clear(record.key)
-        self.remember([record.to_item()], [record])
+            self.clear(key)
 
     def parsed(self, item: dict[str, Any], record_type: type[R]) -> R | None:
         """The item as a record, parsed once per request however often it is loaded."""
@@ -89,12 +122,17 @@ class ItemLoader(DataLoader[Key, dict[str, Any] | None]):
         }
         if pending:
             await asyncio.gather(*(e.wait() for e in pending))
-        missing = [k for k in item_keys if k not in self._seen]
+        missing = [k for k in item_keys if k not in self._seen and k not in self._gone]
         if missing:
             for key, item in zip(missing, await self.table.batch_get(missing), strict=True):
                 if item is not None:
                     self._seen[key] = item
         return [self._seen.get(k) for k in item_keys]
+
+
+def _version(item: dict[str, Any]) -> int:
+    version = item.get("version", 1)
+    return version if isinstance(version, int) else 1
 
 
 class ContentLoader(DataLoader[tuple[str, str | None], Any]):
@@ -136,7 +174,11 @@ def _in_partition(sk_of: Callable[[str], str]) -> Callable[[tuple[str, str]], Ke
 
 
 class Loaders:
-    """Fresh for every request (a shared loader would leak one user's data to another)."""
+    """Fresh for every request (a shared loader would leak one user's data to another).
+
+    Also the request's cache of what it wrote: stores report every write here (through
+    `request_cache`), so a later field or mutation in the same document reads it.
+    """
 
     def __init__(self, table: Table, content: ContentStore) -> None:
         self.items = ItemLoader(table)
@@ -166,3 +208,17 @@ class Loaders:
         self.session_by_key: RecordLoader[tuple[str, str], SessionRecord] = RecordLoader(
             self.items, SessionRecord, _in_partition(keys.session_sk)
         )
+
+    def wrote(self, record: ItemRecord) -> None:
+        self.items.wrote(record)
+
+    def gone(self, key: Key) -> None:
+        self.items.gone(key)
+
+    def stale(self, key: Key) -> None:
+        self.items.forget(key)
+
+
+# The current request's loaders, set for the duration of each GraphQL operation (asyncio
+# copies it into every task the request starts). Unset outside requests (CLI, seeding).
+request_cache: ContextVar[Loaders | None] = ContextVar("neonpanda_request_cache", default=None)

@@ -21,9 +21,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from datasources import definition
 from datasources.cost import add_capacity, track
-from datasources.errors import BackendUnavailable, ConditionFailed, TransactionConflict
+from datasources.errors import BackendUnavailable, Cancelled, ConditionFailed, Failure
+from datasources.records.base import Path
+from datasources.transaction import Action, Key, Transaction, Update
 
-Key = tuple[str, str]
 BATCH_GET_LIMIT = 100
 
 _serializer = TypeSerializer()
@@ -112,10 +113,10 @@ class Expression:
         self.values.update(built.attribute_value_placeholders)
         return str(built.condition_expression)
 
-    def name(self, path: str) -> str:
-        """`a.b.c` -> `#u0.#u1.#u2` with the names registered."""
+    def name(self, path: Path) -> str:
+        """`("a", "b", "c")` -> `#u0.#u1.#u2` with the names registered."""
         parts = []
-        for part in path.split("."):
+        for part in path:
             placeholder = f"#u{self._n}"
             self._n += 1
             self.names[placeholder] = part
@@ -192,19 +193,27 @@ class Table:
         item = deserialize_item(raw)
         return None if is_expired(item) else item
 
-    async def batch_get(self, keys: Sequence[Key]) -> list[dict[str, Any] | None]:
+    async def batch_get(
+        self, keys: Sequence[Key], *, consistent: bool = False
+    ) -> list[dict[str, Any] | None]:
         """Items in key order (None for misses/expired); chunks of 100 sent concurrently."""
         unique = list(dict.fromkeys(keys))
         chunks = [unique[i : i + BATCH_GET_LIMIT] for i in range(0, len(unique), BATCH_GET_LIMIT)]
         found: dict[Key, dict[str, Any]] = {}
         deadline = time.monotonic() + self.batch_get_deadline
-        for result in await asyncio.gather(*(self._batch_get_chunk(c, deadline) for c in chunks)):
+        reads = (self._batch_get_chunk(c, deadline, consistent) for c in chunks)
+        for result in await asyncio.gather(*reads):
             found.update(result)
         return [found.get(k) for k in keys]
 
-    async def _batch_get_chunk(self, keys: list[Key], deadline: float) -> dict[Key, dict[str, Any]]:
+    async def _batch_get_chunk(
+        self, keys: list[Key], deadline: float, consistent: bool
+    ) -> dict[Key, dict[str, Any]]:
         request: dict[str, Any] = {
-            self.name: {"Keys": [serialize_item({"pk": pk, "sk": sk}) for pk, sk in keys]}
+            self.name: {
+                "Keys": [serialize_item({"pk": pk, "sk": sk}) for pk, sk in keys],
+                "ConsistentRead": consistent,
+            }
         }
         found: dict[Key, dict[str, Any]] = {}
         attempt = 0
@@ -325,21 +334,14 @@ class Table:
         await self._conditional("PutItem", params)
 
     async def update(
-        self,
-        pk: str,
-        sk: str,
-        *,
-        set_values: Mapping[str, Any] | None = None,
-        add_values: Mapping[str, int | float] | None = None,
-        remove: Sequence[str] = (),
-        condition: ConditionBase | None = None,
+        self, key: Key, update: Update, *, condition: ConditionBase | None = None
     ) -> dict[str, Any]:
-        """SET/ADD/REMOVE dotted paths (`attributes.metadata.tags`); returns the new item."""
+        """One UpdateItem; returns the new item."""
         expr = Expression()
         params: dict[str, Any] = {
             "TableName": self.name,
-            "Key": serialize_item({"pk": pk, "sk": sk}),
-            "UpdateExpression": update_expression(expr, set_values, add_values, None, remove),
+            "Key": serialize_item({"pk": key[0], "sk": key[1]}),
+            "UpdateExpression": update_expression(expr, update),
             "ReturnValues": "ALL_NEW",
             "ReturnConsumedCapacity": "TOTAL",
         }
@@ -390,10 +392,10 @@ class Table:
                     await asyncio.sleep(random.uniform(0, min(1.0, 0.025 * 2**attempt)))
         return len(item_keys)
 
-    async def transact_write(self, actions: Sequence[TransactAction]) -> None:
-        """All-or-nothing; raises TransactionConflict with per-action reasons."""
+    async def transact(self, tx: Transaction) -> None:
+        """All or nothing; a cancellation names the failed actions by label."""
         params: dict[str, Any] = {
-            "TransactItems": [a.render(self.name) for a in actions],
+            "TransactItems": [_render(self.name, a) for a in tx.actions],
             "ReturnConsumedCapacity": "TOTAL",
         }
         try:
@@ -402,10 +404,15 @@ class Table:
             if _client_error_code(err) != "TransactionCanceledException":
                 raise
             reasons = err.response.get("CancellationReasons", [])
-            raise TransactionConflict(
-                [str(r.get("Code", "None")) for r in reasons],
-                [deserialize_item(r["Item"]) if r.get("Item") else None for r in reasons],
-            ) from err
+            failures = {
+                action.label: Failure(
+                    str(reason.get("Code")),
+                    deserialize_item(reason["Item"]) if reason.get("Item") else None,
+                )
+                for action, reason in zip(tx.actions, reasons, strict=False)
+                if reason.get("Code") not in (None, "None")
+            }
+            raise Cancelled(failures) from err
 
     async def _conditional(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         try:
@@ -419,16 +426,10 @@ class Table:
             ) from err
 
 
-def update_expression(
-    expr: Expression,
-    set_values: Mapping[str, Any] | None = None,
-    add_values: Mapping[str, int | float] | None = None,
-    append_values: Mapping[str, list[Any]] | None = None,
-    remove: Sequence[str] = (),
-) -> str:
+def update_expression(expr: Expression, update: Update) -> str:
     """`SET a.b = :v, l = list_append(if_not_exists(l, :empty), :new) ADD n :1 REMOVE x`."""
-    sets = [f"{expr.name(p)} = {expr.value(v)}" for p, v in (set_values or {}).items()]
-    for path, values in (append_values or {}).items():
+    sets = [f"{expr.name(p)} = {expr.value(v)}" for p, v in update.set.items()]
+    for path, values in update.append.items():
         name = expr.name(path)
         sets.append(
             f"{name} = list_append(if_not_exists({name}, {expr.value([])}), {expr.value(values)})"
@@ -436,44 +437,29 @@ def update_expression(
     clauses = []
     if sets:
         clauses.append("SET " + ", ".join(sets))
-    if add_values:
-        adds = [f"{expr.name(p)} {expr.value(v)}" for p, v in add_values.items()]
+    if update.add:
+        adds = [f"{expr.name(p)} {expr.value(v)}" for p, v in update.add.items()]
         clauses.append("ADD " + ", ".join(adds))
-    if remove:
-        clauses.append("REMOVE " + ", ".join(expr.name(p) for p in remove))
+    if update.remove:
+        clauses.append("REMOVE " + ", ".join(expr.name(p) for p in update.remove))
     return " ".join(clauses)
 
 
-@dataclass
-class TransactAction:
-    """One action of a TransactWriteItems call."""
-
-    kind: str  # "Put" | "Update" | "Delete" | "ConditionCheck"
-    pk: str
-    sk: str
-    item: Mapping[str, Any] | None = None
-    condition: ConditionBase | None = None
-    set_values: Mapping[str, Any] | None = None
-    add_values: Mapping[str, int | float] | None = None
-    append_values: Mapping[str, list[Any]] | None = None
-    remove: Sequence[str] = ()
-
-    def render(self, table: str) -> dict[str, Any]:
-        expr = Expression()
-        body: dict[str, Any] = {"TableName": table}
-        if self.kind == "Put":
-            body["Item"] = serialize_item(self.item or {})
-        else:
-            body["Key"] = serialize_item({"pk": self.pk, "sk": self.sk})
-        if self.kind == "Update":
-            body["UpdateExpression"] = update_expression(
-                expr, self.set_values, self.add_values, self.append_values, self.remove
-            )
-        if self.condition is not None:
-            body["ConditionExpression"] = expr.condition(self.condition)
-            body["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
-        body.update(expr.params())
-        return {self.kind: body}
+def _render(table: str, action: Action) -> dict[str, Any]:
+    """One TransactItems entry."""
+    expr = Expression()
+    body: dict[str, Any] = {"TableName": table}
+    if action.kind == "Put":
+        body["Item"] = serialize_item(action.item or {})
+    else:
+        body["Key"] = serialize_item({"pk": action.key[0], "sk": action.key[1]})
+    if action.update is not None:
+        body["UpdateExpression"] = update_expression(expr, action.update)
+    if action.condition is not None:
+        body["ConditionExpression"] = expr.condition(action.condition)
+        body["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+    body.update(expr.params())
+    return {action.kind: body}
 
 
 _WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}

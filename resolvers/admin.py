@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from boto3.dynamodb.conditions import Key
-
-from datasources import definition
 from datasources.records import UserRecord
-from datasources.table import start_key_for
+from datasources.stores.admin import ItemPage
 from resolvers.context import Info
 from resolvers.errors import ApiError, Code
 from resolvers.lists import list_scope
@@ -33,21 +28,17 @@ async def public_profile(info: Info, username: str) -> UserRecord | None:
 
 async def list_entities(
     info: Info, entity_type: str, first: int | None, after: str | None
-) -> tuple[list[dict[str, Any]], list[str], bool]:
-    """Items of one type across users, over the entityType index (GSI3), in pk order."""
+) -> tuple[ItemPage, list[str]]:
+    """Items of one type across users (the entityType index), in partition-key order."""
     require_admin(info)
     principal = info.context.require_user()
-    size = page_size(first)
     scope = list_scope(principal.user_id, "admin.entities", {"type": entity_type})
     codec = info.context.cursors
-    start = codec.decode(scope, after)["k"] if after else None
-    page = await info.context.stores.table.query(
-        Key("entityType").eq(entity_type),
-        index=definition.GSI_ENTITY_TYPE,
-        start_key=start,
-        want=size,
-    )
-    cursors = [
-        codec.encode(scope, {"k": start_key_for(i, definition.GSI_ENTITY_TYPE)}) for i in page.items
-    ]
-    return page.items, cursors, page.has_more
+    start = codec.decode(scope, after)["p"] if after else None
+    page = await info.context.stores.admin.entities(entity_type, want=page_size(first), after=start)
+    return page, [codec.encode(scope, {"p": i.position}) for i in page.items]
+
+
+async def count_entities(info: Info, entity_type: str) -> int:
+    require_admin(info)
+    return await info.context.stores.admin.count(entity_type)

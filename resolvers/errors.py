@@ -7,6 +7,8 @@ from typing import Any
 
 from graphql import GraphQLError
 
+from datasources.errors import AlreadyExists, Invalid, NotFound, VersionConflict, WriteRefused
+
 
 class Code(StrEnum):
     UNAUTHENTICATED = "UNAUTHENTICATED"
@@ -38,3 +40,17 @@ def not_found(what: str) -> ApiError:
 
 def bad_input(message: str, field: list[str | int] | None = None) -> ApiError:
     return ApiError(Code.BAD_USER_INPUT, message, field=field or [])
+
+
+def from_storage(err: WriteRefused) -> ApiError:
+    """The one mapping from a store's refusal to the API's error (codes of api.md)."""
+    if isinstance(err, NotFound):
+        return ApiError(Code.NOT_FOUND, str(err))
+    if isinstance(err, VersionConflict):
+        return ApiError(Code.CONFLICT, str(err), currentVersion=err.current_version)
+    if isinstance(err, Invalid):
+        return bad_input(str(err), ["input", err.field])
+    if isinstance(err, AlreadyExists):
+        extra = {"field": ["input", err.field]} if err.field else {}
+        return ApiError(Code.CONFLICT, str(err), **extra)
+    return ApiError(Code.CONFLICT, str(err))  # Busy: a retry with the same request may land

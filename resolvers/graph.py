@@ -1,134 +1,55 @@
-"""The other list and single-item fields of `User`."""
+"""The list fields of `User`, and the conversation found by id alone."""
 
 from __future__ import annotations
 
-from boto3.dynamodb.conditions import Attr, Key
+import dataclasses
+from typing import Any, TypeVar
 
-from datasources import keys
-from datasources.records import (
-    CoachRecord,
-    ConversationRecord,
-    MemoryRecord,
-    SessionRecord,
-    SummaryRecord,
-)
+from datasources.records import ConversationRecord
+from datasources.records.base import ItemRecord
+from datasources.stores.base import EntityStore
+from datasources.stores.workout import WorkoutQuery
 from resolvers.context import Info
-from resolvers.lists import RecordList, all_of, is_null_or_absent, key_ordered
+from resolvers.errors import bad_input
+from resolvers.lists import RecordList, paged
+
+R = TypeVar("R", bound=ItemRecord)
+Q = TypeVar("Q")
 
 
-async def list_coaches(info: Info, first: int | None, after: str | None) -> RecordList[CoachRecord]:
-    return await key_ordered(
-        info,
-        info.context.stores.coaches,
-        name="coaches",
-        args={},
-        base_prefix=keys.COACH_SK,
-        first=first,
-        after=after,
-    )
-
-
-async def list_conversations(
-    info: Info, coach_id: str | None, is_active: bool | None, first: int | None, after: str | None
-) -> RecordList[ConversationRecord]:
-    """Most recently active first."""
-    condition = all_of(
-        Attr("attributes.coachId").eq(coach_id) if coach_id else None,
-        Attr("attributes.metadata.isActive").eq(is_active) if is_active is not None else None,
-    )
-    return await key_ordered(
-        info,
-        info.context.stores.conversations,
-        name="conversations",
-        args={"coachId": coach_id, "isActive": is_active},
-        base_prefix=keys.CONVERSATION_SK,
-        first=first,
-        after=after,
-        filter=condition,
-        forward=False,
-    )
-
-
-async def list_summaries(
-    info: Info, coach_id: str | None, first: int | None, after: str | None
-) -> RecordList[SummaryRecord]:
-    """Newest first."""
-    return await key_ordered(
-        info,
-        info.context.stores.summaries,
-        name="summaries",
-        args={"coachId": coach_id},
-        base_prefix=keys.SUMMARY_SK,
-        first=first,
-        after=after,
-        filter=Attr("attributes.coachId").eq(coach_id) if coach_id else None,
-        forward=False,
-    )
-
-
-async def list_memories(
+async def list_of(
     info: Info,
-    coach_id: str | None,
-    memory_type: str | None,
-    importance: str | None,
+    store: EntityStore[R, Q],
+    name: str,
+    query: Q,
     first: int | None,
     after: str | None,
-) -> RecordList[MemoryRecord]:
-    """Importance (high first), then usage count, then newest: the LSI's order."""
-    coach = None
-    if coach_id:
-        coach = Attr("attributes.coachId").eq(coach_id) | is_null_or_absent("attributes.coachId")
-    condition = all_of(
-        coach,
-        Attr("attributes.memoryType").eq(memory_type) if memory_type else None,
-        Attr("attributes.metadata.importance").eq(importance) if importance else None,
-    )
-    return await key_ordered(
+) -> RecordList[R]:
+    """A page of `store`'s list for the caller; cursors are bound to `name` and `query`."""
+    user_id = info.context.require_user().user_id
+    if isinstance(query, WorkoutQuery):
+        _check_range(query)
+    return await paged(
         info,
-        info.context.stores.memories,
-        name="memories",
-        args={"coachId": coach_id, "memoryType": memory_type, "importance": importance},
-        base_prefix=keys.MEMORY_SK,
-        first=first,
-        after=after,
-        filter=condition,
+        name,
+        _arguments(query),
+        first,
+        after,
+        lambda page: store.list_for_user(user_id, page, query),
+        lambda: store.count_for_user(user_id, query),
     )
 
 
-async def list_sessions(
-    info: Info,
-    is_complete: bool | None,
-    sophistication_level: str | None,
-    abandoned: bool | None,
-    first: int | None,
-    after: str | None,
-) -> RecordList[SessionRecord]:
-    """Newest first."""
-    abandoned_at = "attributes.abandonedAt"
-    condition = all_of(
-        Attr("attributes.isComplete").eq(is_complete) if is_complete is not None else None,
-        Attr("attributes.sophisticationLevel").eq(sophistication_level)
-        if sophistication_level
-        else None,
-        None
-        if abandoned is None
-        else (
-            is_null_or_absent(abandoned_at)
-            if not abandoned
-            else Attr(abandoned_at).exists() & ~Attr(abandoned_at).attribute_type("NULL")
-        ),
-    )
-    return await key_ordered(
-        info,
-        info.context.stores.sessions,
-        name="sessions",
-        args={"isComplete": is_complete, "level": sophistication_level, "abandoned": abandoned},
-        base_prefix=keys.SESSION_SK,
-        first=first,
-        after=after,
-        filter=condition,
-        forward=False,
-    )
+def _arguments(query: Any) -> dict[str, Any]:
+    return {k: v for k, v in dataclasses.asdict(query).items() if v is not None}
+
+
+def _check_range(query: WorkoutQuery) -> None:
+    low, high = query.completed_from, query.completed_to
+    if low is not None and high is not None and low > high:
+        raise bad_input(
+            "completedTo: completedFrom is after completedTo", ["filter", "completedTo"]
+        )
 
 
 async def find_conversation(
@@ -136,14 +57,8 @@ async def find_conversation(
 ) -> ConversationRecord | None:
     """By key when the coach is known; otherwise one query over the user's conversations."""
     user_id = info.context.require_user().user_id
-    loaders = info.context.loaders
     if coach_id:
-        return await loaders.conversation_by_key.load((user_id, coach_id, conversation_id))
-    store = info.context.stores.conversations
-    page = await store.table.query(
-        Key("pk").eq(keys.user_pk(user_id)) & Key("sk").begins_with(keys.CONVERSATION_SK),
-        filter=Attr("attributes.conversationId").eq(conversation_id),
-        want=1,
-    )
-    loaders.items.remember(page.items)
-    return store.parse(page.items[0]) if page.items else None
+        return await info.context.loaders.conversation_by_key.load(
+            (user_id, coach_id, conversation_id)
+        )
+    return await info.context.stores.conversations.find(user_id, conversation_id)

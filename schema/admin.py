@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Any, cast
+from typing import cast
 
 import strawberry
-from boto3.dynamodb.conditions import Key
 from strawberry.scalars import JSON
 
-from datasources import definition, keys
+from datasources import keys
 from datasources.records import UserRecord
+from datasources.stores.admin import StoredItem
 from resolvers import admin
 from resolvers.context import Info
 from schema.connection import Connection
@@ -91,28 +91,26 @@ class AdminQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[AdminEntity]:
-        items, cursors, has_next = await admin.list_entities(info, entity_type.value, first, after)
+        page, cursors = await admin.list_entities(info, entity_type.value, first, after)
 
         async def count() -> int:
-            return await info.context.stores.table.count(
-                Key("entityType").eq(entity_type.value), index=definition.GSI_ENTITY_TYPE
-            )
+            return await admin.count_entities(info, entity_type.value)
 
         return Connection.build(
-            [_entity(i) for i in items],
+            [_entity(i) for i in page.items],
             cursors,
-            has_next=has_next,
+            has_next=page.has_more,
             has_previous=after is not None,
             count=count,
         )
 
 
-def _entity(item: dict[str, Any]) -> AdminEntity:
+def _entity(stored: StoredItem) -> AdminEntity:
     return AdminEntity(
-        entity_type=str(item.get("entityType")),
-        pk=str(item["pk"]),
-        sk=str(item["sk"]),
-        created_at=item.get("createdAt"),
-        updated_at=item.get("updatedAt"),
-        item=cast(JSON, item),
+        entity_type=stored.entity_type,
+        pk=stored.pk,
+        sk=stored.sk,
+        created_at=stored.created_at,
+        updated_at=stored.updated_at,
+        item=cast(JSON, stored.item),
     )

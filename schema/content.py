@@ -7,6 +7,7 @@ from typing import Any, cast
 import strawberry
 from strawberry.scalars import JSON
 
+from datasources.content import StoredObject
 from resolvers.content import load_content, presign
 from resolvers.context import Info
 
@@ -27,6 +28,15 @@ class StoredContent:
     @strawberry.field(description="The decoded document (one S3 GET, checksum verified).")
     async def content(self, info: Info) -> JSON | None:
         return cast(JSON, await load_content(info, self.key, self.sha256))
+
+    @staticmethod
+    def from_stored(stored: StoredObject) -> StoredContent:
+        return StoredContent(
+            key=stored.key,
+            size_bytes=stored.size_bytes,
+            content_type=stored.content_type,
+            sha256=stored.sha256,
+        )
 
     @staticmethod
     def from_pointer(pointer: dict[str, Any] | None) -> StoredContent | None:

@@ -11,21 +11,26 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from datasources.cost import current_cost
-from datasources.errors import BackendUnavailable, ContentUnavailable
-from resolvers.errors import ApiError, Code
+from datasources.errors import BackendUnavailable, ContentUnavailable, WriteRefused
+from datasources.loaders import request_cache
+from resolvers.errors import ApiError, Code, from_storage
 
 log = logging.getLogger("neonpanda.errors")
 
 
 class CostExtension(SchemaExtension):
-    """Routes backend accounting to this request and reports it as `extensions.cost`."""
+    """Routes backend accounting (and the stores' write reports) to this request, and
+    reports the cost as `extensions.cost`."""
 
     def on_operation(self) -> Iterator[None]:
-        token = current_cost.set(self.execution_context.context.cost)
+        context = self.execution_context.context
+        cost_token = current_cost.set(context.cost)
+        cache_token = request_cache.set(context.loaders)
         try:
             yield
         finally:
-            current_cost.reset(token)
+            request_cache.reset(cache_token)
+            current_cost.reset(cost_token)
 
     def get_results(self) -> dict[str, Any]:
         return {"cost": self.execution_context.context.cost.to_dict()}
@@ -58,6 +63,11 @@ def format_errors(errors: list[GraphQLError]) -> list[GraphQLError]:
 
 
 def _format(error: GraphQLError) -> GraphQLError:
+    if isinstance(error.original_error, WriteRefused):
+        mapped = from_storage(error.original_error)
+        return GraphQLError(
+            mapped.message, nodes=error.nodes, path=error.path, extensions=mapped.extensions
+        )
     verdict = _classify(error)
     if verdict is None:
         return error

@@ -7,7 +7,7 @@ from enum import Enum
 
 import strawberry
 
-from schema.memory import Importance, MemoryType
+from schema.enums import Importance, MemoryType
 
 
 @strawberry.input

@@ -11,24 +11,8 @@ import strawberry
 from datasources.records import MemoryRecord
 from resolvers.context import Info
 from schema.coach import Coach
+from schema.enums import Importance, MemoryType
 from schema.node import Node, encode_global_id
-
-
-@strawberry.enum
-class MemoryType(Enum):
-    PREFERENCE = "preference"
-    GOAL = "goal"
-    CONSTRAINT = "constraint"
-    INSTRUCTION = "instruction"
-    CONTEXT = "context"
-
-
-@strawberry.enum
-class Importance(Enum):
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-
 
 E = TypeVar("E", bound=Enum)
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.mutations import account, coach, conversation, memory, profile, session, workout
+from resolvers.mutations import (
+    account,
+    coach,
+    conversation,
+    memory,
+    profile,
+    session,
+    workout,
+)
 
 
 @strawberry.type

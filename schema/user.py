@@ -11,11 +11,17 @@ from strawberry.scalars import JSON
 
 from datasources.records import UserRecord
 from datasources.records.base import ItemRecord
+from datasources.stores.base import Everything
+from datasources.stores.conversation import ConversationQuery
+from datasources.stores.memory import MemoryQuery
+from datasources.stores.session import SessionQuery
+from datasources.stores.summary import SummaryQuery
+from datasources.stores.workout import WorkoutOrder as StoredOrder
+from datasources.stores.workout import WorkoutQuery
 from resolvers import graph
 from resolvers.context import Info
 from resolvers.errors import ApiError, Code
 from resolvers.lists import RecordList
-from resolvers.workouts import list_workouts
 from schema.coach import Coach
 from schema.connection import Connection
 from schema.conversation import CoachConversation
@@ -94,7 +100,9 @@ class User(Node):
     async def coaches(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Coach]:
-        return _connection(await graph.list_coaches(info, first, after), Coach.from_record)
+        store = info.context.stores.coaches
+        page = await graph.list_of(info, store, "coaches", Everything(), first, after)
+        return _connection(page, Coach.from_record)
 
     @strawberry.field
     async def coach(self, info: Info, coach_id: strawberry.ID) -> Coach | None:
@@ -110,7 +118,9 @@ class User(Node):
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[CoachConversation]:
-        page = await graph.list_conversations(info, coach_id, is_active, first, after)
+        query = ConversationQuery(coach_id=coach_id, is_active=is_active)
+        store = info.context.stores.conversations
+        page = await graph.list_of(info, store, "conversations", query, first, after)
         return _connection(page, CoachConversation.from_record)
 
     @strawberry.field(description="One conversation. Give `coachId` too for a direct read by key.")
@@ -128,7 +138,10 @@ class User(Node):
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[ConversationSummary]:
-        page = await graph.list_summaries(info, coach_id, first, after)
+        store = info.context.stores.summaries
+        page = await graph.list_of(
+            info, store, "summaries", SummaryQuery(coach_id=coach_id), first, after
+        )
         return _connection(page, ConversationSummary.from_record)
 
     @strawberry.field(description="Newest first unless `orderBy` says otherwise.")
@@ -140,15 +153,9 @@ class User(Node):
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Workout]:
-        order = order_by or WorkoutOrder()
-        page = await list_workouts(
-            info,
-            filter_args=_filter_args(filter),
-            order_field=order.field.value,
-            descending=order.direction is OrderDirection.DESC,
-            first=first,
-            after=after,
-        )
+        query = _workout_query(filter, order_by or WorkoutOrder())
+        store = info.context.stores.workouts
+        page = await graph.list_of(info, store, "workouts", query, first, after)
         return _connection(page, Workout.from_record)
 
     @strawberry.field
@@ -165,14 +172,13 @@ class User(Node):
         after: str | None = None,
     ) -> Connection[UserMemory]:
         f = filter or MemoryFilter()
-        page = await graph.list_memories(
-            info,
-            f.coach_id,
-            f.memory_type.value if f.memory_type else None,
-            f.importance.value if f.importance else None,
-            first,
-            after,
+        query = MemoryQuery(
+            coach_id=f.coach_id,
+            memory_type=f.memory_type.value if f.memory_type else None,
+            importance=f.importance.value if f.importance else None,
         )
+        store = info.context.stores.memories
+        page = await graph.list_of(info, store, "memories", query, first, after)
         return _connection(page, UserMemory.from_record)
 
     @strawberry.field
@@ -189,9 +195,13 @@ class User(Node):
         after: str | None = None,
     ) -> Connection[CoachCreatorSession]:
         f = filter or CoachCreatorSessionFilter()
-        page = await graph.list_sessions(
-            info, f.is_complete, f.sophistication_level, f.abandoned, first, after
+        query = SessionQuery(
+            is_complete=f.is_complete,
+            sophistication_level=f.sophistication_level,
+            abandoned=f.abandoned,
         )
+        store = info.context.stores.sessions
+        page = await graph.list_of(info, store, "sessions", query, first, after)
         return _connection(page, CoachCreatorSession.from_record)
 
     @strawberry.field
@@ -212,16 +222,16 @@ def _connection(page: RecordList[R], convert: Callable[[R], T]) -> Connection[T]
     )
 
 
-def _filter_args(f: WorkoutFilter | None) -> dict[str, Any]:
-    if f is None:
-        return {}
-    values = {
-        "completed_from": f.completed_from,
-        "completed_to": f.completed_to,
-        "discipline": f.discipline,
-        "workout_type": f.workout_type,
-        "location": f.location,
-        "coach_id": f.coach_id,
-        "min_confidence": f.min_confidence,
-    }
-    return {k: v for k, v in values.items() if v is not None}
+def _workout_query(f: WorkoutFilter | None, order: WorkoutOrder) -> WorkoutQuery:
+    f = f or WorkoutFilter()
+    return WorkoutQuery(
+        completed_from=f.completed_from,
+        completed_to=f.completed_to,
+        discipline=f.discipline,
+        workout_type=f.workout_type,
+        location=f.location,
+        coach_id=f.coach_id,
+        min_confidence=f.min_confidence,
+        order=StoredOrder(order.field.value),
+        descending=order.direction is OrderDirection.DESC,
+    )

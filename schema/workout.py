@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import strawberry
@@ -20,21 +19,6 @@ from schema.workout_discipline import DisciplineSpecific, discipline_specific
 
 if TYPE_CHECKING:
     from schema.conversation import CoachConversation
-
-
-@strawberry.enum
-class Discipline(Enum):
-    CROSSFIT = "crossfit"
-    POWERLIFTING = "powerlifting"
-    BODYBUILDING = "bodybuilding"
-    HIIT = "hiit"
-    RUNNING = "running"
-    SWIMMING = "swimming"
-    CYCLING = "cycling"
-    YOGA = "yoga"
-    MARTIAL_ARTS = "martial_arts"
-    CLIMBING = "climbing"
-    HYBRID = "hybrid"
 
 
 @strawberry.type

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from datasources.inputs.profile import CreateProfile
 from datasources.records import (
     CoachAttributes,
     CoachRecord,
-    UserAttributes,
-    UserRecord,
     WorkoutAttributes,
     WorkoutData,
     WorkoutRecord,
@@ -18,12 +17,9 @@ from datasources.stores import Stores
 from datasources.table import serialize_item
 
 
-async def athlete(stores: Stores, user_id: str, now: datetime) -> None:
+async def athlete(stores: Stores, user_id: str) -> None:
     await stores.users.create(
-        UserRecord.new(
-            UserAttributes(user_id=user_id, email=f"{user_id}@example.com", username=user_id),
-            now,
-        )
+        user_id, CreateProfile(email=f"{user_id}@example.com", username=user_id)
     )
 
 

@@ -12,16 +12,18 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from app import create_app
 from auth import mint_dev_token
 from datasources.aws import AwsClients, open_clients
 from datasources.content import ContentStore
 from datasources.cost import CostRecorder, current_cost
 from datasources.definition import bootstrap
-from datasources.engine import ENGINE_CREDENTIALS, EmbeddedEngine
-from datasources.snapshot import Snapshotter
 from datasources.stores import Stores
 from datasources.table import Table
-from server import create_app
+from devserver.asgi import served
+from devserver.engine import ENGINE_CREDENTIALS, EmbeddedEngine
+from devserver.snapshot import Snapshotter
+from runtime import Runtime, open_runtime
 from settings import Settings
 
 DEV_SECRET = "test-only-dev-secret-not-used-anywhere-else-0123456789"
@@ -82,6 +84,7 @@ class Api:
 
     http: httpx.AsyncClient
     settings: Settings
+    runtime: Runtime
 
     def token(self, user_id: str, **kwargs: Any) -> str:
         return mint_dev_token(DEV_SECRET, user_id, **kwargs)
@@ -106,10 +109,8 @@ class Api:
 
 
 async def _serve(app: Starlette, settings: Settings) -> AsyncIterator[Api]:
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            yield Api(http, settings)
+    async with served(app) as (http, runtime):
+        yield Api(http, settings, runtime)
 
 
 @pytest.fixture
@@ -125,9 +126,7 @@ async def demo_snapshot(engine: EmbeddedEngine, tmp_path_factory: pytest.TempPat
     directory = tmp_path_factory.mktemp("demo-snapshot")
     settings = make_settings(directory, seed_demo_data=True)
     engine.reset()
-    app = create_app(settings, engine=engine)
-    async with app.router.lifespan_context(app):
-        runtime = app.state.runtime
+    async with open_runtime(settings, engine=engine) as runtime:
         await Snapshotter(runtime.stores.table, runtime.stores.content, directory).save()
     return directory
 

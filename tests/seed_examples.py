@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from datasources.fixtures import fran_workout_data
+from devserver.fixtures import fran_workout_data
 
 T = "2025-06-20T15:30:00Z"
 

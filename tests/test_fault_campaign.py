@@ -11,6 +11,8 @@ import hashlib
 from collections import Counter
 from typing import Any
 
+import pytest
+
 from datasources.aws import AwsClients
 from tests.conftest import Api
 from tests.faults import FaultPlan
@@ -35,8 +37,9 @@ async def _until_done(api: Api, query: str, variables: dict[str, Any], tries: li
     raise AssertionError("never succeeded")
 
 
+@pytest.mark.slow
 async def test_fault_campaign_loses_and_duplicates_nothing(demo_api: Api, aws: AwsClients) -> None:
-    runtime = demo_api.http._transport.app.state.runtime  # type: ignore[attr-defined]
+    runtime = demo_api.runtime
     ddb_faults = FaultPlan(
         runtime.clients.dynamodb,
         rate=0.25,

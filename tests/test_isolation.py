@@ -20,6 +20,7 @@ from typing import Any
 
 import graphql
 import hypothesis_graphql as hg
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import nodes
@@ -67,7 +68,7 @@ def _leaked(body: dict[str, Any]) -> list[str]:
 
 
 async def _partition(api: Api, user: str) -> tuple[list[dict[str, Any]], list[str]]:
-    runtime = api.http._transport.app.state.runtime  # type: ignore[attr-defined]
+    runtime = api.runtime
     from boto3.dynamodb.conditions import Key
 
     page = await runtime.stores.table.query(Key("pk").eq(f"user#{user}"), consistent=True)
@@ -89,6 +90,7 @@ def _documents(strategy: st.SearchStrategy[str]) -> list[str]:
     return drawn
 
 
+@pytest.mark.slow
 async def test_generated_queries_never_show_another_athletes_data(demo_api: Api) -> None:
     documents = _documents(hg.queries(SDL, custom_scalars=CUSTOM, allow_x00=False))
     assert len(documents) >= EXAMPLES * 0.9
@@ -102,6 +104,7 @@ async def test_generated_queries_never_show_another_athletes_data(demo_api: Api)
     assert codes["answered"] > len(documents) / 5, codes  # many documents really ran
 
 
+@pytest.mark.slow
 async def test_generated_mutations_never_change_another_athletes_data(demo_api: Api) -> None:
     before = await _partition(demo_api, "demo")
     documents = _documents(hg.mutations(SDL, custom_scalars=CUSTOM, allow_x00=False))

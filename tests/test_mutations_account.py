@@ -27,7 +27,7 @@ async def test_contact_form_needs_no_token_and_collapses_duplicates(demo_api: Ap
     }
     other = await demo_api.gql(CONTACT, {"input": {**form, "message": "Another thing"}}, user=None)
     assert other["data"]["submitContactForm"]["duplicate"] is False
-    runtime = demo_api.http._transport.app.state.runtime  # type: ignore[attr-defined]
+    runtime = demo_api.runtime
     from boto3.dynamodb.conditions import Key
 
     page = await runtime.stores.table.query(Key("pk").eq("contactForm#fan@example.com"))
@@ -64,7 +64,7 @@ async def test_export_holds_every_item_and_object(demo_api: Api) -> None:
 async def test_delete_account_removes_everything_and_resumes(
     demo_api: Api, aws: AwsClients
 ) -> None:
-    runtime = demo_api.http._transport.app.state.runtime  # type: ignore[attr-defined]
+    runtime = demo_api.runtime
     # Interrupted: the item deletes fail after the objects are gone.
     with FaultPlan(runtime.clients.dynamodb, {"BatchWriteItem": ["5xx", "5xx", "5xx"]}):
         broken = await demo_api.gql(DELETE)

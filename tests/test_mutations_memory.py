@@ -191,7 +191,7 @@ async def test_concurrent_uses_are_all_counted(demo_api: Api) -> None:
 
 
 async def test_lost_response_retried_by_botocore_reports_success_once(demo_api: Api) -> None:
-    runtime = demo_api.http._transport.app.state.runtime  # type: ignore[attr-defined]
+    runtime = demo_api.runtime
     before = await _count(demo_api)
     with FaultPlan(runtime.clients.dynamodb, {"TransactWriteItems": ["drop"]}) as plan:
         body = await demo_api.gql(CREATE, {"input": {"content": "Once", "memoryType": "GOAL"}})
@@ -202,7 +202,7 @@ async def test_lost_response_retried_by_botocore_reports_success_once(demo_api: 
 
 
 async def test_throttling_and_5xx_are_retried(demo_api: Api) -> None:
-    runtime = demo_api.http._transport.app.state.runtime  # type: ignore[attr-defined]
+    runtime = demo_api.runtime
     faults = {"TransactWriteItems": ["throttle", "5xx"]}
     with FaultPlan(runtime.clients.dynamodb, faults) as plan:
         body = await demo_api.gql(CREATE, {"input": {"content": "Retry me", "memoryType": "GOAL"}})

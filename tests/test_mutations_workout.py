@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from datasources.aws import AwsClients
-from datasources.fixtures import fran_workout_data
+from devserver.fixtures import fran_workout_data
 from tests.conftest import Api, cost
 from tests.faults import FaultPlan
 
@@ -65,7 +65,10 @@ async def test_log_typed_workout_with_detailed_log(demo_api: Api) -> None:
     assert specific["__typename"] == "CrossfitData" and specific["rxStatus"] == "rx"
     assert specific["performanceData"]["roundTimes"] == [195.0, 148.0, 194.0]
     log = workout["detailedLog"]
-    assert log["key"] == f"athletes/demo/workouts/2026-05-01/{workout['workoutId']}.json"
+    # Content-addressed under the seed's folder: <workoutId>.<first 16 hex of SHA-256>.json
+    assert log["key"] == (
+        f"athletes/demo/workouts/2026-05-01/{workout['workoutId']}.{log['sha256'][:16]}.json"
+    )
     assert log["content"] == {"raw": "21-15-9 thrusters and C2B", "splits": [195, 148, 194]}
     # S3 first, then one transaction (marker + item + coach check).
     assert cost(body)["s3"]["puts"] == 1
@@ -179,7 +182,7 @@ async def test_delete_removes_item_and_objects(demo_api: Api, aws: AwsClients) -
 async def test_failed_commit_leaves_at_most_an_orphan_never_a_dangling_pointer(
     demo_api: Api, aws: AwsClients
 ) -> None:
-    runtime = demo_api.http._transport.app.state.runtime  # type: ignore[attr-defined]
+    runtime = demo_api.runtime
     with FaultPlan(runtime.clients.dynamodb, {"TransactWriteItems": ["5xx", "5xx", "5xx"]}):
         body = await demo_api.gql(LOG, {"input": _fran_input(workoutId="w_fault")})
     assert body["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"

@@ -40,7 +40,7 @@ async def _walk(api: Api, first: int, **variables: Any) -> tuple[list[list[str]]
 
 async def _mixed(stores: Stores, n: int) -> datetime:
     now = datetime(2026, 6, 1, 12, tzinfo=UTC)
-    await athlete(stores, "demo", now)
+    await athlete(stores, "demo")
     # Every 7th workout is crossfit: a thin filter over a long partition.
     items = [
         workout(

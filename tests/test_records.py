@@ -71,3 +71,58 @@ def test_timestamps_always_have_four_digit_years() -> None:
     assert format_timestamp(early) == "0517-02-14T17:13:38.233Z"
     assert datetime.fromisoformat(format_timestamp(early)) == early
     assert iso_z(early) == "0517-02-14T17:13:38.233Z"
+
+
+def test_changes_are_computed_from_the_record_through_its_aliases() -> None:
+    record = record_from_item(copy.deepcopy(seed_examples.ALL["conversationSummary"]))
+    record.track()
+    record.attributes.metadata.confidence = 0.5  # camelCase storage, nested map
+    record.attributes.metadata.message_range = None
+    record.attributes.structured_data.key_facts.current_goals = ["row 2k"]  # snake_case map
+    changes = record.changes()
+    assert changes.set == {
+        ("attributes", "metadata", "confidence"): 0.5,
+        ("attributes", "metadata", "messageRange"): None,
+        ("attributes", "structuredData", "key_facts", "current_goals"): ["row 2k"],
+    }
+    assert changes.remove == []
+
+
+def test_a_value_put_into_an_absent_map_writes_the_map() -> None:
+    item = copy.deepcopy(seed_examples.ALL["userMemory"])
+    del item["attributes"]["metadata"]
+    record = record_from_item(item)
+    record.track()
+    record.attributes.metadata.tags.append("new")  # metadata was absent: default model
+    changes = record.changes()
+    assert list(changes.set) == [("attributes", "metadata")]
+    assert changes.set[("attributes", "metadata")]["tags"] == ["new"]
+
+
+def test_unchanged_values_write_nothing_and_type_changes_count() -> None:
+    from datasources.records.base import diff
+
+    record = record_from_item(copy.deepcopy(seed_examples.ALL["coachConfig"]))
+    record.track()
+    record.attributes.metadata.total_conversations = 4  # the value it already has
+    assert not record.changes()
+    assert diff({"a": 1}, {"a": True}).set == {("a",): True}
+    assert diff({"a": [1, 2]}, {"a": [1, 2.0]}).set == {("a",): [1, 2.0]}
+    assert diff({"a": {"b": 1, "c": 2}}, {"a": {"b": 1}}).remove == [("a", "c")]
+
+
+def test_record_paths_go_through_aliases() -> None:
+    from datasources.records import MemoryRecord, WorkoutRecord
+
+    assert MemoryRecord.path("attributes", "metadata", "usage_count") == (
+        "attributes",
+        "metadata",
+        "usageCount",
+    )
+    assert WorkoutRecord.path("attributes", "workout_data", "performance_metrics") == (
+        "attributes",
+        "workoutData",
+        "performance_metrics",
+    )
+    with pytest.raises(KeyError):
+        MemoryRecord.path("attributes", "no_such_field")

@@ -34,7 +34,7 @@ async def test_relations_to_k_distinct_items_cost_ceil_k_over_100_batches(
     api: Api, stores: Stores
 ) -> None:
     now = datetime.now(UTC)
-    await athlete(stores, "demo", now)
+    await athlete(stores, "demo")
     coaches = [coach("demo", f"c{i:03d}", now).to_item() for i in range(200)]
     workouts = [
         workout(

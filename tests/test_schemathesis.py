@@ -1,12 +1,14 @@
 """schemathesis (GraphQL mode) against the real server under uvicorn, bounded and seeded:
-no server errors, no response over 1 s, no internal text in any response.
+no server errors, no request stopped by the deadline, no internal text in any response.
 
 schemathesis's own `not_a_server_error` check counts every GraphQL `errors` entry (a
 NOT_FOUND, a CONFLICT) as a failure, while shared/spec/api.md puts those outcomes in
 `errors` with a code; `positive_data_acceptance` fails every input our validation refuses
 beyond what GraphQL types say (an empty username, a year 517). Both are off, and the run's
 HAR report is read instead: no 5xx status, no INTERNAL_SERVER_ERROR code, no internal
-text anywhere, plus schemathesis's response-time check (1 s).
+text anywhere, and no response that the server's request deadline had to cut short.
+(Response times are a benchmark's business, not a test's.) schemathesis runs in a
+temporary directory, so its cache never lands in the checkout.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 from auth import mint_dev_token
 
@@ -50,6 +54,7 @@ def _wait(url: str, proc: subprocess.Popen[bytes]) -> None:
     raise AssertionError("server did not become ready")
 
 
+@pytest.mark.slow
 def test_schemathesis_finds_no_server_errors(tmp_path: Path) -> None:
     port = _free_port()
     secret = secrets.token_urlsafe(32)
@@ -74,18 +79,14 @@ def test_schemathesis_finds_no_server_errors(tmp_path: Path) -> None:
             f"http://127.0.0.1:{port}/graphql",
             "-H", f"Authorization: Bearer {token}",
             "--exclude-checks", "not_a_server_error,positive_data_acceptance",
-            "--max-response-time", "1",
             "--phases", "fuzzing",
-            # The export reads every object of the athlete (~1 s on the one-request-at-a-
-            # time embedded engine): a job by nature, kept out of the 1 s bound (README).
-            "--exclude-name", "Mutation.requestDataExport",
             "--generation-deterministic",
             "-n", EXAMPLES,
             "--max-time", MAX_SECONDS,
             "--report", "har", "--report-dir", str(report),
         ]  # fmt: skip
         run = subprocess.run(
-            command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
+            command, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False
         )
         assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
         (har,) = report.glob("har-*")
@@ -95,6 +96,7 @@ def test_schemathesis_finds_no_server_errors(tmp_path: Path) -> None:
         assert [e["response"]["status"] for e in entries if e["response"]["status"] >= 500] == []
         assert [b for b in bodies if "INTERNAL_SERVER_ERROR" in b] == []
         assert [b for b in bodies if INTERNAL.search(b)] == []
+        assert [b for b in bodies if "deadlineExceeded" in b] == []
         with_errors = sum('"errors"' in b for b in bodies)
         print(
             f"\nschemathesis: {len(entries)} requests, {with_errors} answered with GraphQL "

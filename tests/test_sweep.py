@@ -10,7 +10,7 @@ from tests.conftest import Api
 
 
 async def test_sweep_removes_only_unreferenced_objects(demo_api: Api) -> None:
-    stores: Stores = demo_api.http._transport.app.state.runtime.stores  # type: ignore[attr-defined]
+    stores: Stores = demo_api.runtime.stores
     before = set(await stores.content.list_keys("athletes/"))
     orphan = await stores.content.put_json("athletes/demo/workouts/2026-01-01/ghost.json", {"x": 1})
     export = await stores.content.put_json("athletes/demo/exports/2026-01-01_full_history.json", {})

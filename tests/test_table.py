@@ -6,9 +6,9 @@ import pytest
 from boto3.dynamodb.conditions import Attr, Key
 
 from datasources.cost import CostRecorder
-from datasources.errors import BackendUnavailable, ConditionFailed, TransactionConflict
+from datasources.errors import BackendUnavailable, Cancelled, ConditionFailed, Failure
 from datasources.stores import Stores
-from datasources.table import TransactAction
+from datasources.transaction import Transaction, Update, absent
 from tests.faults import after_call, defer_keys
 
 
@@ -107,38 +107,31 @@ async def test_conditional_put_reports_the_current_item(stores: Stores) -> None:
 async def test_update_sets_nested_paths_and_adds(stores: Stores) -> None:
     await stores.table.put({"pk": "p", "sk": "s", "attributes": {"a": {"b": 1}, "c": 2}, "n": 1})
     new = await stores.table.update(
-        "p",
-        "s",
-        set_values={"attributes.a.b": 5},
-        add_values={"n": 2},
+        ("p", "s"),
+        Update(set={("attributes", "a", "b"): 5}, add={("n",): 2}),
         condition=Attr("n").eq(1),
     )
     assert new == {"pk": "p", "sk": "s", "attributes": {"a": {"b": 5}, "c": 2}, "n": 3}
 
 
-async def test_transaction_is_all_or_nothing(stores: Stores) -> None:
-    await stores.table.put({"pk": "taken", "sk": "s"})
-    with pytest.raises(TransactionConflict) as failure:
-        await stores.table.transact_write(
-            [
-                TransactAction(
-                    "Put",
-                    "new",
-                    "s",
-                    item={"pk": "new", "sk": "s"},
-                    condition=Attr("pk").not_exists(),
-                ),
-                TransactAction(
-                    "Put",
-                    "taken",
-                    "s",
-                    item={"pk": "taken", "sk": "s"},
-                    condition=Attr("pk").not_exists(),
-                ),
-            ]
-        )
-    assert failure.value.reasons == ["None", "ConditionalCheckFailed"]
+async def test_transaction_is_all_or_nothing_and_names_what_failed(stores: Stores) -> None:
+    await stores.table.put({"pk": "taken", "sk": "s", "v": 7})
+    tx = Transaction().put("fresh", {"pk": "new", "sk": "s"}, condition=absent())
+    tx.put("claim", {"pk": "taken", "sk": "s"}, condition=absent())
+    with pytest.raises(Cancelled) as failure:
+        await stores.table.transact(tx)
+    assert set(failure.value.failures) == {"claim"}
+    assert failure.value.failed("claim") == Failure(
+        "ConditionalCheckFailed", {"pk": "taken", "sk": "s", "v": 7}
+    )
+    assert failure.value.failed("fresh") is None
     assert await stores.table.get("new", "s") is None
+
+
+def test_transaction_labels_are_unique() -> None:
+    tx = Transaction().check("coach:c1", ("p", "coach#c1"), absent())
+    with pytest.raises(ValueError, match="duplicate"):
+        tx.check("coach:c1", ("p", "coach#c1"), absent())
 
 
 async def test_delete_returns_the_old_item(stores: Stores) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, PrivateAttr
 from pydantic.alias_generators import to_camel
+
+Path = tuple[str, ...]
 
 
 def utcnow() -> datetime:
@@ -65,6 +68,69 @@ class SnakeModel(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
 
+def _settle(model: BaseModel) -> bool:
+    """Count as set every field that now differs from its default (recursively), so a
+    value put into a default (a tag appended to a default list, a field of a nested model
+    that was absent) is written; returns whether the model holds anything to write."""
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        children = value if isinstance(value, list) else [value]
+        changed = False
+        for child in children:
+            if isinstance(child, BaseModel) and _settle(child):
+                changed = True
+        if name not in model.model_fields_set and (
+            changed
+            or (
+                not isinstance(value, BaseModel)
+                and value != info.get_default(call_default_factory=True)
+            )
+        ):
+            model.model_fields_set.add(name)
+    return bool(model.model_fields_set) or bool(model.model_extra)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as stored: `True` and `1`, or `1` and `1.0` in different types, differ."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+@dataclass
+class Changes:
+    """What an update must do to turn the stored item into the record: SET and REMOVE
+    paths, computed by comparing the two (never typed by hand)."""
+
+    set: dict[Path, Any] = field(default_factory=dict)
+    remove: list[Path] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.set or self.remove)
+
+
+def diff(old: dict[str, Any], new: dict[str, Any], path: Path = ()) -> Changes:
+    """Maps present on both sides are compared key by key (a change sets that key only,
+    so concurrent writers of other keys are not overwritten); anything else is replaced."""
+    changes = Changes()
+    for key, value in new.items():
+        here = (*path, key)
+        if key not in old:
+            changes.set[here] = value
+        elif isinstance(value, dict) and isinstance(old[key], dict):
+            inner = diff(old[key], value, here)
+            changes.set.update(inner.set)
+            changes.remove.extend(inner.remove)
+        elif not _same(old[key], value):
+            changes.set[here] = value
+    changes.remove.extend((*path, key) for key in old if key not in new)
+    return changes
+
+
 def dump(model: BaseModel) -> dict[str, Any]:
     """Storage form: aliases, only what is set (explicit nulls kept, absent stays absent)."""
     return model.model_dump(by_alias=True, exclude_unset=True, mode="json")
@@ -89,6 +155,8 @@ class ItemRecord(CamelModel):
     gsi2pk: str | None = Field(default=None, alias="gsi2pk")
     gsi2sk: str | None = Field(default=None, alias="gsi2sk")
     attributes: Any
+    # The stored form when changes began to be tracked (see `track`).
+    _baseline: dict[str, Any] | None = PrivateAttr(default=None)
 
     @classmethod
     def create(cls, **fields: Any) -> Self:
@@ -106,8 +174,50 @@ class ItemRecord(CamelModel):
         return cls.model_validate(item)
 
     def to_item(self) -> dict[str, Any]:
+        _settle(self)
         return dump(self)
+
+    def track(self) -> Self:
+        """From now on, `changes()` reports what differs from the record as it is now."""
+        self._baseline = self.to_item()
+        return self
+
+    @property
+    def tracked_version(self) -> int:
+        """The version the record had when tracking began (what an update conditions on)."""
+        if self._baseline is None:
+            raise RuntimeError("call track() before changing a record")
+        return int(self._baseline.get("version", 1))
+
+    def changes(self) -> Changes:
+        if self._baseline is None:
+            raise RuntimeError("call track() before changing a record")
+        return diff(self._baseline, self.to_item())
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.pk, self.sk)
+
+    @classmethod
+    def path(cls, *names: str) -> Path:
+        """The stored path of a field, from Python field names through the models' aliases:
+        `MemoryRecord.path("attributes", "metadata", "usage_count")` is
+        `("attributes", "metadata", "usageCount")`. A name that is not a field fails."""
+        model: Any = cls
+        out: list[str] = []
+        for name in names:
+            info = model.model_fields[name]
+            out.append(info.alias or name)
+            model = _model_in(info.annotation)
+        return tuple(out)
+
+
+def _model_in(annotation: Any) -> Any:
+    """The pydantic model a field holds (through `X | None` and `list[X]`), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None

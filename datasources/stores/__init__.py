@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from datasources.content import ContentStore
+from datasources.stores.account import AccountStore
+from datasources.stores.admin import AdminStore
 from datasources.stores.coach import CoachStore
+from datasources.stores.contact import ContactStore
 from datasources.stores.conversation import ConversationStore
 from datasources.stores.memory import MemoryStore
 from datasources.stores.session import SessionStore
@@ -26,6 +29,9 @@ class Stores:
     workouts: WorkoutStore
     sessions: SessionStore
     memories: MemoryStore
+    accounts: AccountStore
+    contacts: ContactStore
+    admin: AdminStore
 
     @classmethod
     def build(cls, table: Table, content: ContentStore) -> Stores:
@@ -39,6 +45,9 @@ class Stores:
             workouts=WorkoutStore(table, content),
             sessions=SessionStore(table, content),
             memories=MemoryStore(table, content),
+            accounts=AccountStore(table, content),
+            contacts=ContactStore(table),
+            admin=AdminStore(table),
         )
 
 

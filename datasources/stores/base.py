@@ -1,8 +1,18 @@
-"""What every entity store shares: typed get/batch_get, guarded create, LSI listing."""
+"""What every entity store shares: typed reads, and the write protocol.
+
+A store's intent method (`WorkoutStore.log`, `.update`, `.delete`, ...) owns the keys, the
+conditions, the version check and bump, S3 before the pointer, and the transaction. They
+all run through `_once` (idempotency: a replay answers like the first call) and `_commit`
+(one transaction with its idempotency marker; failures come back by label), and report
+what they wrote to the request's cache (`_wrote`/`_gone`), so a later field or mutation
+of the same document reads what is current.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -10,26 +20,56 @@ from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 
 from datasources import definition, keys
 from datasources.content import ContentStore
+from datasources.errors import (
+    Busy,
+    Cancelled,
+    NotFound,
+    Replayed,
+    StorageError,
+    VersionConflict,
+)
+from datasources.idempotency import LABEL as MARKER
+from datasources.idempotency import Intent, ResultKey
+from datasources.loaders import Loaders, request_cache
 from datasources.records.base import ItemRecord
-from datasources.table import Table
+from datasources.table import Table, start_key_for
+from datasources.transaction import Transaction
 
 R = TypeVar("R", bound=ItemRecord)
+Q = TypeVar("Q")  # what a list of the entity can be filtered (and ordered) by
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Everything:
+    """The filter of a list that has none."""
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """A page of a list: how many, and where to resume (a position an earlier page gave)."""
+
+    size: int
+    after: Any = None
 
 
 @dataclass
 class RecordPage(Generic[R]):
     records: list[R]
-    items: list[dict[str, Any]]  # the raw items, same order (for cursors and caches)
+    positions: list[Any]  # where a page resumes after each record (JSON-able, for cursors)
     has_more: bool
-    scanned: int
+    total: int | None = None  # every match, when the read already knows it (no count query)
 
 
-class EntityStore(Generic[R]):
+class EntityStore(Generic[R, Q]):
     record_type: ClassVar[type[ItemRecord]]
+    what: ClassVar[str]  # how errors name the entity ("Workout")
 
     def __init__(self, table: Table, content: ContentStore) -> None:
         self.table = table
         self.content = content
+
+    # --- reads ------------------------------------------------------------------------
 
     def parse(self, item: Mapping[str, Any] | None) -> R | None:
         if item is None or item.get("entityType") != self.record_type.ENTITY_TYPE:
@@ -39,41 +79,159 @@ class EntityStore(Generic[R]):
     async def get_by_key(self, pk: str, sk: str, *, consistent: bool = False) -> R | None:
         return self.parse(await self.table.get(pk, sk, consistent=consistent))
 
-    async def put_new(self, record: R) -> None:
-        """Create; fails with ConditionFailed when the key is taken."""
-        await self.table.put(record.to_item(), condition=Attr("pk").not_exists())
+    async def _current(self, key: tuple[str, str], expected_version: int | None = None) -> R:
+        """Read before writing (consistent): NOT_FOUND, or CONFLICT when `expected_version`
+        is stale. The record comes back tracked, ready for `Transaction.save`."""
+        record = await self.get_by_key(*key, consistent=True)
+        if record is None:
+            raise NotFound(self.what)
+        if expected_version is not None and record.version != expected_version:
+            raise VersionConflict(self.what, record.version)
+        return record.track()
 
-    def lsi_prefix(self) -> str:
-        return keys.LSI_PREFIX[self.record_type.ENTITY_TYPE]
+    # --- the write protocol -----------------------------------------------------------
 
-    async def list_page(
+    async def _once(
         self,
-        user_id: str,
-        *,
-        want: int,
-        forward: bool = True,
-        after: Mapping[str, Any] | None = None,
-        filter: ConditionBase | None = None,
-        key: ConditionBase | None = None,
-    ) -> RecordPage[R]:
-        """A page over the user's items of this type in LSI order (full pages, exact has_more)."""
-        page = await self.table.query(
-            key if key is not None else self.partition_key(user_id),
-            index=definition.LSI1,
-            filter=filter,
-            forward=forward,
-            start_key=after,
-            want=want,
+        intent: Intent,
+        write: Callable[[], Awaitable[T]],
+        replay: Callable[[ResultKey | None], Awaitable[T]],
+    ) -> T:
+        """Run `write` once per intent. A client key seen before (checked first, so no
+        S3 object is written for a replay) or a marker met at commit answers `replay`."""
+        if intent.from_client:
+            marker = await self.table.get(*intent.marker_key, consistent=True)
+            if marker is not None:
+                return await replay(intent.result_of(marker))
+        try:
+            return await write()
+        except Replayed as again:
+            return await replay(again.result_key)
+
+    async def _reload(self, result_key: ResultKey | None) -> R:
+        """The result of an earlier call with the same idempotency key, as stored now."""
+        record = None if result_key is None else await self.get_by_key(*result_key, consistent=True)
+        if record is None:
+            raise NotFound(self.what)
+        self._wrote(record)
+        return record
+
+    async def _commit(self, tx: Transaction, intent: Intent, result_key: ResultKey | None) -> None:
+        """One transaction: the effect plus the intent's marker. Raises Replayed when the
+        marker was already there, Busy on contention, Cancelled for the store to read."""
+        intent.add_marker(tx, result_key)
+        try:
+            await self.table.transact(tx)
+        except Cancelled as err:
+            if err.failed(MARKER) is not None:
+                marker = err.failures[MARKER].item or await self.table.get(
+                    *intent.marker_key, consistent=True
+                )
+                if marker is not None:
+                    raise Replayed(intent.result_of(marker)) from err
+            if err.contended:
+                raise Busy("A concurrent write touched the same item; retry") from err
+            raise
+
+    def _version_conflict(self, err: Cancelled, label: str) -> None:
+        """The labelled record's condition failed: NOT_FOUND if it is gone, else CONFLICT."""
+        failure = err.failed(label)
+        if failure is None:
+            return
+        if failure.item is None:
+            raise NotFound(self.what) from err
+        raise VersionConflict(self.what, int(failure.item.get("version", 1))) from err
+
+    @staticmethod
+    def _wrote(*records: ItemRecord) -> None:
+        cache = request_cache.get()
+        if cache is not None:
+            for record in records:
+                cache.wrote(record)
+
+    @staticmethod
+    def _gone(*item_keys: tuple[str, str]) -> None:
+        cache = request_cache.get()
+        if cache is not None:
+            for key in item_keys:
+                cache.gone(key)
+
+    @staticmethod
+    def _stale(*item_keys: tuple[str, str]) -> None:
+        cache = request_cache.get()
+        if cache is not None:
+            for key in item_keys:
+                cache.stale(key)
+
+    async def _forget_objects(self, *s3_keys: str | None) -> None:
+        """Best effort, after the commit: objects no pointer names any more (the orphan
+        sweep removes what a failure here leaves)."""
+        for s3_key in filter(None, s3_keys):
+            with contextlib.suppress(StorageError):
+                await self.content.delete(s3_key)
+
+    # --- lists ------------------------------------------------------------------------
+
+    sk_prefix: ClassVar[str]  # the base-table sort-key prefix of this entity's items
+    newest_first: ClassVar[bool] = False  # the list's default order, backwards
+
+    def where(self, query: Q) -> ConditionBase | None:
+        """The filter condition of `query` (none by default)."""
+        return None
+
+    async def list_for_user(self, user_id: str, request: PageRequest, query: Q) -> RecordPage[R]:
+        """A page of the user's items of this type matching `query`, in the list's order."""
+        return await self._list(
+            user_id, request, filter=self.where(query), forward=not self.newest_first
         )
-        pairs = [(r, i) for r, i in ((self.parse(i), i) for i in page.items) if r is not None]
-        return RecordPage([r for r, _ in pairs], [i for _, i in pairs], page.has_more, page.scanned)
 
-    async def count(
+    async def count_for_user(self, user_id: str, query: Q) -> int:
+        return await self._count(user_id, filter=self.where(query))
+
+    @asynccontextmanager
+    async def _listing(self, user_id: str) -> AsyncIterator[Loaders | None]:
+        """While a list query runs, relation loads of its items wait for it (and are then
+        served from what it read) instead of reading the same items again."""
+        cache = request_cache.get()
+        if cache is None:
+            yield None
+            return
+        async with cache.items.listing(keys.user_pk(user_id), self.sk_prefix):
+            yield cache
+
+    async def _list(
         self,
         user_id: str,
+        request: PageRequest,
         *,
         filter: ConditionBase | None = None,
         key: ConditionBase | None = None,
+        forward: bool = True,
+    ) -> RecordPage[R]:
+        """A full page in the list's key order (exact has_more); filters keep reading."""
+        async with self._listing(user_id) as cache:
+            page = await self.table.query(
+                key if key is not None else self.partition_key(user_id),
+                index=definition.LSI1,
+                filter=filter,
+                forward=forward,
+                start_key=request.after,
+                want=request.size,
+            )
+            pairs = [(r, i) for r, i in ((self.parse(i), i) for i in page.items) if r is not None]
+            if cache is not None:
+                cache.items.remember([i for _, i in pairs], [r for r, _ in pairs])
+        records = [r for r, _ in pairs]
+        return RecordPage(
+            records,
+            [start_key_for(i, definition.LSI1) for _, i in pairs],
+            page.has_more,
+            # The first page holding every match is the count.
+            total=len(records) if request.after is None and not page.has_more else None,
+        )
+
+    async def _count(
+        self, user_id: str, *, filter: ConditionBase | None = None, key: ConditionBase | None = None
     ) -> int:
         return await self.table.count(
             key if key is not None else self.partition_key(user_id),
@@ -82,4 +240,24 @@ class EntityStore(Generic[R]):
         )
 
     def partition_key(self, user_id: str) -> ConditionBase:
-        return Key("pk").eq(keys.user_pk(user_id)) & Key("lsi1sk").begins_with(self.lsi_prefix())
+        prefix = keys.LSI_PREFIX[self.record_type.ENTITY_TYPE]
+        return Key("pk").eq(keys.user_pk(user_id)) & Key("lsi1sk").begins_with(prefix)
+
+
+def all_of(*conditions: ConditionBase | None) -> ConditionBase | None:
+    present = [c for c in conditions if c is not None]
+    if not present:
+        return None
+    combined = present[0]
+    for c in present[1:]:
+        combined = combined & c
+    return combined
+
+
+def field(record_type: type[ItemRecord], *names: str) -> Attr:
+    """A filter operand on a record's field, through its aliases (no path typed by hand)."""
+    return Attr(".".join(record_type.path(*names)))
+
+
+def null_or_absent(operand: Attr) -> ConditionBase:
+    return operand.not_exists() | operand.attribute_type("NULL")

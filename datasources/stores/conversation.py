@@ -1,17 +1,77 @@
-"""Coach conversations, their messages and the S3 message archive."""
+"""Coach conversations, their messages and the S3 message archive.
+
+`send` appends with `list_append` and bumps totalMessages and lastActivity in the same
+write. Before the item nears DynamoDB's 400 KB limit, the oldest messages move to an S3
+chunk (written first) and the item keeps the newest ones plus the chunk's pointer, in one
+write conditioned on the version read; the read side pages over both.
+"""
 
 from __future__ import annotations
 
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from boto3.dynamodb.conditions import ConditionBase, Key
+
 from datasources import keys
-from datasources.records import ConversationRecord, Message
-from datasources.records.conversation import ArchiveChunk
-from datasources.stores.base import EntityStore
+from datasources.errors import AlreadyExists, Busy, Cancelled, NotFound
+from datasources.idempotency import Intent
+from datasources.inputs.conversation import (
+    DeleteConversation,
+    MessageIn,
+    SendMessage,
+    StartConversation,
+    UpdateConversation,
+)
+from datasources.records import (
+    CoachRecord,
+    ConversationAttributes,
+    ConversationRecord,
+    Message,
+    utcnow,
+)
+from datasources.records.conversation import ArchiveChunk, ConversationMetadata, MessageMetadata
+from datasources.stores.base import EntityStore, all_of, field
+from datasources.transaction import Transaction, Update, at_version, exists
+
+# Archive when the item would pass ~300 KB (DynamoDB's hard limit is 400 KB) or holds more
+# than this many messages; keep the newest KEEP_INLINE messages in the item.
+ARCHIVE_BYTES = 300_000
+ARCHIVE_COUNT = 500
+KEEP_INLINE = 100
+MAX_APPEND_RETRIES = 5
+
+_MESSAGES = ConversationRecord.path("attributes", "messages")
+_TOTAL = ConversationRecord.path("attributes", "metadata", "total_messages")
+_COACH_CONVERSATIONS = CoachRecord.path("attributes", "metadata", "total_conversations")
 
 
-class ConversationStore(EntityStore[ConversationRecord]):
+@dataclass(frozen=True)
+class ConversationQuery:
+    coach_id: str | None = None
+    is_active: bool | None = None
+
+
+class ConversationStore(EntityStore[ConversationRecord, ConversationQuery]):
+    """Listed by last activity, newest first."""
+
     record_type = ConversationRecord
+    what = "Conversation"
+    sk_prefix = keys.CONVERSATION_SK
+
+    newest_first = True  # by last activity
+
+    def where(self, query: ConversationQuery) -> ConditionBase | None:
+        coach, active = query.coach_id, query.is_active
+        return all_of(
+            field(ConversationRecord, "attributes", "coach_id").eq(coach) if coach else None,
+            field(ConversationRecord, "attributes", "metadata", "is_active").eq(active)
+            if active is not None
+            else None,
+        )
 
     async def get(
         self, user_id: str, coach_id: str, conversation_id: str
@@ -20,34 +80,235 @@ class ConversationStore(EntityStore[ConversationRecord]):
             keys.user_pk(user_id), keys.conversation_sk(coach_id, conversation_id)
         )
 
-    async def create(
-        self,
-        record: ConversationRecord,
-        archived: list[list[Message]] | None = None,
-        transcript: dict[str, Any] | None = None,
-    ) -> None:
-        """Archive chunks and transcript to S3 first, then the item that names them."""
-        attrs = record.attributes
-        if archived:
-            chunks = []
-            for index, messages in enumerate(archived):
-                key = keys.message_archive_key(attrs.user_id, attrs.conversation_id, index)
-                body = [m.model_dump(by_alias=True, mode="json") for m in messages]
-                stored = await self.content.put_json(key, {"messages": body})
-                chunks.append(
-                    ArchiveChunk(
-                        s3_key=stored.key,
-                        count=len(messages),
-                        sha256=stored.sha256,
-                        size_bytes=stored.size_bytes,
-                        first_message_id=messages[0].id,
-                        last_message_id=messages[-1].id,
-                    )
-                )
-            attrs.message_archive = chunks
+    async def find(self, user_id: str, conversation_id: str) -> ConversationRecord | None:
+        """By id alone (the key also holds the coach): one query over the conversations."""
+        async with self._listing(user_id) as cache:
+            page = await self.table.query(
+                Key("pk").eq(keys.user_pk(user_id)) & Key("sk").begins_with(self.sk_prefix),
+                filter=field(ConversationRecord, "attributes", "conversation_id").eq(
+                    conversation_id
+                ),
+                want=1,
+            )
+            if cache is not None:
+                cache.items.remember(page.items)
+        return self.parse(page.items[0]) if page.items else None
+
+    async def start(
+        self, user_id: str, data: StartConversation, *, transcript: Any = None
+    ) -> ConversationRecord:
+        """A new conversation (the coach's conversation count moves with it). `transcript`
+        (not part of the API input: the app's pipeline writes it) goes to S3 first."""
+        intent = Intent.of(user_id, data)
+        return await self._once(
+            intent, lambda: self._start(user_id, data, intent, transcript), self._reload
+        )
+
+    async def _start(
+        self, user_id: str, data: StartConversation, intent: Intent, transcript: Any
+    ) -> ConversationRecord:
+        now = utcnow()
+        messages = _messages(data.messages or [], now)
+        attrs = ConversationAttributes(
+            user_id=user_id,
+            coach_id=data.coach_id,
+            conversation_id=data.conversation_id or f"conv_{uuid.uuid4().hex}",
+            title=data.title,
+            messages=messages,
+            metadata=ConversationMetadata(
+                created_at=now,
+                last_activity=messages[-1].timestamp if messages else now,
+                total_messages=len(messages),
+                tags=list(data.tags or []),
+                is_active=True,
+            ),
+        )
         if transcript is not None:
             stored = await self.content.put_json(
-                keys.transcript_key(attrs.user_id, attrs.conversation_id), transcript
+                lambda digest: keys.transcript_key(user_id, attrs.conversation_id, digest),
+                transcript,
             )
             attrs.transcript = stored.to_pointer()
-        await self.put_new(record)
+        record = ConversationRecord.new(attrs, now)
+        coach_key = (keys.user_pk(user_id), keys.coach_sk(data.coach_id))
+        tx = Transaction().create("conversation", record)
+        # The coach must exist; its conversation count moves in the same transaction.
+        tx.update("coach", coach_key, Update(add={_COACH_CONVERSATIONS: 1}), condition=exists())
+        try:
+            await self._commit(tx, intent, record.key)
+        except Cancelled as err:
+            if err.failed("conversation"):
+                raise AlreadyExists(
+                    f"Conversation {attrs.conversation_id} already exists", "conversationId"
+                ) from err
+            if err.failed("coach"):
+                raise NotFound("Coach") from err
+            raise
+        self._wrote(record)
+        self._stale(coach_key)
+        return record
+
+    async def send(
+        self, user_id: str, data: SendMessage
+    ) -> tuple[ConversationRecord, list[Message]]:
+        """Append messages: (the conversation, the messages appended; none on a replay)."""
+        intent = Intent.of(user_id, data)
+
+        async def replay(key: tuple[str, str] | None) -> tuple[ConversationRecord, list[Message]]:
+            return await self._reload(key), []
+
+        return await self._once(intent, lambda: self._send(user_id, data, intent), replay)
+
+    async def _send(
+        self, user_id: str, data: SendMessage, intent: Intent
+    ) -> tuple[ConversationRecord, list[Message]]:
+        key = (keys.user_pk(user_id), keys.conversation_sk(data.coach_id, data.conversation_id))
+        new = _messages(data.messages, utcnow())
+        for _ in range(MAX_APPEND_RETRIES):
+            record = await self._current(key)
+            attrs = record.attributes
+            attrs.messages = [*attrs.messages, *new]
+            attrs.metadata.total_messages += len(new)
+            _touched(record, new[-1].timestamp)
+            tx = Transaction()
+            if _size(record) > ARCHIVE_BYTES or len(attrs.messages) > ARCHIVE_COUNT:
+                # Oldest messages to S3 first, then one write that swaps them for the
+                # pointer; conditioned on the version read, so no concurrent append is lost.
+                await self._move_to_archive(record, len(attrs.messages) - KEEP_INLINE)
+                tx.save("conversation", record)
+            else:
+                # Appends commute: no version condition, and counters move with ADD.
+                dumped = [m.model_dump(by_alias=True, mode="json") for m in new]
+                tx.save(
+                    "conversation",
+                    record,
+                    condition=exists(),
+                    append={_MESSAGES: dumped},
+                    add={_TOTAL: len(new)},
+                )
+            try:
+                await self._commit(tx, intent, record.key)
+            except Cancelled as err:
+                failure = err.failed("conversation")
+                if failure is not None and failure.item is None:
+                    raise NotFound(self.what) from err
+                continue  # a concurrent append moved the version while we archived
+            self._wrote(record)
+            return record, new
+        raise Busy("The conversation is too busy; retry")
+
+    async def archive(
+        self, user_id: str, coach_id: str, conversation_id: str, keep: int
+    ) -> ConversationRecord:
+        """Move all but the newest `keep` messages of the item to an S3 chunk (what `send`
+        does by itself near the size limit; also how seeded data gets an archive)."""
+        key = (keys.user_pk(user_id), keys.conversation_sk(coach_id, conversation_id))
+        record = await self._current(key)
+        moving = len(record.attributes.messages) - keep
+        if moving <= 0:
+            return record
+        await self._move_to_archive(record, moving)
+        try:
+            await self.table.transact(Transaction().save("conversation", record))
+        except Cancelled as err:
+            raise Busy("The conversation changed meanwhile; retry") from err
+        self._wrote(record)
+        return record
+
+    async def _move_to_archive(self, record: ConversationRecord, count: int) -> None:
+        """Write the oldest `count` messages as the next chunk; the record points at it."""
+        attrs = record.attributes
+        moving, kept = attrs.messages[:count], attrs.messages[count:]
+        index = len(attrs.message_archive or [])
+        body = {"messages": [m.model_dump(by_alias=True, mode="json") for m in moving]}
+        stored = await self.content.put_json(
+            lambda digest: keys.message_archive_key(
+                attrs.user_id, attrs.conversation_id, index, digest
+            ),
+            body,
+        )
+        chunk = ArchiveChunk(
+            s3_key=stored.key,
+            count=len(moving),
+            sha256=stored.sha256,
+            size_bytes=stored.size_bytes,
+            first_message_id=moving[0].id,
+            last_message_id=moving[-1].id,
+        )
+        attrs.messages = kept
+        attrs.message_archive = [*(attrs.message_archive or []), chunk]
+
+    async def update(self, user_id: str, data: UpdateConversation) -> ConversationRecord:
+        intent = Intent.of(user_id, data)
+        return await self._once(intent, lambda: self._update(user_id, data, intent), self._reload)
+
+    async def _update(
+        self, user_id: str, data: UpdateConversation, intent: Intent
+    ) -> ConversationRecord:
+        key = (keys.user_pk(user_id), keys.conversation_sk(data.coach_id, data.conversation_id))
+        record = await self._current(key, data.expected_version)
+        attrs = record.attributes
+        if data.title is not None:
+            attrs.title = data.title
+        if data.tags is not None:
+            attrs.metadata.tags = list(data.tags)
+        if data.is_active is not None:
+            attrs.metadata.is_active = data.is_active
+        try:
+            await self._commit(Transaction().save("conversation", record), intent, record.key)
+        except Cancelled as err:
+            self._version_conflict(err, "conversation")
+            raise
+        self._wrote(record)
+        return record
+
+    async def delete(self, user_id: str, data: DeleteConversation) -> str:
+        """The item and its summary in one transaction, then its S3 objects (best effort)."""
+        intent = Intent.of(user_id, data)
+
+        async def replay(_: object) -> str:
+            return data.conversation_id
+
+        return await self._once(intent, lambda: self._delete(user_id, data, intent), replay)
+
+    async def _delete(self, user_id: str, data: DeleteConversation, intent: Intent) -> str:
+        key = (keys.user_pk(user_id), keys.conversation_sk(data.coach_id, data.conversation_id))
+        summary_key = (keys.user_pk(user_id), keys.summary_sk(data.conversation_id))
+        record = await self._current(key, data.expected_version)
+        tx = Transaction().delete("conversation", key, condition=at_version(data.expected_version))
+        tx.delete("summary", summary_key)
+        try:
+            await self._commit(tx, intent, None)
+        except Cancelled as err:
+            self._version_conflict(err, "conversation")
+            raise
+        self._gone(key, summary_key)
+        await self._forget_objects(
+            *(c.s3_key for c in record.attributes.message_archive or []),
+            (record.attributes.transcript or {}).get("s3Key"),
+        )
+        return data.conversation_id
+
+
+def _messages(given: list[MessageIn], now: datetime) -> list[Message]:
+    return [
+        Message(
+            id=m.message_id or f"msg_{uuid.uuid4().hex}",
+            role=m.role.value,
+            content=m.content,
+            timestamp=m.timestamp or now,
+            metadata=MessageMetadata(
+                workout_detected=m.workout_detected, extraction_confidence=m.extraction_confidence
+            ),
+        )
+        for m in given
+    ]
+
+
+def _touched(record: ConversationRecord, last_activity: datetime) -> None:
+    record.attributes.metadata.last_activity = last_activity
+    record.lsi1sk = keys.conversation_lsi(last_activity, record.attributes.conversation_id)
+
+
+def _size(record: ConversationRecord) -> int:
+    return len(json.dumps(record.to_item(), separators=(",", ":")))

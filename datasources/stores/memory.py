@@ -2,13 +2,166 @@
 
 from __future__ import annotations
 
+import contextlib
+import uuid
+from dataclasses import dataclass
+
+from boto3.dynamodb.conditions import Attr, ConditionBase
+
 from datasources import keys
-from datasources.records import MemoryRecord
-from datasources.stores.base import EntityStore
+from datasources.errors import AlreadyExists, Cancelled, ConditionFailed, NotFound
+from datasources.idempotency import Intent
+from datasources.inputs.memory import CreateMemory, DeleteMemory, RecordMemoryUse, UpdateMemory
+from datasources.records import MemoryAttributes, MemoryRecord, utcnow
+from datasources.records.memory import MemoryMetadata, memory_order_key
+from datasources.stores.base import EntityStore, all_of, field, null_or_absent
+from datasources.stores.coach import require_coaches
+from datasources.transaction import Transaction, Update, at_version, exists
 
 
-class MemoryStore(EntityStore[MemoryRecord]):
+@dataclass(frozen=True)
+class MemoryQuery:
+    coach_id: str | None = None
+    memory_type: str | None = None
+    importance: str | None = None
+
+
+class MemoryStore(EntityStore[MemoryRecord, MemoryQuery]):
+    """Listed by importance (high first), then usage count, then newest: the index's order."""
+
     record_type = MemoryRecord
+    what = "Memory"
+    sk_prefix = keys.MEMORY_SK
+
+    def where(self, query: MemoryQuery) -> ConditionBase | None:
+        coach = field(MemoryRecord, "attributes", "coach_id")
+        return all_of(
+            # A coach's memories include the global ones (no coach).
+            coach.eq(query.coach_id) | null_or_absent(coach) if query.coach_id else None,
+            field(MemoryRecord, "attributes", "memory_type").eq(query.memory_type)
+            if query.memory_type
+            else None,
+            field(MemoryRecord, "attributes", "metadata", "importance").eq(query.importance)
+            if query.importance
+            else None,
+        )
 
     async def get(self, user_id: str, memory_id: str) -> MemoryRecord | None:
         return await self.get_by_key(keys.user_pk(user_id), keys.memory_sk(memory_id))
+
+    async def create(self, user_id: str, data: CreateMemory) -> MemoryRecord:
+        intent = Intent.of(user_id, data)
+        return await self._once(intent, lambda: self._create(user_id, data, intent), self._reload)
+
+    async def _create(self, user_id: str, data: CreateMemory, intent: Intent) -> MemoryRecord:
+        now = utcnow()
+        record = MemoryRecord.new(
+            MemoryAttributes(
+                memory_id=data.memory_id or f"memory_{uuid.uuid4().hex}",
+                user_id=user_id,
+                coach_id=data.coach_id,
+                content=data.content,
+                memory_type=data.memory_type.value,
+                metadata=MemoryMetadata(
+                    created_at=now,
+                    usage_count=0,
+                    source=data.source or "api",
+                    importance=data.importance.value,
+                    tags=list(data.tags or []),
+                ),
+            ),
+            now,
+        )
+        tx = Transaction().create("memory", record)
+        require_coaches(tx, user_id, [data.coach_id] if data.coach_id else [])
+        try:
+            await self._commit(tx, intent, record.key)
+        except Cancelled as err:
+            if err.failed_any("coach"):
+                raise NotFound("Coach") from err
+            raise AlreadyExists(
+                f"memoryId {record.attributes.memory_id} is already taken", "memoryId"
+            ) from err
+        self._wrote(record)
+        return record
+
+    async def update(self, user_id: str, data: UpdateMemory) -> MemoryRecord:
+        intent = Intent.of(user_id, data)
+        return await self._once(intent, lambda: self._update(user_id, data, intent), self._reload)
+
+    async def _update(self, user_id: str, data: UpdateMemory, intent: Intent) -> MemoryRecord:
+        key = (keys.user_pk(user_id), keys.memory_sk(data.memory_id))
+        record = await self._current(key, data.expected_version)
+        attrs = record.attributes
+        if data.content is not None:
+            attrs.content = data.content
+        if data.memory_type is not None:
+            attrs.memory_type = data.memory_type.value
+        if data.importance is not None:
+            attrs.metadata.importance = data.importance.value
+        if data.tags is not None:
+            attrs.metadata.tags = list(data.tags)
+        record.lsi1sk = memory_order_key(attrs, record.created_at)
+        try:
+            await self._commit(Transaction().save("memory", record), intent, record.key)
+        except Cancelled as err:
+            self._version_conflict(err, "memory")
+            raise
+        self._wrote(record)
+        return record
+
+    async def delete(self, user_id: str, data: DeleteMemory) -> str:
+        intent = Intent.of(user_id, data)
+
+        async def replay(_: object) -> str:
+            return data.memory_id
+
+        return await self._once(intent, lambda: self._delete(user_id, data, intent), replay)
+
+    async def _delete(self, user_id: str, data: DeleteMemory, intent: Intent) -> str:
+        key = (keys.user_pk(user_id), keys.memory_sk(data.memory_id))
+        tx = Transaction().delete("memory", key, condition=at_version(data.expected_version))
+        try:
+            await self._commit(tx, intent, None)
+        except Cancelled as err:
+            self._version_conflict(err, "memory")
+            raise
+        self._gone(key)
+        return data.memory_id
+
+    async def record_use(self, user_id: str, data: RecordMemoryUse) -> MemoryRecord:
+        """usageCount + 1 and lastUsed, atomically (ADD: concurrent uses never collide).
+
+        The list order key depends on the count, so it is brought up to date after, with a
+        write conditioned on the count it was computed from: if another use lands in
+        between, that use's own follow-up sets the key for the newer count.
+        """
+        intent = Intent.of(user_id, data)
+        return await self._once(intent, lambda: self._use(user_id, data, intent), self._reload)
+
+    async def _use(self, user_id: str, data: RecordMemoryUse, intent: Intent) -> MemoryRecord:
+        key = (keys.user_pk(user_id), keys.memory_sk(data.memory_id))
+        record = await self._current(key)
+        record.attributes.metadata.last_used = utcnow()
+        record.attributes.metadata.usage_count += 1
+        tx = Transaction().save("memory", record, condition=exists(), add={_USAGE: 1})
+        try:
+            await self._commit(tx, intent, key)
+        except Cancelled as err:
+            raise NotFound(self.what) from err
+        # Read back what the counters are now (other uses may have landed too).
+        record = await self._current(key)
+        order_key = memory_order_key(record.attributes, record.created_at)
+        if record.lsi1sk != order_key:
+            with contextlib.suppress(ConditionFailed):
+                await self.table.update(
+                    key,
+                    Update(set={MemoryRecord.path("lsi1sk"): order_key}),
+                    condition=Attr(".".join(_USAGE)).eq(record.attributes.metadata.usage_count),
+                )
+            record.lsi1sk = order_key
+        self._wrote(record)
+        return record
+
+
+_USAGE = MemoryRecord.path("attributes", "metadata", "usage_count")

@@ -1,23 +1,28 @@
-"""User profiles, with usernames and emails kept unique by marker items."""
+"""User profiles, with usernames and emails kept unique by claim items.
+
+GSIs cannot enforce uniqueness; claim items (pk `unique#<kind>#<value>`) can, also
+between concurrent sign-ups: a profile is written in one transaction with its claims.
+"""
 
 from __future__ import annotations
 
-from boto3.dynamodb.conditions import Attr, Key
+from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 
 from datasources import definition, keys
-from datasources.records import UserRecord
-from datasources.stores.base import EntityStore
-from datasources.table import TransactAction
+from datasources.errors import AlreadyExists, Cancelled, Invalid
+from datasources.idempotency import Intent
+from datasources.inputs.profile import PROFILE_MAPS, CreateProfile, UpdateProfile
+from datasources.records import UserAttributes, UserRecord, utcnow
+from datasources.records.user import Avatar
+from datasources.stores.base import EntityStore, Everything
+from datasources.transaction import Transaction
 
-UNIQUE_SK = "unique"
+_TAKEN = {"username": "That username is taken", "email": "That email belongs to another account"}
 
 
-def unique_pk(kind: str, value: str) -> str:
-    return f"unique#{kind}#{value.lower()}"
-
-
-class UserStore(EntityStore[UserRecord]):
+class UserStore(EntityStore[UserRecord, Everything]):
     record_type = UserRecord
+    what = "Profile"
 
     async def get(self, user_id: str) -> UserRecord | None:
         return await self.get_by_key(keys.user_pk(user_id), keys.PROFILE_SK)
@@ -39,56 +44,112 @@ class UserStore(EntityStore[UserRecord]):
         return self.parse(page.items[0]) if page.items else None
 
     async def username_taken(self, username: str) -> bool:
-        """Consistent read of the uniqueness marker (a GSI could lag behind a sign-up)."""
-        item = await self.table.get(unique_pk("username", username), UNIQUE_SK, consistent=True)
+        """Consistent read of the claim (a GSI could lag behind a sign-up)."""
+        item = await self.table.get(
+            keys.unique_pk("username", username), keys.UNIQUE_SK, consistent=True
+        )
         return item is not None
 
-    async def create(self, record: UserRecord) -> None:
-        """Profile plus username and email markers in one transaction."""
-        await self.table.transact_write(create_actions(record))
+    async def create(self, user_id: str, data: CreateProfile) -> UserRecord:
+        intent = Intent.of(user_id, data)
+        return await self._once(intent, lambda: self._create(user_id, data, intent), self._reload)
+
+    async def _create(self, user_id: str, data: CreateProfile, intent: Intent) -> UserRecord:
+        attrs = UserAttributes(
+            user_id=user_id,
+            email=data.email,
+            username=data.username,
+            first_name=data.first_name,
+            last_name=data.last_name,
+            display_name=data.display_name,
+            nickname=data.nickname,
+            avatar=Avatar.model_validate(data.avatar.model_dump()) if data.avatar else None,
+            **{m: getattr(data, m) or {} for m in PROFILE_MAPS},
+        )
+        record = UserRecord.new(attrs, utcnow())
+        tx = Transaction().create("profile", record)
+        _claim(tx, "username", attrs.username, user_id)
+        _claim(tx, "email", attrs.email, user_id)
+        try:
+            await self._commit(tx, intent, record.key)
+        except Cancelled as err:
+            if err.failed("profile"):
+                raise AlreadyExists("This account already has a profile") from err
+            _raise_taken(err)
+            raise
+        self._wrote(record)
+        return record
+
+    async def update(self, user_id: str, data: UpdateProfile) -> UserRecord:
+        intent = Intent.of(user_id, data)
+        return await self._once(intent, lambda: self._update(user_id, data, intent), self._reload)
+
+    async def _update(self, user_id: str, data: UpdateProfile, intent: Intent) -> UserRecord:
+        record = await self._current(
+            (keys.user_pk(user_id), keys.PROFILE_SK), data.expected_version
+        )
+        attrs = record.attributes
+        for field in ("first_name", "last_name", "display_name", "nickname"):
+            value = getattr(data, field)
+            if value is not None:
+                setattr(attrs, field, value)
+        if data.avatar is not None:
+            attrs.avatar = Avatar.model_validate(data.avatar.model_dump())
+        for name in PROFILE_MAPS:
+            # Merged key by key; a null value removes that key (the update then sets or
+            # removes only the keys named, leaving the others to concurrent writers).
+            changes = getattr(data, name)
+            if changes:
+                merged = {**getattr(attrs, name), **changes}
+                setattr(attrs, name, {k: v for k, v in merged.items() if v is not None})
+        tx = Transaction()
+        if data.username is not None and data.username.lower() != attrs.username.lower():
+            _move_claim(tx, "username", attrs.username, data.username, user_id)
+            attrs.username = data.username
+            record.gsi2pk = keys.username_gsi2pk(data.username)
+        if data.email is not None and data.email.lower() != attrs.email.lower():
+            _move_claim(tx, "email", attrs.email, data.email, user_id)
+            attrs.email = data.email
+            record.gsi1pk = keys.email_gsi1pk(data.email)
+        tx.save("profile", record)
+        try:
+            await self._commit(tx, intent, record.key)
+        except Cancelled as err:
+            _raise_taken(err)
+            self._version_conflict(err, "profile")
+            raise
+        self._wrote(record)
+        return record
 
 
-def _marker_put(kind: str, value: str, user_id: str) -> TransactAction:
-    # A marker this user already owns passes, so a retried create (or a change back to an
-    # earlier name) does not fail on its own markers.
-    pk = unique_pk(kind, value)
-    return TransactAction(
-        "Put",
-        pk,
-        UNIQUE_SK,
-        item={
+def _owned_by(user_id: str) -> ConditionBase:
+    return Attr("pk").not_exists() | Attr("attributes.userId").eq(user_id)
+
+
+def _claim(tx: Transaction, kind: str, value: str, user_id: str) -> None:
+    # A claim this user already holds passes, so a retried create (or a change back to an
+    # earlier name) does not fail on its own claims.
+    pk = keys.unique_pk(kind, value)
+    tx.put(
+        kind,
+        {
             "pk": pk,
-            "sk": UNIQUE_SK,
-            "entityType": "uniqueConstraint",
+            "sk": keys.UNIQUE_SK,
+            "entityType": keys.UNIQUE,
             "attributes": {"userId": user_id, "kind": kind},
         },
-        condition=Attr("pk").not_exists() | Attr("attributes.userId").eq(user_id),
+        condition=_owned_by(user_id),
     )
 
 
-def create_actions(record: UserRecord) -> list[TransactAction]:
-    """GSIs cannot enforce uniqueness; marker items (pk `unique#<kind>#<value>`) can, also
-    between concurrent sign-ups. Order: profile, username marker, email marker."""
-    attrs = record.attributes
-    return [
-        TransactAction(
-            "Put", record.pk, record.sk, item=record.to_item(), condition=Attr("pk").not_exists()
-        ),
-        _marker_put("username", attrs.username, attrs.user_id),
-        _marker_put("email", attrs.email, attrs.user_id),
-    ]
+def _move_claim(tx: Transaction, kind: str, old: str, new: str, user_id: str) -> None:
+    _claim(tx, kind, new, user_id)
+    tx.delete(
+        f"release:{kind}", (keys.unique_pk(kind, old), keys.UNIQUE_SK), condition=_owned_by(user_id)
+    )
 
 
-def change_actions(kind: str, old: str, new: str, user_id: str) -> list[TransactAction]:
-    """Move a uniqueness marker from `old` to `new` (same transaction as the profile)."""
-    if old.lower() == new.lower():
-        return []
-    return [
-        _marker_put(kind, new, user_id),
-        TransactAction(
-            "Delete",
-            unique_pk(kind, old),
-            UNIQUE_SK,
-            condition=Attr("pk").not_exists() | Attr("attributes.userId").eq(user_id),
-        ),
-    ]
+def _raise_taken(err: Cancelled) -> None:
+    for kind, message in _TAKEN.items():
+        if err.failed(kind):
+            raise Invalid(message, kind) from err

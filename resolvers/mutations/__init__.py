@@ -1,1 +1,2 @@
-"""Mutation logic, one module per entity; each takes validated input and returns records."""
+"""Mutation resolvers: authorise, validate, call the store's intent method, return the
+payload. Store refusals are mapped to API errors in one place (resolvers/errors.py)."""

@@ -32,7 +32,7 @@ class EngineError(RuntimeError):
 
 
 class EmbeddedEngine:
-    """Starts the engine (`datasources.engine_server`) on 127.0.0.1 and stops it again."""
+    """Starts the engine (`devserver.engine_server`) on 127.0.0.1 and stops it again."""
 
     def __init__(self, log_path: Path | None = None, start_timeout: float = 30.0) -> None:
         self.log_path = log_path
@@ -65,7 +65,7 @@ class EmbeddedEngine:
                 [
                     sys.executable,
                     "-m",
-                    "datasources.engine_server",
+                    "devserver.engine_server",
                     "--host",
                     "127.0.0.1",
                     "--port",

@@ -1,0 +1,51 @@
+"""Profile inputs: first sign-in and partial updates."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator
+
+from datasources.inputs.common import EMAIL_PATTERN, USERNAME_PATTERN, Version, WriteInput
+
+MAP_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+Name = Field(default=None, min_length=1, max_length=80)
+# The free-form maps of a profile, merged key by key on update.
+PROFILE_MAPS = ("preferences", "subscription", "demographics", "fitness")
+
+
+class AvatarIn(BaseModel):
+    url: str | None = Field(default=None, max_length=2000, pattern=r"^https?://")
+    s3_key: str | None = Field(default=None, max_length=500)
+
+
+class _ProfileFields(WriteInput):
+    first_name: str | None = Name
+    last_name: str | None = Name
+    display_name: str | None = Name
+    nickname: str | None = Name
+    avatar: AvatarIn | None = None
+    preferences: dict[str, Any] | None = None
+    subscription: dict[str, Any] | None = None
+    demographics: dict[str, Any] | None = None
+    fitness: dict[str, Any] | None = None
+
+    @field_validator(*PROFILE_MAPS)
+    @classmethod
+    def _keys(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        for key in value or {}:
+            if not MAP_KEY.match(key):
+                raise ValueError(f"key {key!r}: letters, digits, _ and - only (1-64)")
+        return value
+
+
+class CreateProfile(_ProfileFields):
+    username: str = Field(pattern=USERNAME_PATTERN.pattern)
+    email: str = Field(max_length=254, pattern=EMAIL_PATTERN)
+
+
+class UpdateProfile(_ProfileFields):
+    expected_version: Version
+    username: str | None = Field(default=None, pattern=USERNAME_PATTERN.pattern)
+    email: str | None = Field(default=None, max_length=254, pattern=EMAIL_PATTERN)

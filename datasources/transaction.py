@@ -1,0 +1,132 @@
+"""A TransactWriteItems call built from labelled actions.
+
+Each action has a label (`"workout"`, `"coach:c1"`, `"idempotency"`); a cancelled
+transaction reports its failures by label (`datasources.errors.Cancelled`), never by
+position. Updates of records are computed from the record (`ItemRecord.changes()`), and
+carry the version condition and bump: callers never write a path or a version check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from boto3.dynamodb.conditions import Attr, ConditionBase
+
+from datasources.records.base import ItemRecord, Path, utcnow
+
+Key = tuple[str, str]
+Kind = Literal["Put", "Update", "Delete", "ConditionCheck"]
+MAX_ACTIONS = 100  # DynamoDB's limit per transaction
+
+
+def exists() -> ConditionBase:
+    return Attr("pk").exists()
+
+
+def absent() -> ConditionBase:
+    return Attr("pk").not_exists()
+
+
+def at_version(version: int) -> ConditionBase:
+    """The item exists at `version` (items written before versioning count as 1)."""
+    if version == 1:
+        return Attr("pk").exists() & (Attr("version").eq(1) | Attr("version").not_exists())
+    return Attr("pk").exists() & Attr("version").eq(version)
+
+
+@dataclass
+class Update:
+    """An UpdateExpression: SET, REMOVE, ADD, and SET with list_append."""
+
+    set: Mapping[Path, Any] = field(default_factory=dict)
+    remove: Sequence[Path] = ()
+    add: Mapping[Path, int | float] = field(default_factory=dict)
+    append: Mapping[Path, list[Any]] = field(default_factory=dict)
+
+
+@dataclass
+class Action:
+    label: str
+    kind: Kind
+    key: Key
+    item: Mapping[str, Any] | None = None
+    update: Update | None = None
+    condition: ConditionBase | None = None
+
+
+class Transaction:
+    """Actions in order; labels are unique within one transaction."""
+
+    def __init__(self) -> None:
+        self.actions: list[Action] = []
+
+    def _add(self, action: Action) -> Transaction:
+        if any(a.label == action.label for a in self.actions):
+            raise ValueError(f"duplicate transaction label {action.label!r}")
+        if len(self.actions) >= MAX_ACTIONS:
+            raise ValueError(f"a transaction holds at most {MAX_ACTIONS} actions")
+        self.actions.append(action)
+        return self
+
+    def __len__(self) -> int:
+        return len(self.actions)
+
+    def put(
+        self, label: str, item: Mapping[str, Any], *, condition: ConditionBase | None = None
+    ) -> Transaction:
+        key = (str(item["pk"]), str(item["sk"]))
+        return self._add(Action(label, "Put", key, item=item, condition=condition))
+
+    def create(self, label: str, record: ItemRecord) -> Transaction:
+        """A new item; the action fails if its key is taken."""
+        return self.put(label, record.to_item(), condition=absent())
+
+    def replace(self, label: str, record: ItemRecord) -> Transaction:
+        """Put the whole record over the tracked version (version + 1)."""
+        expected = record.tracked_version
+        _bump(record, expected)
+        return self.put(label, record.to_item(), condition=at_version(expected))
+
+    def save(
+        self,
+        label: str,
+        record: ItemRecord,
+        *,
+        condition: ConditionBase | None = None,
+        add: Mapping[Path, int | float] | None = None,
+        append: Mapping[Path, list[Any]] | None = None,
+    ) -> Transaction:
+        """Write what changed in a tracked record, conditioned on the version it was read
+        at (or on `condition`, for writes that commute), with version + 1 and updatedAt."""
+        expected = record.tracked_version
+        _bump(record, expected)
+        if condition is None:
+            condition = at_version(expected)
+        else:
+            add = {**(add or {}), ("version",): 1}
+        changes = record.changes()
+        # Counters and appends are applied by DynamoDB; their paths must not be SET too.
+        moved = {*(add or {}), *(append or {})}
+        sets = {p: v for p, v in changes.set.items() if p not in moved}
+        update = Update(set=sets, remove=changes.remove, add=add or {}, append=append or {})
+        return self.update(label, record.key, update, condition=condition)
+
+    def update(
+        self, label: str, key: Key, update: Update, *, condition: ConditionBase | None = None
+    ) -> Transaction:
+        return self._add(Action(label, "Update", key, update=update, condition=condition))
+
+    def delete(
+        self, label: str, key: Key, *, condition: ConditionBase | None = None
+    ) -> Transaction:
+        return self._add(Action(label, "Delete", key, condition=condition))
+
+    def check(self, label: str, key: Key, condition: ConditionBase) -> Transaction:
+        return self._add(Action(label, "ConditionCheck", key, condition=condition))
+
+
+def _bump(record: ItemRecord, expected: int) -> None:
+    record.version = expected + 1
+    record.updated_at = utcnow()

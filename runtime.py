@@ -1,0 +1,82 @@
+"""What a process opens once and every request shares: clients, stores, verifier, cursors.
+
+`open_runtime` is the one way to get it, for the web app's lifespan, the CLI commands,
+the tests and the benchmarks alike. Everything it opens it closes, in reverse order.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import logging
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from auth import Verifier, build_verifier, dev_secret
+from datasources.aws import AwsClients, open_clients
+from datasources.content import ContentStore
+from datasources.stores import Stores
+from datasources.table import Table
+from resolvers.pagination import CursorCodec
+from settings import Backend, Settings
+
+if TYPE_CHECKING:
+    from devserver.engine import EmbeddedEngine
+
+log = logging.getLogger("neonpanda")
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    clients: AwsClients
+    stores: Stores
+    verifier: Verifier
+    cursors: CursorCodec
+    ready: bool = False
+
+
+def cursor_secret(settings: Settings) -> bytes:
+    if settings.cursor_secret:
+        return settings.cursor_secret.encode()
+    if settings.dev_auth_enabled:
+        return hashlib.sha256(b"cursor:" + dev_secret(settings).encode()).digest()
+    return secrets.token_bytes(32)
+
+
+@asynccontextmanager
+async def open_runtime(
+    settings: Settings, *, engine: EmbeddedEngine | None = None, seed: bool | None = None
+) -> AsyncIterator[Runtime]:
+    """Open everything. Embedded mode starts (or, given `engine`, uses) the engine and
+    seeds the demo athletes when `seed` (default: the setting) says so."""
+    async with AsyncExitStack() as stack:
+        endpoint, credentials = settings.endpoint_url, None
+        embedded = None
+        if settings.backend is Backend.EMBEDDED:
+            # Imported here: a production install has no moto and never reaches this.
+            from devserver.embedded import Embedded
+
+            embedded = await stack.enter_async_context(Embedded.open(settings, engine))
+            endpoint, credentials = embedded.endpoint_url, embedded.credentials
+        clients = await open_clients(stack, settings, endpoint, credentials)
+        table = Table(clients.dynamodb, settings.table_name, settings.batch_get_deadline_seconds)
+        stores = Stores.build(table, ContentStore(clients.s3, settings.bucket))
+        verifier = build_verifier(settings)
+        stack.push_async_callback(verifier.aclose)
+        runtime = Runtime(settings, clients, stores, verifier, CursorCodec(cursor_secret(settings)))
+        if embedded is not None:
+            await embedded.prepare(stores, settings.seed_demo_data if seed is None else seed, stack)
+        else:
+            await clients.dynamodb.describe_table(TableName=settings.table_name)
+        runtime.ready = True
+        # Start-up objects (schema, clients, modules) never die: keep them out of GC passes.
+        gc.collect()
+        gc.freeze()
+        try:
+            yield runtime
+        finally:
+            runtime.ready = False

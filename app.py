@@ -142,7 +142,13 @@ async def healthz(request: Request) -> Response:
     runtime: Runtime | None = getattr(request.state, "runtime", None)
     if runtime is None or not runtime.ready:
         return JSONResponse({"status": "starting"}, status_code=503)
-    return JSONResponse({"status": "ok", "backend": runtime.settings.backend.value})
+    return JSONResponse(
+        {
+            "status": "ok",
+            "backend": runtime.settings.backend.value,
+            "accelerators": runtime.stores.table.accelerators.describe(),
+        }
+    )
 
 
 def create_app(

@@ -6,6 +6,8 @@ the tests and the benchmarks alike. Everything it opens it closes, in reverse or
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import hashlib
 import logging
@@ -16,8 +18,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from auth import Verifier, build_verifier, dev_secret
+from datasources.accelerators import read_accelerators
 from datasources.aws import AwsClients, open_clients
 from datasources.content import ContentStore
+from datasources.migrate import check_seed
 from datasources.stores import Stores
 from datasources.table import Table
 from resolvers.pagination import CursorCodec
@@ -47,12 +51,37 @@ def cursor_secret(settings: Settings) -> bytes:
     return secrets.token_bytes(32)
 
 
+async def _watch_accelerators(table: Table, every: float) -> None:
+    """A migration run while the server serves is picked up without a restart."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            found = await read_accelerators(table.client, table.name)
+        except Exception:  # the next round may succeed; reads keep using what was known
+            log.warning("could not re-read the table's accelerators", exc_info=True)
+            continue
+        if found != table.accelerators:
+            log.info("accelerators now: %s", found.describe())
+            table.accelerators = found
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 @asynccontextmanager
 async def open_runtime(
-    settings: Settings, *, engine: EmbeddedEngine | None = None, seed: bool | None = None
+    settings: Settings,
+    *,
+    engine: EmbeddedEngine | None = None,
+    seed: bool | None = None,
+    migrate: bool = True,
 ) -> AsyncIterator[Runtime]:
-    """Open everything. Embedded mode starts (or, given `engine`, uses) the engine and
-    seeds the demo athletes when `seed` (default: the setting) says so."""
+    """Open everything. Embedded mode starts (or, given `engine`, uses) the engine, creates
+    the seed's table and migrates it (unless `migrate` is False: the migrate command runs
+    its own), and seeds the demo athletes when `seed` (default: the setting) says so."""
     async with AsyncExitStack() as stack:
         endpoint, credentials = settings.endpoint_url, None
         embedded = None
@@ -69,9 +98,17 @@ async def open_runtime(
         stack.push_async_callback(verifier.aclose)
         runtime = Runtime(settings, clients, stores, verifier, CursorCodec(cursor_secret(settings)))
         if embedded is not None:
-            await embedded.prepare(stores, settings.seed_demo_data if seed is None else seed, stack)
+            await embedded.prepare(
+                stores, settings.seed_demo_data if seed is None else seed, stack, migrate=migrate
+            )
         else:
-            await clients.dynamodb.describe_table(TableName=settings.table_name)
+            await check_seed(clients.dynamodb, settings.table_name)
+            table.accelerators = await read_accelerators(clients.dynamodb, settings.table_name)
+        log.info("table %s; accelerators: %s", settings.table_name, table.accelerators.describe())
+        watch = asyncio.create_task(
+            _watch_accelerators(table, settings.accelerator_refresh_seconds)
+        )
+        stack.push_async_callback(_cancel, watch)
         runtime.ready = True
         # Start-up objects (schema, clients, modules) never die: keep them out of GC passes.
         gc.collect()

@@ -4,6 +4,8 @@ uv run server.py [--host 127.0.0.1] [--port 8000]   run the server
 uv run server.py dev-token USER_ID                 mint a local dev token
 uv run server.py export-schema [--check]           write (or check) schema/schema.graphql
 uv run server.py sweep-orphans [--dry-run]         delete S3 objects no item names
+uv run server.py migrate [--dry-run]               add this API's accelerators to the table
+uv run server.py create-table                      create the table and bucket (any endpoint)
 
 Each command imports only what it needs (a dev token needs no app).
 """
@@ -92,6 +94,35 @@ async def sweep(settings: Settings, grace_minutes: float, dry_run: bool) -> int:
     return 0
 
 
+async def migrate(settings: Settings, dry_run: bool) -> int:
+    """Against the configured backend (embedded: the persisted data)."""
+    from datasources.migrate import migrate as run_migration
+    from runtime import open_runtime
+
+    async with open_runtime(settings, seed=False, migrate=False) as runtime:
+        report = await run_migration(runtime.stores.table, dry_run=dry_run, out=sys.stdout)
+    print(report.summary())
+    return 0
+
+
+async def create_table(settings: Settings) -> int:
+    """The seed's table and the bucket, from the one definition, on the configured endpoint
+    (real AWS: prefer the CloudFormation template in infra/, which adds the accelerators)."""
+    from contextlib import AsyncExitStack
+
+    from datasources.aws import open_clients
+    from datasources.definition import create_bucket, create_table
+
+    async with AsyncExitStack() as stack:
+        clients = await open_clients(stack, settings, settings.endpoint_url)
+        made_table = await create_table(clients.dynamodb, settings.table_name)
+        made_bucket = await create_bucket(clients.s3, settings.bucket, settings.region)
+    print(f"table {settings.table_name}: {'created' if made_table else 'already there'}")
+    print(f"bucket {settings.bucket}: {'created' if made_bucket else 'already there'}")
+    print("next: uv run server.py migrate (adds the accelerators)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="NeonPanda GraphQL API")
     parser.add_argument("--host", default="127.0.0.1")
@@ -103,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     sweep_cmd = sub.add_parser("sweep-orphans", help="delete S3 objects no item points at")
     sweep_cmd.add_argument("--grace-minutes", type=float, default=60.0)
     sweep_cmd.add_argument("--dry-run", action="store_true")
+    migrate_cmd = sub.add_parser("migrate", help="add accelerators to the table and backfill")
+    migrate_cmd.add_argument("--dry-run", action="store_true", help="report, change nothing")
+    sub.add_parser("create-table", help="create the seed's table and the bucket")
     schema_cmd = sub.add_parser("export-schema", help="write schema/schema.graphql")
     schema_cmd.add_argument("--check", action="store_true", help="fail if it is out of date")
     args = parser.parse_args(argv)
@@ -113,9 +147,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "export-schema":
         return export_schema(args.check)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    if args.command == "sweep-orphans":
-        return asyncio.run(sweep(settings, args.grace_minutes, args.dry_run))
-    return serve(settings, args.host, args.port)
+    from datasources.migrate import SeedMismatch, TableMissing, how_to_create
+
+    try:
+        if args.command == "sweep-orphans":
+            return asyncio.run(sweep(settings, args.grace_minutes, args.dry_run))
+        if args.command == "migrate":
+            return asyncio.run(migrate(settings, args.dry_run))
+        if args.command == "create-table":
+            return asyncio.run(create_table(settings))
+        return serve(settings, args.host, args.port)
+    except TableMissing:
+        print(how_to_create(settings.table_name, settings.use_aws), file=sys.stderr)
+        return 1
+    except SeedMismatch as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

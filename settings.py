@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     aws_connect_timeout: float = 2.0
     aws_read_timeout: float = 5.0
     batch_get_deadline_seconds: float = 5.0
+    # How often a running server re-reads which accelerators the table has (a migration
+    # run meanwhile is picked up without a restart).
+    accelerator_refresh_seconds: float = 60.0
 
     graphiql: bool | None = None
     introspection: bool | None = None  # default: on in dev mode, off otherwise

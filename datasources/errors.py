@@ -107,6 +107,10 @@ class Invalid(WriteRefused):
         self.field = field
 
 
+class UnreadableField(WriteRefused):
+    """A write would replace a stored value that could not be read (it is kept instead)."""
+
+
 class Busy(WriteRefused):
     """Concurrent writers kept colliding; the same request may be retried."""
 

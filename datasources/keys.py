@@ -1,9 +1,10 @@
 """Every key string of the single table and the bucket is built here and nowhere else.
 
-Base-table keys follow `shared/seed/database-schema.md`. `lsi1sk` is this project's one
-addition: a local secondary index sort key that orders each listable entity inside the
-user's partition (workouts by completion time, conversations by last activity, memories
-by importance/usage/age, ...), so lists and date ranges read only what they return.
+Base-table keys follow `docs/database-schema.md` (and what NeonPanda's app writes).
+`listsk` is this project's addition: the sort key of the `lists` accelerator index, which
+orders each listable entity inside the athlete's partition (workouts by completion time,
+conversations by last activity, memories by importance/usage/age, ...), so lists and date
+ranges read only what they return. The same order key sorts lists read without the index.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ MEMORY = "userMemory"
 IDEMPOTENCY = "idempotency"
 UNIQUE = "uniqueConstraint"
 CONTACT_DEDUPE = "contactFormDedupe"
+MIGRATION = "migrationStep"
+# An entity type the app writes that this API does not model but must find (deleteAccount).
+PROGRAM = "program"
 
 # Base sort-key prefixes.
 COACH_SK = "coach#"
@@ -37,8 +41,8 @@ MEMORY_SK = "userMemory#"
 SUMMARY_SK = "conversation#"
 IDEMPOTENCY_SK = "idempotency#"
 
-# LSI sort-key prefixes, one per listable entity (see module docstring).
-LSI_PREFIX = {
+# List-key prefixes, one per listable entity (see module docstring).
+LIST_PREFIX = {
     COACH: "coach#",
     CONVERSATION: "conversation#",
     SUMMARY: "summary#",
@@ -63,11 +67,13 @@ def user_id_from_pk(pk: str) -> str:
 
 
 def email_gsi1pk(email: str) -> str:
-    return f"email#{email.lower()}"
+    """As typed, like NeonPanda's app writes it (lookups are case-insensitive anyway)."""
+    return f"email#{email}"
 
 
 def username_gsi2pk(username: str) -> str:
-    return f"username#{username.lower()}"
+    """As typed, like NeonPanda's app writes it (lookups are case-insensitive anyway)."""
+    return f"username#{username}"
 
 
 def coach_sk(coach_id: str) -> str:
@@ -120,7 +126,7 @@ def unique_pk(kind: str, value: str) -> str:
 
 
 def iso_z(ts: datetime) -> str:
-    """Sortable UTC timestamp text used inside LSI keys (fixed width, millisecond precision)."""
+    """Sortable UTC timestamp text used inside list keys (fixed width, milliseconds)."""
     return f"{ts.year:04d}-" + ts.strftime("%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z"
 
 
@@ -128,37 +134,47 @@ def _epoch_ms(ts: datetime) -> int:
     return int(ts.timestamp() * 1000)
 
 
-def coach_lsi(created_at: datetime, coach_id: str) -> str:
-    return f"{LSI_PREFIX[COACH]}{iso_z(created_at)}#{coach_id}"
+def coach_list_key(created_at: datetime, coach_id: str) -> str:
+    return f"{LIST_PREFIX[COACH]}{iso_z(created_at)}#{coach_id}"
 
 
-def conversation_lsi(last_activity: datetime, conversation_id: str) -> str:
-    return f"{LSI_PREFIX[CONVERSATION]}{iso_z(last_activity)}#{conversation_id}"
+def conversation_list_key(last_activity: datetime, conversation_id: str) -> str:
+    return f"{LIST_PREFIX[CONVERSATION]}{iso_z(last_activity)}#{conversation_id}"
 
 
-def summary_lsi(created_at: datetime, conversation_id: str) -> str:
-    return f"{LSI_PREFIX[SUMMARY]}{iso_z(created_at)}#{conversation_id}"
+def summary_list_key(created_at: datetime, conversation_id: str) -> str:
+    return f"{LIST_PREFIX[SUMMARY]}{iso_z(created_at)}#{conversation_id}"
 
 
-def workout_lsi(completed_at: datetime, workout_id: str) -> str:
-    return f"{LSI_PREFIX[WORKOUT]}{iso_z(completed_at)}#{workout_id}"
+def workout_list_key(completed_at: datetime, workout_id: str) -> str:
+    return f"{LIST_PREFIX[WORKOUT]}{iso_z(completed_at)}#{workout_id}"
 
 
-def workout_lsi_bound(ts: datetime, upper: bool) -> str:
-    """Inclusive range bound for `lsi1sk BETWEEN` on workouts completed at `ts`."""
-    return f"{LSI_PREFIX[WORKOUT]}{iso_z(ts)}#" + ("\uffff" if upper else "")
+def workout_list_bound(ts: datetime | None, upper: bool) -> str:
+    """Inclusive bound of workouts completed at `ts` (None: open-ended) for `BETWEEN`."""
+    if ts is None:
+        return LIST_PREFIX[WORKOUT] + ("\uffff" if upper else "")
+    return f"{LIST_PREFIX[WORKOUT]}{iso_z(ts)}#" + ("\uffff" if upper else "")
 
 
-def session_lsi(started_at: datetime, session_id: str) -> str:
-    return f"{LSI_PREFIX[SESSION]}{iso_z(started_at)}#{session_id}"
+def session_list_key(started_at: datetime, session_id: str) -> str:
+    return f"{LIST_PREFIX[SESSION]}{iso_z(started_at)}#{session_id}"
 
 
-def memory_lsi(importance: str, usage_count: int, created_at: datetime, memory_id: str) -> str:
+def memory_list_key(importance: str, usage_count: int, created_at: datetime, memory_id: str) -> str:
     """Ascending order = importance high>medium>low, then usageCount desc, createdAt desc."""
     rank = IMPORTANCE_RANK.get(importance.lower(), len(IMPORTANCE_RANK))
     usage = _MAX_USAGE - max(0, min(usage_count, _MAX_USAGE))
     age = _MAX_EPOCH_MS - _epoch_ms(created_at)
-    return f"{LSI_PREFIX[MEMORY]}{rank}#{usage:010d}#{age:013d}#{memory_id}"
+    return f"{LIST_PREFIX[MEMORY]}{rank}#{usage:010d}#{age:013d}#{memory_id}"
+
+
+# This project's bookkeeping items (migration progress), in a partition of their own.
+META_PK = "meta#neonpanda"
+
+
+def migration_sk(step: str) -> str:
+    return f"migration#{step}"
 
 
 # --- S3 object keys (seed layout: athletes/<userId>/...) -----------------------------

@@ -12,34 +12,21 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from datasources.references import object_keys
 from datasources.stores import Stores
 from datasources.table import deserialize_item
 
 
-def _pointers(item: dict[str, Any]) -> set[str]:
-    attrs = item.get("attributes")
-    if not isinstance(attrs, dict):
-        return set()
-    found = {attrs.get("s3Key")}
-    for name in ("detailedLog", "transcript", "history"):
-        pointer = attrs.get(name)
-        if isinstance(pointer, dict):
-            found.add(pointer.get("s3Key"))
-    for chunk in attrs.get("messageArchive") or []:
-        if isinstance(chunk, dict):
-            found.add(chunk.get("s3Key"))
-    return {k for k in found if isinstance(k, str)}
-
-
 async def referenced_keys(stores: Stores) -> set[str]:
-    keys: set[str] = set()
-    params: dict[str, Any] = {"TableName": stores.table.name}
+    """Every object key any item of the table names (a consistent scan)."""
+    named: set[str] = set()
+    params: dict[str, Any] = {"TableName": stores.table.name, "ConsistentRead": True}
     while True:
-        response = await stores.table.client.scan(**params)
+        response = await stores.table.scan_page(dict(params))
         for raw in response.get("Items", []):
-            keys |= _pointers(deserialize_item(raw))
+            named |= object_keys(deserialize_item(raw), stores.content.bucket)
         if not response.get("LastEvaluatedKey"):
-            return keys
+            return named
         params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
 

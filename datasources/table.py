@@ -20,6 +20,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
 from datasources import definition
+from datasources.accelerators import Accelerators
 from datasources.cost import add_capacity, track
 from datasources.errors import BackendUnavailable, Cancelled, ConditionFailed, Failure
 from datasources.records.base import Path
@@ -78,7 +79,7 @@ def is_expired(item: Mapping[str, Any], now: float | None = None) -> bool:
 
 _INDEX_KEYS: dict[str | None, tuple[str, ...]] = {
     None: ("pk", "sk"),
-    definition.LSI1: ("pk", "sk", "lsi1sk"),
+    definition.GSI_LISTS: ("pk", "sk", definition.LIST_KEY),
     definition.GSI_EMAIL: ("pk", "sk", "gsi1pk", "gsi1sk"),
     definition.GSI_USERNAME: ("pk", "sk", "gsi2pk", "gsi2sk"),
     definition.GSI_ENTITY_TYPE: ("pk", "sk", "entityType"),
@@ -151,6 +152,8 @@ class Table:
         self.client = client
         self.name = name
         self.batch_get_deadline = batch_get_deadline
+        # What the live table offers beyond the seed (read at start, refreshed by the runtime).
+        self.accelerators = Accelerators()
         # Bumped on every write; the embedded engine's snapshotter watches it.
         self.write_generation = 0
 
@@ -266,7 +269,7 @@ class Table:
         params.update(expr.params())
         if index is not None:
             params["IndexName"] = index
-        if consistent and (index is None or index == definition.LSI1):
+        if consistent and index is None:
             params["ConsistentRead"] = True
         items: list[dict[str, Any]] = []
         scanned = requests = 0
@@ -292,6 +295,10 @@ class Table:
         if want is None:
             return Page(items, False, scanned, requests)
         return Page(items[:want], len(items) > want, scanned, requests)
+
+    async def scan_page(self, params: dict[str, Any]) -> dict[str, Any]:
+        """One Scan request as given (the migration's and the sweep's walk of the table)."""
+        return await self._call("Scan", **params)
 
     async def count(
         self, key: ConditionBase, *, index: str | None = None, filter: ConditionBase | None = None

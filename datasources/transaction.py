@@ -87,6 +87,7 @@ class Transaction:
         """Put the whole record over the tracked version (version + 1)."""
         expected = record.tracked_version
         _bump(record, expected)
+        record.sync_list_key()
         return self.put(label, record.to_item(), condition=at_version(expected))
 
     def save(
@@ -102,6 +103,7 @@ class Transaction:
         at (or on `condition`, for writes that commute), with version + 1 and updatedAt."""
         expected = record.tracked_version
         _bump(record, expected)
+        record.sync_list_key()
         if condition is None:
             condition = at_version(expected)
         else:

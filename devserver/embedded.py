@@ -9,7 +9,9 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
-from datasources.definition import bootstrap
+from datasources.accelerators import read_accelerators
+from datasources.definition import create_bucket, create_table
+from datasources.migrate import migrate as run_migration
 from datasources.stores import Stores
 from devserver.demo_data import DEMO_USER_ID, seed_demo_data
 from devserver.engine import ENGINE_CREDENTIALS, EmbeddedEngine
@@ -49,17 +51,25 @@ class Embedded:
         finally:
             await asyncio.to_thread(engine.stop)
 
-    async def prepare(self, stores: Stores, seed: bool, stack: AsyncExitStack) -> None:
-        """Table and bucket from the definition, the saved data, the demo athletes."""
+    async def prepare(
+        self, stores: Stores, seed: bool, stack: AsyncExitStack, *, migrate: bool = True
+    ) -> None:
+        """The seed's table and the bucket from the definition, migrated by the same code
+        as `uv run server.py migrate`; the saved data; the demo athletes."""
         s = self.settings
-        await bootstrap(
-            stores.table.client, stores.content.client, s.table_name, s.bucket, s.region
-        )
+        await create_table(stores.table.client, s.table_name)
+        await create_bucket(stores.content.client, s.bucket, s.region)
         snapshotter = None
         if self.owns_engine:
             snapshotter = Snapshotter(stores.table, stores.content, s.data_dir / "snapshot")
             restored = await snapshotter.restore()
             log.info("data lives in %s (%d items restored)", snapshotter.directory, restored)
+        found = await read_accelerators(stores.table.client, s.table_name)
+        if migrate and not (found.lists and found.claims and found.stream_arn):
+            # Once, on a new data directory; the server's own writes keep it true after.
+            await run_migration(stores.table)
+            found = await read_accelerators(stores.table.client, s.table_name)
+        stores.table.accelerators = found
         if seed and await stores.users.get(DEMO_USER_ID) is None:
             await seed_demo_data(stores)
         if snapshotter is not None:

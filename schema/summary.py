@@ -78,7 +78,7 @@ class ConversationSummary(Node):
             summary_id=strawberry.ID(attrs.summary_id),
             conversation_id=strawberry.ID(attrs.conversation_id),
             coach_id=strawberry.ID(attrs.coach_id),
-            summary_text=attrs.summary_text,
+            summary_text=record.text,
             structured_data=maybe(SummaryStructuredData, data.get("structured_data")),
             confidence=attrs.metadata.confidence,
             trigger_reason=attrs.metadata.trigger_reason,

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry.scalars import JSON
 
 from datasources.records import UserRecord
 from datasources.records.base import ItemRecord
-from datasources.stores.base import Everything
+from datasources.stores.coach import CoachQuery
 from datasources.stores.conversation import ConversationQuery
 from datasources.stores.memory import MemoryQuery
 from datasources.stores.session import SessionQuery
@@ -98,10 +98,17 @@ class User(Node):
 
     @strawberry.field(description="The athlete's coaches, oldest first.")
     async def coaches(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        include_archived: Annotated[
+            bool, strawberry.argument(description="Also the coaches the athlete archived.")
+        ] = False,
     ) -> Connection[Coach]:
         store = info.context.stores.coaches
-        page = await graph.list_of(info, store, "coaches", Everything(), first, after)
+        query = CoachQuery(include_archived=include_archived)
+        page = await graph.list_of(info, store, "coaches", query, first, after)
         return _connection(page, Coach.from_record)
 
     @strawberry.field

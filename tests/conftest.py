@@ -14,10 +14,12 @@ from starlette.applications import Starlette
 
 from app import create_app
 from auth import mint_dev_token
+from datasources.accelerators import read_accelerators
 from datasources.aws import AwsClients, open_clients
 from datasources.content import ContentStore
 from datasources.cost import CostRecorder, current_cost
-from datasources.definition import bootstrap
+from datasources.definition import create_bucket, create_table
+from datasources.migrate import migrate
 from datasources.stores import Stores
 from datasources.table import Table
 from devserver.asgi import served
@@ -57,15 +59,17 @@ async def aws(engine: EmbeddedEngine, settings: Settings) -> AsyncIterator[AwsCl
     engine.reset()
     async with AsyncExitStack() as stack:
         clients = await open_clients(stack, settings, engine.endpoint_url, ENGINE_CREDENTIALS)
-        await bootstrap(
-            clients.dynamodb, clients.s3, settings.table_name, settings.bucket, settings.region
-        )
+        # The seed's table, migrated by the same code as `uv run server.py migrate`.
+        await create_table(clients.dynamodb, settings.table_name)
+        await create_bucket(clients.s3, settings.bucket, settings.region)
+        await migrate(Table(clients.dynamodb, settings.table_name))
         yield clients
 
 
 @pytest.fixture
-def stores(aws: AwsClients, settings: Settings) -> Stores:
+async def stores(aws: AwsClients, settings: Settings) -> Stores:
     table = Table(aws.dynamodb, settings.table_name, settings.batch_get_deadline_seconds)
+    table.accelerators = await read_accelerators(aws.dynamodb, settings.table_name)
     return Stores.build(table, ContentStore(aws.s3, settings.bucket))
 
 

@@ -9,7 +9,14 @@ import sys
 from pathlib import Path
 
 from datasources.aws import AwsClients
-from datasources.definition import LIFECYCLE_RULES, cloudformation_template, render_template
+from datasources.definition import (
+    LIFECYCLE_RULES,
+    SEED_GSIS,
+    SEED_KEY_SCHEMA,
+    cloudformation_template,
+    render_template,
+    table_spec,
+)
 from settings import Settings
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "infra" / "template.json"
@@ -41,8 +48,11 @@ async def test_engine_table_matches_the_template(aws: AwsClients, settings: Sett
     assert gsis == {
         g["IndexName"]: (g["KeySchema"], g["Projection"]) for g in props["GlobalSecondaryIndexes"]
     }
-    lsis = {i["IndexName"]: i["KeySchema"] for i in described["LocalSecondaryIndexes"]}
-    assert lsis == {i["IndexName"]: i["KeySchema"] for i in props["LocalSecondaryIndexes"]}
+    assert not described.get("LocalSecondaryIndexes")  # a live table can never get one
+    assert described["StreamSpecification"] == {
+        "StreamEnabled": True,
+        "StreamViewType": props["StreamSpecification"]["StreamViewType"],
+    }
     ttl = await aws.dynamodb.describe_time_to_live(TableName=settings.table_name)
     assert ttl["TimeToLiveDescription"]["AttributeName"] == "ttl"
     assert ttl["TimeToLiveDescription"]["TimeToLiveStatus"] == "ENABLED"
@@ -62,6 +72,16 @@ async def test_engine_bucket_has_encryption_and_lifecycle(
         (90, "GLACIER"),
     ]
     assert tiering["Expiration"]["Days"] == 730
+
+
+def test_the_created_table_is_exactly_the_seeds() -> None:
+    """What `create-table` (and the embedded engine) creates: the seed's keys and GSI1-3,
+    nothing else; the accelerators are added by the migration, as on the live table."""
+    spec = table_spec("t")
+    assert spec["KeySchema"] == SEED_KEY_SCHEMA
+    assert spec["GlobalSecondaryIndexes"] == SEED_GSIS
+    assert [g["IndexName"] for g in SEED_GSIS] == ["gsi1", "gsi2", "gsi3"]
+    assert "LocalSecondaryIndexes" not in spec and "StreamSpecification" not in spec
 
 
 def test_template_is_valid_json() -> None:

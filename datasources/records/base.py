@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, PrivateAttr
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    PlainSerializer,
+    PrivateAttr,
+    ValidationError,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
+
+from datasources.errors import UnreadableField
 
 Path = tuple[str, ...]
 
@@ -21,17 +34,15 @@ def _as_utc(value: datetime) -> datetime:
 
 
 def format_timestamp(value: datetime) -> str:
-    """ISO-8601 UTC with `Z`; fraction only when present (round-trips the seed's form).
+    """`YYYY-MM-DDTHH:MM:SS.sssZ`: UTC, milliseconds, always the same width.
 
-    The year is always four digits (strftime's %Y gives "517" for 517, which no parser
-    reads back)."""
+    It is what NeonPanda's app writes (`Date.toISOString()`) and what it parses back: the
+    app turns every string of this shape into a Date on read and calls `toISOString()` on
+    some of them, so a timestamp written in another form (`+00:00`, microseconds) breaks
+    its next save. The year is always four digits (strftime's %Y gives "517" for 517)."""
     value = _as_utc(value)
     base = f"{value.year:04d}-" + value.strftime("%m-%dT%H:%M:%S")
-    if value.microsecond == 0:
-        return base + "Z"
-    if value.microsecond % 1000 == 0:
-        return f"{base}.{value.microsecond // 1000:03d}Z"
-    return f"{base}.{value.microsecond:06d}Z"
+    return f"{base}.{value.microsecond // 1000:03d}Z"
 
 
 Timestamp = Annotated[
@@ -54,7 +65,39 @@ def mark_complete(model: BaseModel) -> None:
                 mark_complete(child)
 
 
-class CamelModel(BaseModel):
+class _Lenient(BaseModel):
+    """Stored data is read, never refused: a value this model cannot read (a string where
+    a number belongs, a map where a string was expected) is read as the field's default,
+    and the stored key is remembered as unreadable (`_unreadable`).
+
+    Writes are computed from what changed (`changes()`), and a write that would replace an
+    unreadable value is refused rather than lose it; the GraphQL layer shows it as null."""
+
+    _unreadable: frozenset[str] = PrivateAttr(default=frozenset())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _lenient(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        try:
+            return handler(data)
+        except ValidationError as err:
+            if not isinstance(data, dict):
+                raise
+            wrong = {
+                str(e["loc"][0])
+                for e in err.errors()
+                if e["loc"]
+                and str(e["loc"][0]) in data
+                and (len(e["loc"]) > 1 or e["type"] != "missing")
+            }
+            if not wrong:
+                raise
+            model = handler({k: v for k, v in data.items() if k not in wrong})
+            model._unreadable = frozenset(wrong)
+            return model
+
+
+class CamelModel(_Lenient):
     """A storage shape with camelCase keys; unknown keys survive a read-modify-write."""
 
     model_config = ConfigDict(
@@ -62,7 +105,7 @@ class CamelModel(BaseModel):
     )
 
 
-class SnakeModel(BaseModel):
+class SnakeModel(_Lenient):
     """A storage shape with snake_case keys (coach config, workout data)."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
@@ -149,7 +192,8 @@ class ItemRecord(CamelModel):
     # Optimistic-concurrency counter: bumped by every update (not in the seed; ours).
     version: int = 1
     ttl: int | None = None
-    lsi1sk: str | None = Field(default=None, alias="lsi1sk")
+    # The `lists` accelerator's sort key (ours): derived from the record (`list_key()`).
+    listsk: str | None = Field(default=None, alias="listsk")
     gsi1pk: str | None = Field(default=None, alias="gsi1pk")
     gsi1sk: str | None = Field(default=None, alias="gsi1sk")
     gsi2pk: str | None = Field(default=None, alias="gsi2pk")
@@ -162,9 +206,10 @@ class ItemRecord(CamelModel):
     def create(cls, **fields: Any) -> Self:
         """A new record (not read from the table): every field is written out."""
         record = cls(**fields)
+        record.sync_list_key()
         mark_complete(record)
         # Optional envelope keys that are None are simply absent from the item.
-        for name in ("ttl", "lsi1sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"):
+        for name in ("ttl", "listsk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"):
             if getattr(record, name) is None:
                 record.model_fields_set.discard(name)
         return record
@@ -176,6 +221,16 @@ class ItemRecord(CamelModel):
     def to_item(self) -> dict[str, Any]:
         _settle(self)
         return dump(self)
+
+    def list_key(self) -> str | None:
+        """Where the record sorts in its list (None: the entity is not listed)."""
+        return None
+
+    def sync_list_key(self) -> None:
+        """Bring `listsk` in line with the record (before every write of it)."""
+        key = self.list_key()
+        if key is not None and key != self.listsk:
+            self.listsk = key
 
     def track(self) -> Self:
         """From now on, `changes()` reports what differs from the record as it is now."""
@@ -192,7 +247,15 @@ class ItemRecord(CamelModel):
     def changes(self) -> Changes:
         if self._baseline is None:
             raise RuntimeError("call track() before changing a record")
-        return diff(self._baseline, self.to_item())
+        changes = diff(self._baseline, self.to_item())
+        unreadable = list(_unreadable_paths(self))
+        for path in [*changes.set, *changes.remove]:
+            for lost in unreadable:
+                if path[: len(lost)] == lost or lost[: len(path)] == path:
+                    raise UnreadableField(
+                        f"The stored {'.'.join(lost)} could not be read; it is not overwritten"
+                    )
+        return changes
 
     @property
     def key(self) -> tuple[str, str]:
@@ -210,6 +273,16 @@ class ItemRecord(CamelModel):
             out.append(info.alias or name)
             model = _model_in(info.annotation)
         return tuple(out)
+
+
+def _unreadable_paths(model: BaseModel, path: Path = ()) -> Iterator[Path]:
+    for key in getattr(model, "_unreadable", ()):
+        yield (*path, key)
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        here = (*path, info.alias or name)
+        if isinstance(value, BaseModel):
+            yield from _unreadable_paths(value, here)
 
 
 def _model_in(annotation: Any) -> Any:

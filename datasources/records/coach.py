@@ -38,6 +38,8 @@ class CoachMetadata(SnakeModel):
 class CoachAttributes(SnakeModel):
     coach_id: str
     coach_name: str
+    coach_description: str | None = None
+    status: str | None = None  # the app's: "active" | "archived" (absent: active)
     selected_personality: SelectedPersonality | None = None
     selected_methodology: SelectedMethodology | None = None
     technical_config: TechnicalConfig | None = None
@@ -60,6 +62,13 @@ class CoachRecord(ItemRecord):
             entity_type=keys.COACH,
             created_at=now,
             updated_at=now,
-            lsi1sk=keys.coach_lsi(now, attrs.coach_id),
             attributes=attrs,
         )
+
+    @property
+    def archived(self) -> bool:
+        return self.attributes.status == "archived"
+
+    def list_key(self) -> str:
+        """Oldest first."""
+        return keys.coach_list_key(self.created_at, self.attributes.coach_id)

@@ -25,13 +25,18 @@ class MessageMetadata(CamelModel):
 class Message(CamelModel):
     id: str
     role: str
-    content: str
+    content: str = ""
     timestamp: Timestamp
     metadata: MessageMetadata | None = None
+    # The app's (libs/coach-conversation/types.ts:84-108): attachments in S3.
+    message_type: str | None = None
+    image_s3_keys: list[str] | None = Field(default=None, alias="imageS3Keys")
+    document_s3_keys: list[str] | None = Field(default=None, alias="documentS3Keys")
 
 
 class ConversationMetadata(CamelModel):
-    created_at: Timestamp | None = None
+    created_at: Timestamp | None = None  # the seed's name
+    started_at: Timestamp | None = None  # the app's name for the same moment
     last_activity: Timestamp | None = None
     total_messages: int = 0
     tags: list[str] = Field(default_factory=list)
@@ -40,7 +45,8 @@ class ConversationMetadata(CamelModel):
 
 class AthleteProfile(CamelModel):
     summary: str | None = None
-    last_updated: Timestamp | None = None
+    last_updated: Timestamp | None = None  # the seed's name
+    updated_at: Timestamp | None = None  # the app's name
     version: int | None = None
     confidence: float | None = None
     sources: list[str] | None = None
@@ -60,6 +66,7 @@ class ConversationAttributes(CamelModel):
     coach_id: str
     conversation_id: str
     title: str | None = None
+    mode: str | None = None  # the app's: chat, program_design, workout_log, ...
     messages: list[Message] = Field(default_factory=list)
     metadata: ConversationMetadata = Field(default_factory=ConversationMetadata)
     athlete_profile: AthleteProfile | None = None
@@ -73,16 +80,20 @@ class ConversationRecord(ItemRecord):
 
     @classmethod
     def new(cls, attrs: ConversationAttributes, now: datetime) -> ConversationRecord:
-        last = attrs.metadata.last_activity or now
         return cls.create(
             pk=keys.user_pk(attrs.user_id),
             sk=keys.conversation_sk(attrs.coach_id, attrs.conversation_id),
             entity_type=keys.CONVERSATION,
             created_at=now,
             updated_at=now,
-            lsi1sk=keys.conversation_lsi(last, attrs.conversation_id),
             attributes=attrs,
         )
+
+    def list_key(self) -> str:
+        """Most recently active first (the list reads this order backwards)."""
+        meta = self.attributes.metadata
+        last = meta.last_activity or meta.started_at or meta.created_at or self.created_at
+        return keys.conversation_list_key(last, self.attributes.conversation_id)
 
     @property
     def archived_count(self) -> int:

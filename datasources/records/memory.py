@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import Field
 
@@ -18,6 +18,9 @@ class MemoryMetadata(CamelModel):
     source: str | None = None
     importance: str = "medium"
     tags: list[str] = Field(default_factory=list)
+    # The app's (libs/memory/types.ts:26-102): follow-ups and the memory's lifecycle.
+    prospective: dict[str, Any] | None = None
+    lifecycle: dict[str, Any] | None = None
 
 
 class MemoryAttributes(CamelModel):
@@ -27,13 +30,6 @@ class MemoryAttributes(CamelModel):
     content: str
     memory_type: str
     metadata: MemoryMetadata = Field(default_factory=MemoryMetadata)
-
-
-def memory_order_key(attrs: MemoryAttributes, created_at: datetime) -> str:
-    meta = attrs.metadata
-    return keys.memory_lsi(
-        meta.importance, meta.usage_count, meta.created_at or created_at, attrs.memory_id
-    )
 
 
 class MemoryRecord(ItemRecord):
@@ -48,6 +44,18 @@ class MemoryRecord(ItemRecord):
             entity_type=keys.MEMORY,
             created_at=now,
             updated_at=now,
-            lsi1sk=memory_order_key(attrs, now),
             attributes=attrs,
         )
+
+    def list_key(self) -> str:
+        """Importance (high first), then usage count (most first), then newest."""
+        attrs = self.attributes
+        meta = attrs.metadata
+        return keys.memory_list_key(
+            meta.importance, meta.usage_count, meta.created_at or self.created_at, attrs.memory_id
+        )
+
+    @property
+    def archived(self) -> bool:
+        """The app's memory lifecycle can archive a memory; its own lists hide those."""
+        return (self.attributes.metadata.lifecycle or {}).get("state") == "archived"

@@ -1,17 +1,14 @@
-"""Coach creator session: pk `user#<userId>`, sk `coachCreatorSession#<sessionId>`, TTL."""
+"""Coach creator session: pk `user#<userId>`, sk `coachCreatorSession#<sessionId>`."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, ClassVar
 
 from pydantic import Field
 
 from datasources import keys
 from datasources.records.base import CamelModel, ItemRecord, Timestamp
-
-INCOMPLETE_TTL = timedelta(days=7)
-COMPLETE_TTL = timedelta(days=30)
 
 
 class SessionAttributes(CamelModel):
@@ -40,12 +37,11 @@ class SessionAttributes(CamelModel):
     abandoned_at: Timestamp | None = None
     resume_count: int = 0
     history: dict[str, Any] | None = None  # pointer with checksum to the S3 history (ours)
-
-
-def session_ttl(attrs: SessionAttributes, now: datetime) -> int:
-    """Seed: 7 days for incomplete sessions, 30 days once complete."""
-    base = attrs.completed_at if attrs.is_complete and attrs.completed_at else now
-    return int((base + (COMPLETE_TTL if attrs.is_complete else INCOMPLETE_TTL)).timestamp())
+    # The app's (libs/coach-creator/types.ts:98-133): sessions are permanent records there,
+    # soft-deleted with `isDeleted` once the coach is built.
+    title: str | None = None
+    is_deleted: bool | None = None
+    todo_list: dict[str, Any] | None = None
 
 
 class SessionRecord(ItemRecord):
@@ -60,7 +56,9 @@ class SessionRecord(ItemRecord):
             entity_type=keys.SESSION,
             created_at=now,
             updated_at=now,
-            ttl=session_ttl(attrs, now),
-            lsi1sk=keys.session_lsi(attrs.started_at, attrs.session_id),
             attributes=attrs,
         )
+
+    def list_key(self) -> str:
+        """Newest first (the list reads this order backwards)."""
+        return keys.session_list_key(self.attributes.started_at, self.attributes.session_id)

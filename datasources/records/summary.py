@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import Field
 
@@ -22,7 +22,8 @@ class KeyFacts(SnakeModel):
 class StructuredData(SnakeModel):
     narrative_summary: str | None = None
     key_facts: KeyFacts | None = None
-    emotional_state: str | None = None
+    # A string in the seed; the app's older summaries hold a map here.
+    emotional_state: Any = None
     action_items: list[str] | None = None
     last_updated: Timestamp | None = None
 
@@ -45,7 +46,9 @@ class SummaryAttributes(CamelModel):
     user_id: str
     coach_id: str
     conversation_id: str
-    summary_text: str
+    # The seed's text; the app writes `narrative` instead (and older items `summary`).
+    summary_text: str | None = None
+    narrative: str | None = None
     structured_data: StructuredData | None = None
     metadata: SummaryMetadata = Field(default_factory=SummaryMetadata)
 
@@ -62,6 +65,17 @@ class SummaryRecord(ItemRecord):
             entity_type=keys.SUMMARY,
             created_at=now,
             updated_at=now,
-            lsi1sk=keys.summary_lsi(now, attrs.conversation_id),
             attributes=attrs,
         )
+
+    def list_key(self) -> str:
+        """Newest first (the list reads this order backwards)."""
+        return keys.summary_list_key(self.created_at, self.attributes.conversation_id)
+
+    @property
+    def text(self) -> str:
+        """The summary's text, whichever shape wrote it."""
+        attrs = self.attributes
+        extra = attrs.model_extra or {}
+        legacy = extra.get("summary") if isinstance(extra.get("summary"), str) else None
+        return attrs.summary_text or attrs.narrative or legacy or ""

@@ -29,6 +29,10 @@ class UserAttributes(CamelModel):
     demographics: dict[str, Any] = Field(default_factory=dict)
     fitness: dict[str, Any] = Field(default_factory=dict)
     metadata: dict[str, Any] = Field(default_factory=dict)
+    # The app's (libs/user/types.ts:6-155): AI-written profiles and the athlete's directive.
+    athlete_profile: dict[str, Any] | None = None
+    living_profile: dict[str, Any] | None = None
+    critical_training_directive: dict[str, Any] | None = None
 
 
 class UserRecord(ItemRecord):

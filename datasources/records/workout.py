@@ -113,6 +113,12 @@ class WorkoutAttributes(CamelModel):
     extraction_metadata: ExtractionMetadata | None = None
     summary: str | None = None
     detailed_log: dict[str, Any] | None = None  # pointer to the S3 log (ours, see README)
+    # The app's (libs/workout/types.ts:56-104).
+    workout_name: str | None = None
+    insights: dict[str, Any] | None = None
+    template_id: str | None = None
+    group_id: str | None = None
+    image_s3_keys: list[str] | None = Field(default=None, alias="imageS3Keys")
 
 
 class WorkoutRecord(ItemRecord):
@@ -127,6 +133,9 @@ class WorkoutRecord(ItemRecord):
             entity_type=keys.WORKOUT,
             created_at=now,
             updated_at=now,
-            lsi1sk=keys.workout_lsi(attrs.completed_at, attrs.workout_id),
             attributes=attrs,
         )
+
+    def list_key(self) -> str:
+        """By completion time: a date range is a key range."""
+        return keys.workout_list_key(self.attributes.completed_at, self.attributes.workout_id)

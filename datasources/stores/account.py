@@ -1,4 +1,11 @@
-"""Whole-account operations: the data export and account deletion."""
+"""Whole-account operations: the data export and account deletion.
+
+Both cover everything that is the athlete's, whoever wrote it: every item of their
+partition (whatever its entity type, modelled by this API or not), what NeonPanda's app
+keys to them elsewhere (shared programs, through GSI1 `user#<id>`; the app's legacy
+program partitions `user#<id>#coach#<coachId>`), everything under their S3 prefix, and
+every object any of those items names, whatever its prefix (`datasources/references.py`).
+"""
 
 from __future__ import annotations
 
@@ -9,11 +16,12 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Attr, Key
 
-from datasources import keys
+from datasources import definition, keys
 from datasources.content import ContentStore, StoredObject
 from datasources.errors import ConditionFailed, ContentUnavailable
 from datasources.records import UserRecord, utcnow
 from datasources.records.base import format_timestamp
+from datasources.references import object_keys
 from datasources.table import Table
 from datasources.transaction import Update
 
@@ -32,22 +40,36 @@ class AccountStore:
         self.table = table
         self.content = content
 
-    async def _partition(self, user_id: str) -> list[dict[str, Any]]:
-        page = await self.table.query(Key("pk").eq(keys.user_pk(user_id)), consistent=True)
-        return page.items
+    async def _owned(self, user_id: str) -> list[dict[str, Any]]:
+        """Every item that is the athlete's (see the module docstring)."""
+        pk = keys.user_pk(user_id)
+        partition, indexed, legacy = await asyncio.gather(
+            self.table.query(Key("pk").eq(pk), consistent=True),
+            self.table.query(Key("gsi1pk").eq(pk), index=definition.GSI_EMAIL),
+            self.table.query(
+                Key("entityType").eq(keys.PROGRAM) & Key("pk").begins_with(pk + "#"),
+                index=definition.GSI_ENTITY_TYPE,
+            ),
+        )
+        owned = {(i["pk"], i["sk"]): i for i in partition.items}
+        for item in [*indexed.items, *legacy.items]:
+            owned.setdefault((item["pk"], item["sk"]), item)
+        return list(owned.values())
+
+    async def _objects(self, user_id: str, items: list[dict[str, Any]]) -> list[str]:
+        """Everything under the athlete's prefix, and every object their items name."""
+        listed = await self.content.list_keys(keys.athlete_prefix(user_id))
+        named: set[str] = set()
+        for item in items:
+            named |= object_keys(item, self.content.bucket)
+        return sorted({*listed, *named})
 
     async def export(self, user_id: str) -> Export:
-        """Every item of the athlete's partition and every object under their prefix, as
-        one JSON document in S3 (built in memory: fine for an athlete, not for gigabytes)."""
-        items = [
-            i for i in await self._partition(user_id) if i.get("entityType") != keys.IDEMPOTENCY
-        ]
-        prefix = keys.athlete_prefix(user_id)
-        object_keys = [
-            k
-            for k in await self.content.list_keys(prefix)
-            if not k.startswith(keys.exports_prefix(user_id))
-        ]
+        """The athlete's items and objects as one JSON document in S3 (built in memory:
+        fine for an athlete's history, not for gigabytes)."""
+        items = [i for i in await self._owned(user_id) if i.get("entityType") != keys.IDEMPOTENCY]
+        exports = keys.exports_prefix(user_id)
+        names = [k for k in await self._objects(user_id, items) if not k.startswith(exports)]
         limit = asyncio.Semaphore(EXPORT_CONCURRENCY)
 
         async def read(key: str) -> Any:
@@ -58,18 +80,18 @@ class AccountStore:
                     return {"unavailable": err.reason}
 
         # Concurrently (bounded): an export of ~50 objects is a few waves, not 50.
-        documents = await asyncio.gather(*(read(k) for k in object_keys))
+        documents = await asyncio.gather(*(read(k) for k in names))
         now = utcnow()
         document = {
             "exportedAt": format_timestamp(now),
             "userId": user_id,
             "items": items,
-            "objects": dict(zip(object_keys, documents, strict=True)),
+            "objects": dict(zip(names, documents, strict=True)),
         }
         stored = await self.content.put_json(
             keys.export_key(user_id, now.strftime("%Y-%m-%d")), document
         )
-        return Export(stored, len(items), len(object_keys))
+        return Export(stored, len(items), len(names))
 
     async def delete(self, user_id: str) -> tuple[int, int]:
         """Objects first, then items, the username/email claims, and the profile last: a
@@ -83,12 +105,9 @@ class AccountStore:
             profile.attributes.metadata["deletionStartedAt"] = format_timestamp(utcnow())
             changes = profile.changes()
             await self.table.update(profile_key, Update(set=changes.set, remove=changes.remove))
-        objects = await self.content.delete_many(
-            await self.content.list_keys(keys.athlete_prefix(user_id))
-        )
-        others = [
-            (i["pk"], i["sk"]) for i in await self._partition(user_id) if i["sk"] != keys.PROFILE_SK
-        ]
+        owned = await self._owned(user_id)
+        objects = await self.content.delete_many(await self._objects(user_id, owned))
+        others = [(i["pk"], i["sk"]) for i in owned if (i["pk"], i["sk"]) != profile_key]
         deleted = await self.table.batch_delete(others)
         if profile is not None:
             for kind, value in (

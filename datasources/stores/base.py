@@ -32,7 +32,7 @@ from datasources.idempotency import LABEL as MARKER
 from datasources.idempotency import Intent, ResultKey
 from datasources.loaders import Loaders, request_cache
 from datasources.records.base import ItemRecord
-from datasources.table import Table, start_key_for
+from datasources.table import Table
 from datasources.transaction import Transaction
 
 R = TypeVar("R", bound=ItemRecord)
@@ -205,43 +205,125 @@ class EntityStore(Generic[R, Q]):
         request: PageRequest,
         *,
         filter: ConditionBase | None = None,
-        key: ConditionBase | None = None,
+        between: tuple[str, str] | None = None,
         forward: bool = True,
     ) -> RecordPage[R]:
-        """A full page in the list's key order (exact has_more); filters keep reading."""
+        """A full page in list order (exact has_more; filters keep reading past thin pages).
+
+        With the `lists` index a page reads about what it returns, and a list-key range
+        (`between`) is a key range. Without it, every item of the type is read and sorted
+        by the same list key: correct, and the cost shows in `extensions.cost`.
+        """
+        condition = all_of(self._is_entity(), filter)
         async with self._listing(user_id) as cache:
-            page = await self.table.query(
-                key if key is not None else self.partition_key(user_id),
-                index=definition.LSI1,
-                filter=filter,
-                forward=forward,
-                start_key=request.after,
-                want=request.size,
-            )
-            pairs = [(r, i) for r, i in ((self.parse(i), i) for i in page.items) if r is not None]
+            if self.table.accelerators.lists:
+                page = await self.table.query(
+                    self._index_key(user_id, between),
+                    index=definition.GSI_LISTS,
+                    filter=condition,
+                    forward=forward,
+                    start_key=self._start_key(user_id, request.after),
+                    want=request.size,
+                )
+                pairs = self._parsed(page.items)
+                has_more = page.has_more
+                total = len(pairs) if request.after is None and not has_more else None
+            else:
+                matching = self._ordered(await self._read_all(user_id, condition), between)
+                total = len(matching)  # every match was read: the count comes free
+                if not forward:
+                    matching.reverse()
+                if request.after is not None:
+                    matching = [(r, i) for r, i in matching if _beyond(r, request.after, forward)]
+                pairs, has_more = matching[: request.size], len(matching) > request.size
             if cache is not None:
                 cache.items.remember([i for _, i in pairs], [r for r, _ in pairs])
         records = [r for r, _ in pairs]
-        return RecordPage(
-            records,
-            [start_key_for(i, definition.LSI1) for _, i in pairs],
-            page.has_more,
-            # The first page holding every match is the count.
-            total=len(records) if request.after is None and not page.has_more else None,
-        )
+        # With the index, the first page holding every match is the count.
+        return RecordPage(records, [_position(r) for r in records], has_more, total)
 
     async def _count(
-        self, user_id: str, *, filter: ConditionBase | None = None, key: ConditionBase | None = None
+        self,
+        user_id: str,
+        *,
+        filter: ConditionBase | None = None,
+        between: tuple[str, str] | None = None,
     ) -> int:
-        return await self.table.count(
-            key if key is not None else self.partition_key(user_id),
-            index=definition.LSI1,
-            filter=filter,
-        )
+        condition = all_of(self._is_entity(), filter)
+        if self.table.accelerators.lists:
+            return await self.table.count(
+                self._index_key(user_id, between), index=definition.GSI_LISTS, filter=condition
+            )
+        return len(self._ordered(await self._read_all(user_id, condition), between))
 
-    def partition_key(self, user_id: str) -> ConditionBase:
-        prefix = keys.LSI_PREFIX[self.record_type.ENTITY_TYPE]
-        return Key("pk").eq(keys.user_pk(user_id)) & Key("lsi1sk").begins_with(prefix)
+    async def _matching(
+        self, user_id: str, filter: ConditionBase | None, between: tuple[str, str] | None
+    ) -> list[R]:
+        """Every match, in list order (for orders that are not the list key's)."""
+        condition = all_of(self._is_entity(), filter)
+        async with self._listing(user_id) as cache:
+            if self.table.accelerators.lists:
+                page = await self.table.query(
+                    self._index_key(user_id, between), index=definition.GSI_LISTS, filter=condition
+                )
+                pairs = self._parsed(page.items)
+            else:
+                pairs = self._ordered(await self._read_all(user_id, condition), between)
+            if cache is not None:
+                cache.items.remember([i for _, i in pairs], [r for r, _ in pairs])
+        return [r for r, _ in pairs]
+
+    def _is_entity(self) -> ConditionBase:
+        return Attr("entityType").eq(self.record_type.ENTITY_TYPE)
+
+    def _parsed(self, items: list[dict[str, Any]]) -> list[tuple[R, dict[str, Any]]]:
+        return [(r, i) for r, i in ((self.parse(i), i) for i in items) if r is not None]
+
+    async def _read_all(
+        self, user_id: str, condition: ConditionBase | None
+    ) -> list[tuple[R, dict[str, Any]]]:
+        page = await self.table.query(
+            Key("pk").eq(keys.user_pk(user_id)) & Key("sk").begins_with(self.sk_prefix),
+            filter=condition,
+        )
+        return self._parsed(page.items)
+
+    @staticmethod
+    def _ordered(
+        pairs: list[tuple[R, dict[str, Any]]], between: tuple[str, str] | None
+    ) -> list[tuple[R, dict[str, Any]]]:
+        """In list-key order (the sort key breaks ties), within `between` when given."""
+        keyed = [(r.list_key() or "", r, i) for r, i in pairs]
+        if between is not None:
+            low, high = between
+            keyed = [entry for entry in keyed if low <= entry[0] <= high]
+        keyed.sort(key=lambda entry: (entry[0], entry[1].sk))
+        return [(r, i) for _, r, i in keyed]
+
+    def _index_key(self, user_id: str, between: tuple[str, str] | None) -> ConditionBase:
+        partition = Key("pk").eq(keys.user_pk(user_id))
+        if between is not None:
+            return partition & Key(definition.LIST_KEY).between(*between)
+        prefix = keys.LIST_PREFIX[self.record_type.ENTITY_TYPE]
+        return partition & Key(definition.LIST_KEY).begins_with(prefix)
+
+    @staticmethod
+    def _start_key(user_id: str, after: Any) -> dict[str, Any] | None:
+        if after is None:
+            return None
+        return {"pk": keys.user_pk(user_id), "sk": after["s"], definition.LIST_KEY: after["k"]}
+
+
+def _position(record: ItemRecord) -> dict[str, str]:
+    """Where a list resumes after `record`: its list key and sort key (the same cursor
+    works with and without the lists index)."""
+    return {"k": record.list_key() or "", "s": record.sk}
+
+
+def _beyond(record: ItemRecord, after: Any, forward: bool) -> bool:
+    here = (record.list_key() or "", record.sk)
+    there = (str(after["k"]), str(after["s"]))
+    return here > there if forward else here < there
 
 
 def all_of(*conditions: ConditionBase | None) -> ConditionBase | None:

@@ -8,8 +8,9 @@ stay, their `coach` resolving to null.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
-from boto3.dynamodb.conditions import Attr, Key
+from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 
 from datasources import keys
 from datasources.errors import AlreadyExists, Busy, Cancelled, NotFound
@@ -22,19 +23,30 @@ from datasources.records.coach import (
     SelectedPersonality,
     TechnicalConfig,
 )
-from datasources.stores.base import EntityStore, Everything
+from datasources.stores.base import EntityStore, field, null_or_absent
 from datasources.table import Table
 from datasources.transaction import Transaction, at_version, exists
 
 MAX_CASCADE = 98  # one transaction: marker + coach + memories (DynamoDB allows 100 actions)
 
 
-class CoachStore(EntityStore[CoachRecord, Everything]):
-    """Listed oldest first."""
+@dataclass(frozen=True)
+class CoachQuery:
+    include_archived: bool = False  # the app archives coaches instead of deleting them
+
+
+class CoachStore(EntityStore[CoachRecord, CoachQuery]):
+    """Listed oldest first; archived coaches only when asked for."""
 
     record_type = CoachRecord
     what = "Coach"
     sk_prefix = keys.COACH_SK
+
+    def where(self, query: CoachQuery) -> ConditionBase | None:
+        if query.include_archived:
+            return None
+        status = field(CoachRecord, "attributes", "status")
+        return null_or_absent(status) | status.ne("archived")
 
     async def get(self, user_id: str, coach_id: str) -> CoachRecord | None:
         return await self.get_by_key(keys.user_pk(user_id), keys.coach_sk(coach_id))

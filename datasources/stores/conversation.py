@@ -53,6 +53,7 @@ _COACH_CONVERSATIONS = CoachRecord.path("attributes", "metadata", "total_convers
 class ConversationQuery:
     coach_id: str | None = None
     is_active: bool | None = None
+    mode: str | None = None  # the app's conversation mode (chat, program_design, ...)
 
 
 class ConversationStore(EntityStore[ConversationRecord, ConversationQuery]):
@@ -65,12 +66,13 @@ class ConversationStore(EntityStore[ConversationRecord, ConversationQuery]):
     newest_first = True  # by last activity
 
     def where(self, query: ConversationQuery) -> ConditionBase | None:
-        coach, active = query.coach_id, query.is_active
+        coach, active, mode = query.coach_id, query.is_active, query.mode
         return all_of(
             field(ConversationRecord, "attributes", "coach_id").eq(coach) if coach else None,
             field(ConversationRecord, "attributes", "metadata", "is_active").eq(active)
             if active is not None
             else None,
+            field(ConversationRecord, "attributes", "mode").eq(mode) if mode else None,
         )
 
     async def get(
@@ -307,7 +309,6 @@ def _messages(given: list[MessageIn], now: datetime) -> list[Message]:
 
 def _touched(record: ConversationRecord, last_activity: datetime) -> None:
     record.attributes.metadata.last_activity = last_activity
-    record.lsi1sk = keys.conversation_lsi(last_activity, record.attributes.conversation_id)
 
 
 def _size(record: ConversationRecord) -> int:

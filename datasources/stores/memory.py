@@ -13,7 +13,7 @@ from datasources.errors import AlreadyExists, Cancelled, ConditionFailed, NotFou
 from datasources.idempotency import Intent
 from datasources.inputs.memory import CreateMemory, DeleteMemory, RecordMemoryUse, UpdateMemory
 from datasources.records import MemoryAttributes, MemoryRecord, utcnow
-from datasources.records.memory import MemoryMetadata, memory_order_key
+from datasources.records.memory import MemoryMetadata
 from datasources.stores.base import EntityStore, all_of, field, null_or_absent
 from datasources.stores.coach import require_coaches
 from datasources.transaction import Transaction, Update, at_version, exists
@@ -24,6 +24,7 @@ class MemoryQuery:
     coach_id: str | None = None
     memory_type: str | None = None
     importance: str | None = None
+    include_archived: bool = False  # memories the app's lifecycle archived
 
 
 class MemoryStore(EntityStore[MemoryRecord, MemoryQuery]):
@@ -35,6 +36,7 @@ class MemoryStore(EntityStore[MemoryRecord, MemoryQuery]):
 
     def where(self, query: MemoryQuery) -> ConditionBase | None:
         coach = field(MemoryRecord, "attributes", "coach_id")
+        state = Attr(".".join((*MemoryRecord.path("attributes", "metadata", "lifecycle"), "state")))
         return all_of(
             # A coach's memories include the global ones (no coach).
             coach.eq(query.coach_id) | null_or_absent(coach) if query.coach_id else None,
@@ -44,6 +46,7 @@ class MemoryStore(EntityStore[MemoryRecord, MemoryQuery]):
             field(MemoryRecord, "attributes", "metadata", "importance").eq(query.importance)
             if query.importance
             else None,
+            None if query.include_archived else null_or_absent(state) | state.ne("archived"),
         )
 
     async def get(self, user_id: str, memory_id: str) -> MemoryRecord | None:
@@ -101,7 +104,6 @@ class MemoryStore(EntityStore[MemoryRecord, MemoryQuery]):
             attrs.metadata.importance = data.importance.value
         if data.tags is not None:
             attrs.metadata.tags = list(data.tags)
-        record.lsi1sk = memory_order_key(attrs, record.created_at)
         try:
             await self._commit(Transaction().save("memory", record), intent, record.key)
         except Cancelled as err:
@@ -151,15 +153,15 @@ class MemoryStore(EntityStore[MemoryRecord, MemoryQuery]):
             raise NotFound(self.what) from err
         # Read back what the counters are now (other uses may have landed too).
         record = await self._current(key)
-        order_key = memory_order_key(record.attributes, record.created_at)
-        if record.lsi1sk != order_key:
+        order_key = record.list_key()
+        if record.listsk != order_key:
             with contextlib.suppress(ConditionFailed):
                 await self.table.update(
                     key,
-                    Update(set={MemoryRecord.path("lsi1sk"): order_key}),
+                    Update(set={MemoryRecord.path("listsk"): order_key}),
                     condition=Attr(".".join(_USAGE)).eq(record.attributes.metadata.usage_count),
                 )
-            record.lsi1sk = order_key
+            record.listsk = order_key
         self._wrote(record)
         return record
 

@@ -4,7 +4,9 @@ The full history lives in S3. Each change writes the new history as a new object
 (content-addressed, see `keys.session_history_key`), then moves the item's pointer in the
 conditional write: the pointer never names a missing or half-written object. The
 superseded object is deleted afterwards (best effort; the sweep removes leftovers).
-TTL: 7 days from the last activity while incomplete, 30 days from completion.
+No TTL is written: NeonPanda's app keeps sessions as permanent records (it removed the
+seed's 7/30-day TTL and soft-deletes with `isDeleted`); a `ttl` already on an item is
+honoured (past it, the session is invisible).
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from datasources.inputs.session import (
 )
 from datasources.records import SessionAttributes, SessionRecord, utcnow
 from datasources.records.base import format_timestamp
-from datasources.records.session import session_ttl
 from datasources.stores.base import EntityStore, all_of, field, null_or_absent
 from datasources.stores.coach import current_coaches, require_coaches
 from datasources.transaction import Transaction
@@ -38,6 +39,7 @@ class SessionQuery:
     is_complete: bool | None = None
     sophistication_level: str | None = None
     abandoned: bool | None = None
+    include_deleted: bool = False  # sessions the app soft-deleted once the coach was built
 
 
 class SessionStore(EntityStore[SessionRecord, SessionQuery]):
@@ -51,8 +53,10 @@ class SessionStore(EntityStore[SessionRecord, SessionQuery]):
 
     def where(self, query: SessionQuery) -> ConditionBase | None:
         abandoned_at = field(SessionRecord, "attributes", "abandoned_at")
+        deleted = field(SessionRecord, "attributes", "is_deleted")
         complete, level, abandoned = query.is_complete, query.sophistication_level, query.abandoned
         return all_of(
+            None if query.include_deleted else null_or_absent(deleted) | deleted.eq(False),
             field(SessionRecord, "attributes", "is_complete").eq(complete)
             if complete is not None
             else None,
@@ -227,7 +231,6 @@ class SessionStore(EntityStore[SessionRecord, SessionQuery]):
         await change(record, history)
         history["sessionMetadata"] = _metadata(attrs)
         await self._write_history(record, history)
-        record.ttl = session_ttl(attrs, utcnow())
         tx = Transaction().save("session", record)
         if checks is not None:
             checks(tx)

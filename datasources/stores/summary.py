@@ -92,7 +92,6 @@ class SummaryStore(EntityStore[SummaryRecord, SummaryQuery]):
             existing.track()
             for name in type(attrs).model_fields:
                 setattr(existing.attributes, name, getattr(attrs, name))
-            existing.lsi1sk = record.lsi1sk
             record = existing
             tx.save("summary", record)
         conversation = (

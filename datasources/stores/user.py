@@ -6,6 +6,9 @@ between concurrent sign-ups: a profile is written in one transaction with its cl
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 
 from datasources import definition, keys
@@ -18,6 +21,17 @@ from datasources.stores.base import EntityStore, Everything
 from datasources.transaction import Transaction
 
 _TAKEN = {"username": "That username is taken", "email": "That email belongs to another account"}
+# kind -> (index, its partition key as the value would be stored, that key's attribute)
+_LOOKUP = {
+    "username": (definition.GSI_USERNAME, keys.username_gsi2pk, "gsi2pk"),
+    "email": (definition.GSI_EMAIL, keys.email_gsi1pk, "gsi1pk"),
+}
+_SORT = {"gsi1pk": "gsi1sk", "gsi2pk": "gsi2sk"}
+
+
+def _matches(record: UserRecord, kind: str, value: str) -> bool:
+    stored = getattr(record.attributes, kind) or ""
+    return str(stored).lower() == value.lower()
 
 
 class UserStore(EntityStore[UserRecord, Everything]):
@@ -28,27 +42,53 @@ class UserStore(EntityStore[UserRecord, Everything]):
         return await self.get_by_key(keys.user_pk(user_id), keys.PROFILE_SK)
 
     async def get_by_username(self, username: str) -> UserRecord | None:
-        page = await self.table.query(
-            Key("gsi2pk").eq(keys.username_gsi2pk(username)) & Key("gsi2sk").eq(keys.PROFILE_SK),
-            index=definition.GSI_USERNAME,
-            want=1,
-        )
-        return self.parse(page.items[0]) if page.items else None
+        return (await self._lookup("username", username))[0]
 
     async def get_by_email(self, email: str) -> UserRecord | None:
-        page = await self.table.query(
-            Key("gsi1pk").eq(keys.email_gsi1pk(email)) & Key("gsi1sk").eq(keys.PROFILE_SK),
-            index=definition.GSI_EMAIL,
-            want=1,
-        )
-        return self.parse(page.items[0]) if page.items else None
+        return (await self._lookup("email", email))[0]
 
     async def username_taken(self, username: str) -> bool:
-        """Consistent read of the claim (a GSI could lag behind a sign-up)."""
-        item = await self.table.get(
-            keys.unique_pk("username", username), keys.UNIQUE_SK, consistent=True
+        """Taken by a profile (found case-insensitively), or claimed by a sign-up."""
+        record, claimed = await self._lookup("username", username)
+        return record is not None or claimed
+
+    async def _lookup(self, kind: str, value: str) -> tuple[UserRecord | None, bool]:
+        """A profile by username or email, whatever the case it was stored with.
+
+        NeonPanda's app keys profiles by the value as typed (`email#Dana.Demo@Example.com`)
+        and writes no claims. In one wave: the index with the value as given and
+        lower-cased, and the claim (consistent; case-insensitive by construction). Until the
+        migration has claimed every existing profile, a miss also reads every profile
+        (the entityType index) and compares case-insensitively: slower, never wrong.
+        """
+        index, key_of, at = _LOOKUP[kind]
+        candidates = list(dict.fromkeys([value, value.lower()]))
+        claim, *found = await asyncio.gather(
+            self.table.get(keys.unique_pk(kind, value), keys.UNIQUE_SK, consistent=True),
+            *(
+                self.table.query(
+                    Key(at).eq(key_of(c)) & Key(_SORT[at]).eq(keys.PROFILE_SK), index=index, want=1
+                )
+                for c in candidates
+            ),
         )
-        return item is not None
+        claimed = claim is not None
+        for page in found:
+            for record in filter(None, map(self.parse, page.items)):
+                if _matches(record, kind, value):
+                    return record, claimed
+        if claim is not None:
+            owner = str(claim.get("attributes", {}).get("userId", ""))
+            claimant = await self.get(owner) if owner else None
+            if claimant is not None and _matches(claimant, kind, value):
+                return claimant, claimed
+        if self.table.accelerators.claims:
+            return None, claimed
+        everyone = await self.table.query(
+            Key("entityType").eq(keys.USER), index=definition.GSI_ENTITY_TYPE
+        )
+        matching = (r for r in map(self.parse, everyone.items) if r and _matches(r, kind, value))
+        return next(matching, None), claimed
 
     async def create(self, user_id: str, data: CreateProfile) -> UserRecord:
         intent = Intent.of(user_id, data)
@@ -126,20 +166,20 @@ def _owned_by(user_id: str) -> ConditionBase:
     return Attr("pk").not_exists() | Attr("attributes.userId").eq(user_id)
 
 
+def claim_item(kind: str, value: str, user_id: str) -> dict[str, Any]:
+    """A username or email claimed by a user (case-insensitive, one item per value)."""
+    return {
+        "pk": keys.unique_pk(kind, value),
+        "sk": keys.UNIQUE_SK,
+        "entityType": keys.UNIQUE,
+        "attributes": {"userId": user_id, "kind": kind},
+    }
+
+
 def _claim(tx: Transaction, kind: str, value: str, user_id: str) -> None:
     # A claim this user already holds passes, so a retried create (or a change back to an
     # earlier name) does not fail on its own claims.
-    pk = keys.unique_pk(kind, value)
-    tx.put(
-        kind,
-        {
-            "pk": pk,
-            "sk": keys.UNIQUE_SK,
-            "entityType": keys.UNIQUE,
-            "attributes": {"userId": user_id, "kind": kind},
-        },
-        condition=_owned_by(user_id),
-    )
+    tx.put(kind, claim_item(kind, value, user_id), condition=_owned_by(user_id))
 
 
 def _move_claim(tx: Transaction, kind: str, old: str, new: str, user_id: str) -> None:

@@ -16,9 +16,9 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from boto3.dynamodb.conditions import ConditionBase, Key
+from boto3.dynamodb.conditions import ConditionBase
 
-from datasources import definition, keys
+from datasources import keys
 from datasources.errors import AlreadyExists, Cancelled, Invalid, NotFound
 from datasources.idempotency import Intent
 from datasources.inputs.workout import DeleteWorkout, LogWorkout, UpdateWorkout, WorkoutFields
@@ -94,45 +94,31 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
     async def list_for_user(
         self, user_id: str, request: PageRequest, query: WorkoutQuery
     ) -> RecordPage[WorkoutRecord]:
-        key, condition = self._range(user_id, query), self.where(query)
-        order, descending = query.order, query.descending
-        if order is WorkoutOrder.COMPLETED_AT:
+        between = _range(query)
+        if query.order is WorkoutOrder.COMPLETED_AT:
             return await self._list(
-                user_id, request, filter=condition, key=key, forward=not descending
+                user_id,
+                request,
+                filter=self.where(query),
+                between=between,
+                forward=not query.descending,
             )
-        async with self._listing(user_id) as cache:
-            page = await self.table.query(
-                key if key is not None else self.partition_key(user_id),
-                index=definition.LSI1,
-                filter=condition,
-            )
-            if cache is not None:
-                cache.items.remember(page.items)
-        records = [r for r in (self.parse(i) for i in page.items) if r is not None]
-        ordered = sorted(records, key=lambda r: _sort_key(r, order, descending))
+        records = await self._matching(user_id, self.where(query), between)
+        ordered = sorted(records, key=lambda r: _sort_key(r, query.order, query.descending))
         if request.after is not None:
-            ordered = [r for r in ordered if _sort_key(r, order, descending) > request.after]
+            ordered = [
+                r for r in ordered if _sort_key(r, query.order, query.descending) > request.after
+            ]
         chosen = ordered[: request.size]
         return RecordPage(
             chosen,
-            [_sort_key(r, order, descending) for r in chosen],
+            [_sort_key(r, query.order, query.descending) for r in chosen],
             has_more=len(ordered) > request.size,
             total=len(records),
         )
 
     async def count_for_user(self, user_id: str, query: WorkoutQuery) -> int:
-        return await self._count(user_id, filter=self.where(query), key=self._range(user_id, query))
-
-    def _range(self, user_id: str, query: WorkoutQuery) -> ConditionBase | None:
-        """A completion-time range is a key range on the index: only matches are read."""
-        low, high = query.completed_from, query.completed_to
-        if low is None and high is None:
-            return None
-        prefix = keys.LSI_PREFIX[keys.WORKOUT]
-        return Key("pk").eq(keys.user_pk(user_id)) & Key("lsi1sk").between(
-            keys.workout_lsi_bound(low, upper=False) if low else prefix,
-            keys.workout_lsi_bound(high, upper=True) if high else prefix + "\uffff",
-        )
+        return await self._count(user_id, filter=self.where(query), between=_range(query))
 
     async def get(self, user_id: str, workout_id: str) -> WorkoutRecord | None:
         return await self.get_by_key(keys.user_pk(user_id), keys.workout_sk(workout_id))
@@ -206,7 +192,6 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
         if data.completed_at is not None:
             attrs.completed_at = data.completed_at
             attrs.workout_data.date = data.completed_at.strftime("%Y-%m-%d")
-            record.lsi1sk = keys.workout_lsi(data.completed_at, attrs.workout_id)
         if data.extraction_confidence is not None:
             meta = attrs.extraction_metadata or ExtractionMetadata()
             meta.confidence = data.extraction_confidence
@@ -254,6 +239,14 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
         # The item is gone first, then its objects: a failure here only leaves an orphan.
         await self._forget_objects((record.attributes.detailed_log or {}).get("s3Key"))
         return data.workout_id
+
+
+def _range(query: WorkoutQuery) -> tuple[str, str] | None:
+    """A completion-time range is a list-key range (a key range on the lists index)."""
+    low, high = query.completed_from, query.completed_to
+    if low is None and high is None:
+        return None
+    return keys.workout_list_bound(low, upper=False), keys.workout_list_bound(high, upper=True)
 
 
 def _text_desc(value: str) -> list[int]:

@@ -156,12 +156,14 @@ def create_app(
     *,
     engine: EmbeddedEngine | None = None,
     on_ready: Callable[[Runtime], None] | None = None,
+    migrate: bool = True,
 ) -> Starlette:
-    """The ASGI app. With `engine` given, it is used as is (tests share one)."""
+    """The ASGI app. With `engine` given, it is used as is (tests share one); `migrate`
+    False leaves an embedded table as it is (a test of the seed's table unmigrated)."""
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Runtime]]:
-        async with open_runtime(settings, engine=engine) as runtime:
+        async with open_runtime(settings, engine=engine, migrate=migrate) as runtime:
             if on_ready is not None:
                 on_ready(runtime)
             yield {"runtime": runtime}

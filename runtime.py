@@ -21,8 +21,10 @@ from auth import Verifier, build_verifier, dev_secret
 from datasources.accelerators import read_accelerators
 from datasources.aws import AwsClients, open_clients
 from datasources.content import ContentStore
+from datasources.indexer import Indexer
 from datasources.migrate import check_seed
 from datasources.stores import Stores
+from datasources.stream import StreamReader
 from datasources.table import Table
 from resolvers.pagination import CursorCodec
 from settings import Backend, Settings
@@ -41,6 +43,7 @@ class Runtime:
     verifier: Verifier
     cursors: CursorCodec
     ready: bool = False
+    background: Background | None = None
 
 
 def cursor_secret(settings: Settings) -> bytes:
@@ -51,24 +54,52 @@ def cursor_secret(settings: Settings) -> bytes:
     return secrets.token_bytes(32)
 
 
-async def _watch_accelerators(table: Table, every: float) -> None:
-    """A migration run while the server serves is picked up without a restart."""
-    while True:
-        await asyncio.sleep(every)
-        try:
-            found = await read_accelerators(table.client, table.name)
-        except Exception:  # the next round may succeed; reads keep using what was known
-            log.warning("could not re-read the table's accelerators", exc_info=True)
-            continue
+class Background:
+    """The process's background work: re-reading the accelerators (a migration run while
+    the server serves is picked up without a restart) and, once the table has a stream,
+    the indexer (datasources/indexer.py)."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.indexer: Indexer | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def start(self) -> None:
+        self._maybe_index()
+        self._tasks.append(asyncio.create_task(self._watch()))
+
+    def _maybe_index(self) -> None:
+        table = self.runtime.stores.table
+        arn = table.accelerators.stream_arn
+        if arn is None or self.indexer is not None or not self.runtime.settings.indexer:
+            return
+        self.indexer = Indexer(table)
+        reader = StreamReader(self.runtime.clients.streams, arn, start="TRIM_HORIZON")
+        self._tasks.append(asyncio.create_task(self.indexer.run(reader)))
+
+    async def refresh(self) -> None:
+        """Re-read the table's accelerators now (and start the indexer if a stream came)."""
+        table = self.runtime.stores.table
+        found = await read_accelerators(table.client, table.name)
         if found != table.accelerators:
             log.info("accelerators now: %s", found.describe())
             table.accelerators = found
+            self._maybe_index()
 
+    async def _watch(self) -> None:
+        while True:
+            await asyncio.sleep(self.runtime.settings.accelerator_refresh_seconds)
+            try:
+                await self.refresh()
+            except Exception:  # the next round may succeed; reads keep what was known
+                log.warning("could not re-read the table's accelerators", exc_info=True)
 
-async def _cancel(task: asyncio.Task[None]) -> None:
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 @asynccontextmanager
@@ -105,10 +136,10 @@ async def open_runtime(
             await check_seed(clients.dynamodb, settings.table_name)
             table.accelerators = await read_accelerators(clients.dynamodb, settings.table_name)
         log.info("table %s; accelerators: %s", settings.table_name, table.accelerators.describe())
-        watch = asyncio.create_task(
-            _watch_accelerators(table, settings.accelerator_refresh_seconds)
-        )
-        stack.push_async_callback(_cancel, watch)
+        background = Background(runtime)
+        background.start()
+        stack.push_async_callback(background.stop)
+        runtime.background = background
         runtime.ready = True
         # Start-up objects (schema, clients, modules) never die: keep them out of GC passes.
         gc.collect()

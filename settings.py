@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     # How often a running server re-reads which accelerators the table has (a migration
     # run meanwhile is picked up without a restart).
     accelerator_refresh_seconds: float = 60.0
+    # Keep list keys and username/email claims true for items other writers add, from the
+    # table's stream (README: the indexer). Off where a stream-triggered Lambda does it.
+    indexer: bool = True
 
     graphiql: bool | None = None
     introspection: bool | None = None  # default: on in dev mode, off otherwise

@@ -17,6 +17,7 @@ from settings import Settings
 class AwsClients:
     dynamodb: Any
     s3: Any
+    streams: Any  # dynamodbstreams: the table's change stream
 
 
 def _count_send(event_name: str, **_: Any) -> None:
@@ -47,6 +48,9 @@ async def open_clients(
     s3 = await stack.enter_async_context(
         session.client("s3", endpoint_url=endpoint_url, config=config)
     )
+    streams = await stack.enter_async_context(
+        session.client("dynamodbstreams", endpoint_url=endpoint_url, config=config)
+    )
     for client in (dynamodb, s3):
         client.meta.events.register("before-send", _count_send)
-    return AwsClients(dynamodb=dynamodb, s3=s3)
+    return AwsClients(dynamodb=dynamodb, s3=s3, streams=streams)

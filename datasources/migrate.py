@@ -143,9 +143,12 @@ class Progress:
         self.tty = bool(out is not None and out.isatty())
 
     def advance(self, n: int) -> None:
-        self.done += n
+        before, self.done = self.done, self.done + n
         now = time.monotonic()
-        if self.out is None or (now - self.last < (0.2 if self.tty else self.every)):
+        # A terminal redraws often; a log gets a line every few seconds or tenth of the way.
+        step = max(1, self.total // 10)
+        due = (now - self.last >= self.every) or (before // step != self.done // step)
+        if self.out is None or (now - self.last < 0.2 if self.tty else not due):
             return
         self.last = now
         elapsed = now - self.started

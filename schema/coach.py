@@ -43,6 +43,9 @@ def _plain(model: BaseModel | None) -> dict[str, Any] | None:
 class Coach(Node):
     coach_id: strawberry.ID
     name: str
+    description: str | None
+    status: str | None = strawberry.field(description="The app's: active, archived (or unset).")
+    is_archived: bool
     total_conversations: int | None
     created_at: datetime
     updated_at: datetime
@@ -71,6 +74,9 @@ class Coach(Node):
         return Coach(
             coach_id=strawberry.ID(attrs.coach_id),
             name=attrs.coach_name,
+            description=attrs.coach_description,
+            status=attrs.status,
+            is_archived=record.archived,
             total_conversations=attrs.metadata.total_conversations,
             created_at=record.created_at,
             updated_at=record.updated_at,

@@ -30,6 +30,15 @@ class StoredContent:
         return cast(JSON, await load_content(info, self.key, self.sha256))
 
     @staticmethod
+    def from_keys(keys: list[str] | None) -> list[StoredContent]:
+        """Objects named by key alone (the app's attachments): no size or checksum known."""
+        return [
+            StoredContent(key=k, size_bytes=None, content_type=None, sha256=None)
+            for k in keys or []
+            if isinstance(k, str) and k
+        ]
+
+    @staticmethod
     def from_stored(stored: StoredObject) -> StoredContent:
         return StoredContent(
             key=stored.key,

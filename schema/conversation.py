@@ -8,6 +8,7 @@ from typing import Any, cast
 import strawberry
 from strawberry.scalars import JSON
 
+from datasources.enums import read
 from datasources.records import ConversationRecord, Message
 from resolvers.context import Info
 from resolvers.messages import message_page
@@ -15,6 +16,7 @@ from schema.coach import Coach
 from schema.connection import Connection
 from schema.content import StoredContent
 from schema.convert import maybe
+from schema.enums import MessageRole
 from schema.node import Node, encode_global_id
 from schema.summary import ConversationSummary
 
@@ -31,9 +33,14 @@ class AthleteProfile:
 @strawberry.type
 class ConversationMessage:
     message_id: strawberry.ID
-    role: str
+    role: MessageRole
     content: str
     timestamp: datetime
+    message_type: str | None = strawberry.field(
+        description="The app's: text, text_with_images, text_with_attachments, voice."
+    )
+    images: list[StoredContent]
+    documents: list[StoredContent]
     workout_detected: bool | None
     extraction_confidence: float | None
     metadata: JSON | None
@@ -43,9 +50,12 @@ class ConversationMessage:
         meta = message.metadata
         return ConversationMessage(
             message_id=strawberry.ID(message.id),
-            role=message.role,
+            role=read(MessageRole, message.role),
             content=message.content,
             timestamp=message.timestamp,
+            message_type=message.message_type,
+            images=StoredContent.from_keys(message.image_s3_keys),
+            documents=StoredContent.from_keys(message.document_s3_keys),
             workout_detected=meta.workout_detected if meta else None,
             extraction_confidence=meta.extraction_confidence if meta else None,
             metadata=cast(JSON, meta.model_dump(by_alias=True, mode="json")) if meta else None,
@@ -57,6 +67,9 @@ class CoachConversation(Node):
     conversation_id: strawberry.ID
     coach_id: strawberry.ID
     title: str | None
+    mode: str | None = strawberry.field(
+        description="The app's: chat, program_design, workout_log, coach_creator, workout_edit."
+    )
     tags: list[str]
     is_active: bool
     total_messages: int
@@ -120,6 +133,7 @@ class CoachConversation(Node):
             conversation_id=strawberry.ID(attrs.conversation_id),
             coach_id=strawberry.ID(attrs.coach_id),
             title=attrs.title,
+            mode=attrs.mode,
             tags=list(meta.tags),
             is_active=meta.is_active,
             total_messages=record.archived_count + len(attrs.messages),

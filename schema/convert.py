@@ -114,3 +114,16 @@ def from_data(cls: type[T], data: dict[str, Any]) -> T:
 
 def maybe(cls: type[T], data: dict[str, Any] | None) -> T | None:
     return None if not isinstance(data, dict) else from_data(cls, data)
+
+
+def _snake(name: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in name)
+
+
+def snake_keys(value: Any) -> Any:
+    """camelCase keys (as stored by this API and the app) to snake_case, recursively."""
+    if isinstance(value, dict):
+        return {_snake(k): snake_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [snake_keys(v) for v in value]
+    return value

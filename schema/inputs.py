@@ -47,6 +47,9 @@ class MemoryFilter:
     )
     memory_type: MemoryType | None = None
     importance: Importance | None = None
+    include_archived: bool = strawberry.field(
+        default=False, description="Also memories the app's memory lifecycle archived."
+    )
 
 
 @strawberry.input
@@ -54,3 +57,6 @@ class CoachCreatorSessionFilter:
     is_complete: bool | None = None
     sophistication_level: str | None = None
     abandoned: bool | None = None
+    include_deleted: bool = strawberry.field(
+        default=False, description="Also sessions the app soft-deleted."
+    )

@@ -3,35 +3,40 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
-from typing import TypeVar
+from typing import cast
 
 import strawberry
+from strawberry.scalars import JSON
 
+from datasources.enums import read
 from datasources.records import MemoryRecord
 from resolvers.context import Info
 from schema.coach import Coach
+from schema.convert import maybe, snake_keys
 from schema.enums import Importance, MemoryType
 from schema.node import Node, encode_global_id
 
-E = TypeVar("E", bound=Enum)
 
-
-def _enum(cls: type[E], value: str | None) -> E | None:
-    try:
-        return cls((value or "").lower())
-    except ValueError:
-        return None
+@strawberry.type(description="Where a memory is in the app's memory lifecycle.")
+class MemoryLifecycle:
+    state: str | None
+    stability: float | None
+    reinforcement_count: int | None
+    last_reinforced_at: datetime | None
+    compressed_at: datetime | None
+    archived_at: datetime | None
+    original_content: str | None
 
 
 @strawberry.type
 class UserMemory(Node):
     memory_id: strawberry.ID
     content: str
-    memory_type: MemoryType | None = strawberry.field(
-        description="Null only for a stored value outside the known types."
+    memory_type: MemoryType = strawberry.field(
+        description="OTHER for a stored type this API does not know (see memoryTypeName)."
     )
-    importance: Importance | None
+    memory_type_name: str = strawberry.field(description="The type as stored.")
+    importance: Importance
     coach_id: strawberry.ID | None = strawberry.field(description="Null for a global memory.")
     usage_count: int
     last_used: datetime | None
@@ -40,10 +45,19 @@ class UserMemory(Node):
     created_at: datetime
     updated_at: datetime
     version: int
+    prospective: JSON | None = strawberry.field(
+        description="A follow-up the coach should raise (the app's prospective memories)."
+    )
+    _record: strawberry.Private[MemoryRecord]
 
     @strawberry.field
     def id(self) -> strawberry.ID:
         return encode_global_id("UserMemory", self.memory_id)
+
+    @strawberry.field
+    def lifecycle(self) -> MemoryLifecycle | None:
+        lifecycle = self._record.attributes.metadata.lifecycle
+        return maybe(MemoryLifecycle, snake_keys(lifecycle)) if lifecycle else None
 
     @strawberry.field(description="The coach this memory is for; null for a global memory.")
     async def coach(self, info: Info) -> Coach | None:
@@ -60,8 +74,9 @@ class UserMemory(Node):
         return UserMemory(
             memory_id=strawberry.ID(attrs.memory_id),
             content=attrs.content,
-            memory_type=_enum(MemoryType, attrs.memory_type),
-            importance=_enum(Importance, meta.importance),
+            memory_type=read(MemoryType, attrs.memory_type),
+            memory_type_name=attrs.memory_type,
+            importance=read(Importance, meta.importance),
             coach_id=strawberry.ID(attrs.coach_id) if attrs.coach_id else None,
             usage_count=meta.usage_count,
             last_used=meta.last_used,
@@ -70,4 +85,6 @@ class UserMemory(Node):
             created_at=meta.created_at or record.created_at,
             updated_at=record.updated_at,
             version=record.version,
+            prospective=cast(JSON, meta.prospective),
+            _record=record,
         )

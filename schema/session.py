@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -13,7 +13,7 @@ from resolvers.content import load_content
 from resolvers.context import Info
 from schema.coach import Coach
 from schema.content import StoredContent
-from schema.convert import from_data
+from schema.convert import from_data, snake_keys
 from schema.node import Node, encode_global_id
 
 
@@ -66,18 +66,6 @@ class CoachCreatorHistoryDocument:
     final_generated_coach: FinalGeneratedCoach | None
 
 
-def _snake(name: str) -> str:
-    return "".join("_" + c.lower() if c.isupper() else c for c in name)
-
-
-def _snake_keys(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {_snake(k): _snake_keys(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_snake_keys(v) for v in value]
-    return value
-
-
 @strawberry.type(description="The session's full history in S3: the file, and its typed content.")
 class CoachCreatorHistory:
     file: StoredContent
@@ -87,7 +75,7 @@ class CoachCreatorHistory:
         raw = await load_content(info, self.file.key, self.file.sha256)
         if not isinstance(raw, dict):
             return None
-        data = _snake_keys({k: v for k, v in raw.items() if k != "allResponses"})
+        data = snake_keys({k: v for k, v in raw.items() if k != "allResponses"})
         data["all_responses"] = raw.get("allResponses")
         data["question_history"] = data.get("question_history") or []
         data["sophistication_evolution"] = data.get("sophistication_evolution") or []
@@ -109,6 +97,13 @@ class CoachCreatorSession(Node):
     next_question_topic: str | None
     is_complete: bool
     is_abandoned: bool
+    is_deleted: bool = strawberry.field(
+        description="Soft-deleted by the app once the coach was built (hidden from lists)."
+    )
+    title: str | None
+    todo_list: JSON | None = strawberry.field(
+        description="The app's checklist of what the coach creator still needs to learn."
+    )
     started_at: datetime
     last_activity: datetime | None
     completed_at: datetime | None
@@ -160,6 +155,9 @@ class CoachCreatorSession(Node):
             next_question_topic=a.next_question_topic,
             is_complete=a.is_complete,
             is_abandoned=a.abandoned_at is not None,
+            is_deleted=bool(a.is_deleted),
+            title=a.title,
+            todo_list=cast(JSON, a.todo_list),
             started_at=a.started_at,
             last_activity=a.last_activity,
             completed_at=a.completed_at,

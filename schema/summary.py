@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
+from strawberry.scalars import JSON
 
 from datasources.records import SummaryRecord
 from resolvers.context import Info
@@ -46,8 +47,14 @@ class ConversationSummary(Node):
     summary_id: strawberry.ID
     conversation_id: strawberry.ID
     coach_id: strawberry.ID
-    summary_text: str
+    summary_text: str = strawberry.field(
+        description="The summary's text (the seed's summaryText, or the app's narrative)."
+    )
+    narrative: str | None
     structured_data: SummaryStructuredData | None
+    details: JSON | None = strawberry.field(
+        description="The structured data as stored (its shape depends on the summariser)."
+    )
     confidence: float | None
     trigger_reason: str | None
     message_range: MessageRange | None
@@ -79,6 +86,8 @@ class ConversationSummary(Node):
             conversation_id=strawberry.ID(attrs.conversation_id),
             coach_id=strawberry.ID(attrs.coach_id),
             summary_text=record.text,
+            narrative=attrs.narrative,
+            details=cast(JSON, data.get("structured_data")),
             structured_data=maybe(SummaryStructuredData, data.get("structured_data")),
             confidence=attrs.metadata.confidence,
             trigger_reason=attrs.metadata.trigger_reason,

@@ -25,6 +25,7 @@ from resolvers.lists import RecordList
 from schema.coach import Coach
 from schema.connection import Connection
 from schema.conversation import CoachConversation
+from schema.convert import maybe, snake_keys
 from schema.inputs import (
     CoachCreatorSessionFilter,
     MemoryFilter,
@@ -40,6 +41,14 @@ from schema.workout import Workout
 
 T = TypeVar("T")
 R = TypeVar("R", bound=ItemRecord)
+
+
+@strawberry.type
+class TrainingDirective:
+    content: str | None
+    enabled: bool | None
+    created_at: datetime | None
+    updated_at: datetime | None
 
 
 @strawberry.type
@@ -86,6 +95,17 @@ class User(Node):
             else None
         )
     )
+    athlete_profile: JSON | None = _profile(
+        lambda r: r.attributes.athlete_profile, "The AI-written profile of the athlete (the app's)."
+    )
+    living_profile: JSON | None = _profile(
+        lambda r: r.attributes.living_profile,
+        "What the coaches have learned about the athlete over time (the app's).",
+    )
+    critical_training_directive: TrainingDirective | None = _profile(
+        lambda r: maybe(TrainingDirective, snake_keys(r.attributes.critical_training_directive)),
+        "A rule every coach must follow (the app's), when the athlete set one.",
+    )
     preferences: JSON = _profile(lambda r: r.attributes.preferences)
     subscription: JSON = _profile(lambda r: r.attributes.subscription)
     demographics: JSON = _profile(lambda r: r.attributes.demographics)
@@ -124,8 +144,11 @@ class User(Node):
         is_active: bool | None = None,
         first: int | None = None,
         after: str | None = None,
+        mode: Annotated[
+            str | None, strawberry.argument(description="The app's conversation mode.")
+        ] = None,
     ) -> Connection[CoachConversation]:
-        query = ConversationQuery(coach_id=coach_id, is_active=is_active)
+        query = ConversationQuery(coach_id=coach_id, is_active=is_active, mode=mode)
         store = info.context.stores.conversations
         page = await graph.list_of(info, store, "conversations", query, first, after)
         return _connection(page, CoachConversation.from_record)
@@ -183,6 +206,7 @@ class User(Node):
             coach_id=f.coach_id,
             memory_type=f.memory_type.value if f.memory_type else None,
             importance=f.importance.value if f.importance else None,
+            include_archived=f.include_archived,
         )
         store = info.context.stores.memories
         page = await graph.list_of(info, store, "memories", query, first, after)
@@ -206,6 +230,7 @@ class User(Node):
             is_complete=f.is_complete,
             sophistication_level=f.sophistication_level,
             abandoned=f.abandoned,
+            include_deleted=f.include_deleted,
         )
         store = info.context.stores.sessions
         page = await graph.list_of(info, store, "sessions", query, first, after)

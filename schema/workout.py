@@ -9,11 +9,13 @@ import strawberry
 from pydantic import BaseModel
 from strawberry.scalars import JSON
 
+from datasources.enums import read
 from datasources.records import WorkoutData, WorkoutRecord
 from resolvers.context import Info
 from schema.coach import Coach
 from schema.content import StoredContent
-from schema.convert import from_data, maybe
+from schema.convert import from_data, maybe, snake_keys
+from schema.enums import Discipline
 from schema.node import Node, encode_global_id
 from schema.workout_discipline import DisciplineSpecific, discipline_specific
 
@@ -102,6 +104,17 @@ class CoachNotes:
 
 
 @strawberry.type
+class WorkoutInsights:
+    performance_comparison: str | None
+    achievements: str | None
+    scaling_analysis: str | None
+    recovery_impact: str | None
+    coach_note: str | None
+    generated_at: datetime | None
+    model_id: str | None
+
+
+@strawberry.type
 class ExtractionMetadata:
     confidence: float | None
     extracted_at: datetime | None
@@ -120,9 +133,10 @@ class Workout(Node):
     workout_id: strawberry.ID
     completed_at: datetime
     workout_name: str | None
-    discipline: str | None = strawberry.field(
-        description="Stored discipline name (crossfit, running, ...; see `Discipline`)."
+    discipline: Discipline = strawberry.field(
+        description="OTHER for a stored discipline this API does not know (see disciplineName)."
     )
+    discipline_name: str | None = strawberry.field(description="The discipline as stored.")
     methodology: str | None
     workout_type: str | None
     date: str | None
@@ -132,6 +146,10 @@ class Workout(Node):
     coach_ids: list[strawberry.ID]
     coach_names: list[str]
     conversation_id: strawberry.ID | None
+    template_id: strawberry.ID | None = strawberry.field(
+        description="The program template this workout was logged from (the app's)."
+    )
+    group_id: strawberry.ID | None
     created_at: datetime
     updated_at: datetime
     version: int
@@ -184,6 +202,14 @@ class Workout(Node):
     def detailed_log(self) -> StoredContent | None:
         return StoredContent.from_pointer(self._record.attributes.detailed_log)
 
+    @strawberry.field(description="Photos the athlete attached (S3 objects).")
+    def images(self) -> list[StoredContent]:
+        return StoredContent.from_keys(self._record.attributes.image_s3_keys)
+
+    @strawberry.field(description="The coach's analysis of the workout (the app's).")
+    def insights(self) -> WorkoutInsights | None:
+        return maybe(WorkoutInsights, snake_keys(self._record.attributes.insights))
+
     @property
     def _data(self) -> WorkoutData:
         return self._record.attributes.workout_data
@@ -219,8 +245,9 @@ class Workout(Node):
         return Workout(
             workout_id=strawberry.ID(attrs.workout_id),
             completed_at=attrs.completed_at,
-            workout_name=data.workout_name,
-            discipline=data.discipline,
+            workout_name=data.workout_name or attrs.workout_name,
+            discipline=read(Discipline, data.discipline),
+            discipline_name=data.discipline,
             methodology=data.methodology,
             workout_type=data.workout_type,
             date=data.date,
@@ -230,6 +257,8 @@ class Workout(Node):
             coach_ids=[strawberry.ID(c) for c in attrs.coach_ids],
             coach_names=list(attrs.coach_names),
             conversation_id=strawberry.ID(attrs.conversation_id) if attrs.conversation_id else None,
+            template_id=strawberry.ID(attrs.template_id) if attrs.template_id else None,
+            group_id=strawberry.ID(attrs.group_id) if attrs.group_id else None,
             created_at=record.created_at,
             updated_at=record.updated_at,
             version=record.version,

@@ -14,7 +14,7 @@ from datasources.records import (
     WorkoutRecord,
 )
 from datasources.stores import Stores
-from datasources.table import serialize_item
+from datasources.table import Table, serialize_item
 
 
 async def athlete(stores: Stores, user_id: str) -> None:
@@ -52,9 +52,10 @@ def workout(
     )
 
 
-async def bulk_put(stores: Stores, items: list[dict[str, Any]]) -> None:
+async def bulk_put(target: Stores | Table, items: list[dict[str, Any]]) -> None:
     """BatchWriteItem in chunks of 25 (AWS's limit; the engine would accept more)."""
-    client, name = stores.table.client, stores.table.name
+    table = target.table if isinstance(target, Stores) else target
+    client, name = table.client, table.name
     for start in range(0, len(items), 25):
         request = {
             name: [{"PutRequest": {"Item": serialize_item(i)}} for i in items[start : start + 25]]

@@ -70,12 +70,12 @@ async def test_every_discipline_resolves_to_its_union_member(demo_api: Api) -> N
     viewer = await _viewer(
         demo_api,
         """workouts(first: 100) { edges { node {
-        discipline disciplineSpecific { __typename
+        discipline disciplineName disciplineSpecific { __typename
           ... on OtherDisciplineData { discipline data } } } } }""",
     )
-    seen = {
-        n["discipline"]: n["disciplineSpecific"]["__typename"] for n in _nodes(viewer["workouts"])
-    }
+    nodes = _nodes(viewer["workouts"])
+    assert all(n["discipline"] == n["disciplineName"].upper() for n in nodes)
+    seen = {n["disciplineName"]: n["disciplineSpecific"]["__typename"] for n in nodes}
     assert seen == {
         "crossfit": "CrossfitData",
         "powerlifting": "PowerliftingData",

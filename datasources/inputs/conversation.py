@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from datasources.enums import MessageRole
+from datasources.enums import Known, MessageRole
 from datasources.inputs.common import Id, Tag, Version, When, WriteInput
 
 
 class MessageIn(BaseModel):
     message_id: Id | None = None
-    role: MessageRole
+    role: Known[MessageRole]
     content: str = Field(min_length=1, max_length=20_000)
     timestamp: When | None = None
     workout_detected: bool | None = None

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from datasources.enums import Importance, MemoryType
+from datasources.enums import Importance, Known, MemoryType
 from datasources.inputs.common import Id, Tag, Version, WriteInput
 
 
 class CreateMemory(WriteInput):
     content: str = Field(min_length=1, max_length=2000)
-    memory_type: MemoryType
-    importance: Importance = Importance.MEDIUM
+    memory_type: Known[MemoryType]
+    importance: Known[Importance] = Importance.MEDIUM
     coach_id: Id | None = None
     tags: list[Tag] | None = Field(default=None, max_length=20)
     source: str | None = Field(default=None, max_length=50)
@@ -22,8 +22,8 @@ class UpdateMemory(WriteInput):
     memory_id: Id
     expected_version: Version
     content: str | None = Field(default=None, min_length=1, max_length=2000)
-    memory_type: MemoryType | None = None
-    importance: Importance | None = None
+    memory_type: Known[MemoryType] | None = None
+    importance: Known[Importance] | None = None
     tags: list[Tag] | None = Field(default=None, max_length=20)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from datasources.enums import Discipline
+from datasources.enums import Discipline, Known
 from datasources.inputs.common import Id, Version, When, WriteInput
 from datasources.records import discipline as d
 
@@ -152,7 +152,7 @@ class LogWorkout(WorkoutFields):
     workout_id: Id | None = None
     completed_at: When
     workout_name: str = Field(min_length=1, max_length=120)
-    discipline: Discipline
+    discipline: Known[Discipline]
     conversation_id: Id | None = None
 
 

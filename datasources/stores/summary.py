@@ -90,7 +90,7 @@ class SummaryStore(EntityStore[SummaryRecord, SummaryQuery]):
             # A new summary replaces the old one's fields, keeping its identity and
             # whatever the summary item holds that this API does not model.
             existing.track()
-            for name in type(attrs).model_fields:
+            for name in attrs.model_fields_set:
                 setattr(existing.attributes, name, getattr(attrs, name))
             record = existing
             tx.save("summary", record)

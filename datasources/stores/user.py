@@ -94,7 +94,17 @@ class UserStore(EntityStore[UserRecord, Everything]):
         intent = Intent.of(user_id, data)
         return await self._once(intent, lambda: self._create(user_id, data, intent), self._reload)
 
+    async def _free(self, user_id: str, **values: str) -> None:
+        """Profiles the app wrote hold no claims: a value one of them holds (found
+        case-insensitively) is taken too. The claims in the transaction settle races
+        between sign-ups through this API."""
+        for kind, value in values.items():
+            holder, _ = await self._lookup(kind, value)
+            if holder is not None and holder.attributes.user_id != user_id:
+                raise Invalid(_TAKEN[kind], kind)
+
     async def _create(self, user_id: str, data: CreateProfile, intent: Intent) -> UserRecord:
+        await self._free(user_id, username=data.username, email=data.email)
         attrs = UserAttributes(
             user_id=user_id,
             email=data.email,
@@ -142,6 +152,15 @@ class UserStore(EntityStore[UserRecord, Everything]):
             if changes:
                 merged = {**getattr(attrs, name), **changes}
                 setattr(attrs, name, {k: v for k, v in merged.items() if v is not None})
+        changing = {
+            kind: new
+            for kind, new, old in (
+                ("username", data.username, attrs.username),
+                ("email", data.email, attrs.email),
+            )
+            if new is not None and new.lower() != old.lower()
+        }
+        await self._free(user_id, **changing)
         tx = Transaction()
         if data.username is not None and data.username.lower() != attrs.username.lower():
             _move_claim(tx, "username", attrs.username, data.username, user_id)

@@ -1,0 +1,134 @@
+"""Keeps the accelerators true for items other writers add.
+
+NeonPanda's app writes the table without knowing this API: its items carry no `listsk`
+(so the `lists` index would not see them) and its profiles no username/email claims. The
+indexer reads the table's stream and, for every item written by anyone:
+
+- sets `listsk` when it is missing or stale (conditioned on the item being as the stream
+  saw it: a later write's own event settles that one);
+- keeps the claims of a profile (the app's sign-ups and username changes), releasing a
+  name the profile no longer holds.
+
+The store's own writes set both in their transaction, so for them this is a no-op check.
+Every server process runs one (idempotent; see README: Deploying for the Lambda form).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from boto3.dynamodb.conditions import Attr
+
+from datasources import definition, keys
+from datasources.errors import ConditionFailed, StorageError
+from datasources.records import RECORD_TYPES, UserRecord
+from datasources.records.base import ItemRecord
+from datasources.stores.user import claim_item
+from datasources.stream import Change, StreamReader
+from datasources.table import Table
+from datasources.transaction import Update
+
+log = logging.getLogger("neonpanda.indexer")
+
+
+@dataclass
+class IndexerStats:
+    seen: int = 0
+    list_keys_written: int = 0
+    claims_written: int = 0
+    claims_released: int = 0
+
+
+def _record(image: dict[str, Any] | None) -> ItemRecord | None:
+    if not image or not str(image.get("pk", "")).startswith(keys.USER_PREFIX):
+        return None
+    record_type = RECORD_TYPES.get(str(image.get("entityType")))
+    if record_type is None:
+        return None
+    try:
+        return record_type.from_item(image)
+    except ValueError:  # an item this API cannot read: nothing to index
+        return None
+
+
+class Indexer:
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.stats = IndexerStats()
+
+    async def run(self, reader: StreamReader) -> None:
+        async for batch in reader.changes():
+            await self.apply(batch)
+
+    async def apply(self, changes: list[Change]) -> None:
+        for change in changes:
+            self.stats.seen += 1
+            try:
+                await self._one(change)
+            except StorageError:
+                # A throttled or failing write: this item's next write brings another event.
+                log.warning("indexer could not apply %s %s", change.event, change.key)
+
+    async def _one(self, change: Change) -> None:
+        new, old = _record(change.new), _record(change.old)
+        if isinstance(new, UserRecord) or isinstance(old, UserRecord):
+            await self._claims(change.key, [r for r in (old, new) if isinstance(r, UserRecord)])
+        if new is None:
+            return
+        wanted = new.list_key()
+        if wanted is not None and change.image.get(definition.LIST_KEY) != wanted:
+            await self._list_key(change.image, wanted)
+
+    async def _list_key(self, image: dict[str, Any], wanted: str) -> None:
+        updated = image.get("updatedAt")
+        condition = Attr("updatedAt").eq(updated) if updated is not None else Attr("pk").exists()
+        with contextlib.suppress(ConditionFailed):  # changed again since: its event follows
+            await self.table.update(
+                (image["pk"], image["sk"]),
+                Update(set={(definition.LIST_KEY,): wanted}),
+                condition=condition,
+            )
+            self.stats.list_keys_written += 1
+
+    async def _claims(self, key: tuple[str, str], seen: list[UserRecord]) -> None:
+        """The claims of the profile as it is NOW (the stream may be replaying history):
+        claim what it holds, release what the change's images held and it no longer does."""
+        raw = await self.table.get(*key, consistent=True)
+        current = _record(raw)
+        user_id = seen[0].attributes.user_id
+        holds = {
+            kind: str(getattr(current.attributes, kind) or "").lower()
+            for kind in ("username", "email")
+            if isinstance(current, UserRecord)
+        }
+        for kind, value in holds.items():
+            if value:
+                await self._claim(kind, value, user_id)
+        for record in seen:
+            for kind in ("username", "email"):
+                value = str(getattr(record.attributes, kind) or "")
+                if value and value.lower() != holds.get(kind):
+                    await self._release(kind, value, user_id)
+
+    async def _claim(self, kind: str, value: str, user_id: str) -> None:
+        try:
+            await self.table.put(
+                claim_item(kind, value, user_id), condition=Attr("pk").not_exists()
+            )
+            self.stats.claims_written += 1
+        except ConditionFailed as taken:
+            owner = (taken.item or {}).get("attributes", {}).get("userId")
+            if owner not in (None, user_id):
+                log.warning("%s %r of %s is claimed by %s", kind, value, user_id, owner)
+
+    async def _release(self, kind: str, value: str, user_id: str) -> None:
+        with contextlib.suppress(ConditionFailed):  # not this user's (any more)
+            await self.table.delete(
+                keys.unique_pk(kind, value),
+                keys.UNIQUE_SK,
+                condition=Attr("attributes.userId").eq(user_id),
+            )
+            self.stats.claims_released += 1

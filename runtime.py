@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from auth import Verifier, build_verifier, dev_secret
 from datasources.accelerators import read_accelerators
-from datasources.aws import AwsClients, open_clients
+from datasources.aws import AwsClients, Endpoints, open_clients
 from datasources.content import ContentStore
 from datasources.indexer import Indexer
 from datasources.migrate import check_seed
@@ -114,15 +114,17 @@ async def open_runtime(
     the seed's table and migrates it (unless `migrate` is False: the migrate command runs
     its own), and seeds the demo athletes when `seed` (default: the setting) says so."""
     async with AsyncExitStack() as stack:
-        endpoint, credentials = settings.endpoint_url, None
+        endpoints = Endpoints(settings.dynamodb_endpoint, settings.s3_endpoint)
+        credentials = None
         embedded = None
         if settings.backend is Backend.EMBEDDED:
             # Imported here: a production install has no moto and never reaches this.
             from devserver.embedded import Embedded
 
             embedded = await stack.enter_async_context(Embedded.open(settings, engine))
-            endpoint, credentials = embedded.endpoint_url, embedded.credentials
-        clients = await open_clients(stack, settings, endpoint, credentials)
+            endpoints = Endpoints(embedded.endpoint_url, embedded.endpoint_url)
+            credentials = embedded.credentials
+        clients = await open_clients(stack, settings, endpoints, credentials)
         table = Table(clients.dynamodb, settings.table_name, settings.batch_get_deadline_seconds)
         stores = Stores.build(table, ContentStore(clients.s3, settings.bucket))
         verifier = build_verifier(settings)
@@ -130,7 +132,7 @@ async def open_runtime(
         runtime = Runtime(settings, clients, stores, verifier, CursorCodec(cursor_secret(settings)))
         if embedded is not None:
             await embedded.prepare(
-                stores, settings.seed_demo_data if seed is None else seed, stack, migrate=migrate
+                stores, settings.seed_demo_data if seed is None else seed, migrate=migrate
             )
         else:
             await check_seed(clients.dynamodb, settings.table_name)

@@ -46,6 +46,14 @@ def serve(settings: Settings, host: str, port: int) -> int:
 
     from app import create_app
 
+    if settings.backend is Backend.EMBEDDED:
+        from devserver.engine import DataDirInUse, check_data_dir
+
+        try:
+            check_data_dir(settings.data_dir / "engine")
+        except DataDirInUse as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 1
     app = create_app(
         settings, on_ready=lambda _: print("\n" + _banner(settings, host, port) + "\n", flush=True)
     )
@@ -110,11 +118,12 @@ async def create_table(settings: Settings) -> int:
     (real AWS: prefer the CloudFormation template in infra/, which adds the accelerators)."""
     from contextlib import AsyncExitStack
 
-    from datasources.aws import open_clients
+    from datasources.aws import Endpoints, open_clients
     from datasources.definition import create_bucket, create_table
 
     async with AsyncExitStack() as stack:
-        clients = await open_clients(stack, settings, settings.endpoint_url)
+        endpoints = Endpoints(settings.dynamodb_endpoint, settings.s3_endpoint)
+        clients = await open_clients(stack, settings, endpoints)
         made_table = await create_table(clients.dynamodb, settings.table_name)
         made_bucket = await create_bucket(clients.s3, settings.bucket, settings.region)
     print(f"table {settings.table_name}: {'created' if made_table else 'already there'}")

@@ -22,11 +22,13 @@ class Settings(BaseSettings):
     table_name: str = "neonpanda"
     bucket: str = "neonpanda-athlete-data"
     region: str = "us-east-1"
-    # An explicit DynamoDB/S3-compatible endpoint (or real AWS when `use_aws` is set).
+    # A DynamoDB/S3-compatible endpoint for both (or real AWS when `use_aws` is set); the
+    # per-service settings override it (e.g. moto for DynamoDB, another store for S3).
     endpoint_url: str | None = None
+    dynamodb_endpoint_url: str | None = None
+    s3_endpoint_url: str | None = None
     use_aws: bool = False
     data_dir: Path = Path(".data")
-    snapshot_interval_seconds: float = 5.0
     seed_demo_data: bool = True
 
     # Local development tokens: HS256 signed with this secret (generated when unset).
@@ -68,9 +70,21 @@ class Settings(BaseSettings):
     cursor_secret: str | None = None
 
     @property
+    def dynamodb_endpoint(self) -> str | None:
+        return self.dynamodb_endpoint_url or self.endpoint_url
+
+    @property
+    def s3_endpoint(self) -> str | None:
+        return self.s3_endpoint_url or self.endpoint_url
+
+    @property
     def aws_settings_present(self) -> bool:
         return bool(
-            self.use_aws or self.endpoint_url or self.cognito_user_pool_id or self.cognito_client_id
+            self.use_aws
+            or self.dynamodb_endpoint
+            or self.s3_endpoint
+            or self.cognito_user_pool_id
+            or self.cognito_client_id
         )
 
     @property

@@ -13,6 +13,14 @@ from datasources.cost import count_attempt
 from settings import Settings
 
 
+@dataclass(frozen=True)
+class Endpoints:
+    """Where DynamoDB (and its stream) and S3 are; None: AWS's own for the region."""
+
+    dynamodb: str | None = None
+    s3: str | None = None
+
+
 @dataclass
 class AwsClients:
     dynamodb: Any
@@ -29,27 +37,29 @@ def _count_send(event_name: str, **_: Any) -> None:
 async def open_clients(
     stack: AsyncExitStack,
     settings: Settings,
-    endpoint_url: str | None,
+    endpoints: Endpoints | str | None,
     credentials: dict[str, str] | None = None,
 ) -> AwsClients:
     """Open both clients inside `stack`; they close when the stack does."""
+    if not isinstance(endpoints, Endpoints):
+        endpoints = Endpoints(endpoints, endpoints)
     session = aioboto3.Session(region_name=settings.region, **(credentials or {}))
     config = Config(
         retries={"mode": "standard", "total_max_attempts": settings.aws_total_max_attempts},
         connect_timeout=settings.aws_connect_timeout,
         read_timeout=settings.aws_read_timeout,
         max_pool_connections=64,
-        s3={"addressing_style": "path"} if endpoint_url else None,
+        s3={"addressing_style": "path"} if endpoints.s3 else None,
         signature_version="s3v4",
     )
     dynamodb = await stack.enter_async_context(
-        session.client("dynamodb", endpoint_url=endpoint_url, config=config)
+        session.client("dynamodb", endpoint_url=endpoints.dynamodb, config=config)
     )
     s3 = await stack.enter_async_context(
-        session.client("s3", endpoint_url=endpoint_url, config=config)
+        session.client("s3", endpoint_url=endpoints.s3, config=config)
     )
     streams = await stack.enter_async_context(
-        session.client("dynamodbstreams", endpoint_url=endpoint_url, config=config)
+        session.client("dynamodbstreams", endpoint_url=endpoints.dynamodb, config=config)
     )
     for client in (dynamodb, s3):
         client.meta.events.register("before-send", _count_send)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from datasources.accelerators import read_accelerators
@@ -40,30 +39,34 @@ class Embedded:
     async def open(
         cls, settings: Settings, engine: EmbeddedEngine | None
     ) -> AsyncIterator[Embedded]:
-        """The given engine (tests share one), or a new one stopped on exit."""
+        """The given engine (tests share one), or a new one on the data directory, stopped
+        on exit (after the server's last request: every write it acknowledged is durable)."""
         if engine is not None:
             yield cls(settings, engine, owns_engine=False)
             return
-        engine = EmbeddedEngine(log_path=settings.data_dir / "engine.log")
-        await asyncio.to_thread(engine.start)
+        engine = EmbeddedEngine(
+            log_path=settings.data_dir / "engine.log", data_dir=settings.data_dir / "engine"
+        )
+        # Started from this (the main) thread: the engine's death signal follows it.
+        engine.start()
+        log.info("embedded engine on %s, data in %s", engine.endpoint_url, engine.data_dir)
         try:
             yield cls(settings, engine, owns_engine=True)
         finally:
             await asyncio.to_thread(engine.stop)
 
-    async def prepare(
-        self, stores: Stores, seed: bool, stack: AsyncExitStack, *, migrate: bool = True
-    ) -> None:
+    async def prepare(self, stores: Stores, seed: bool, *, migrate: bool = True) -> None:
         """The seed's table and the bucket from the definition, migrated by the same code
-        as `uv run server.py migrate`; the saved data; the demo athletes."""
+        as `uv run server.py migrate`; data saved by an older version; the demo athletes."""
         s = self.settings
-        await create_table(stores.table.client, s.table_name)
+        created = await create_table(stores.table.client, s.table_name)
         await create_bucket(stores.content.client, s.bucket, s.region)
-        snapshotter = None
-        if self.owns_engine:
-            snapshotter = Snapshotter(stores.table, stores.content, s.data_dir / "snapshot")
-            restored = await snapshotter.restore()
-            log.info("data lives in %s (%d items restored)", snapshotter.directory, restored)
+        legacy = s.data_dir / "snapshot"
+        if created and self.owns_engine and (legacy / "table.json").exists():
+            # Data of a version that snapshotted through the API: imported once.
+            restored = await Snapshotter(stores.table, stores.content, legacy).restore()
+            legacy.rename(legacy.with_name("snapshot.imported"))
+            log.info("imported %d items from %s", restored, legacy)
         found = await read_accelerators(stores.table.client, s.table_name)
         if migrate and not (found.lists and found.claims and found.stream_arn):
             # Once, on a new data directory; the server's own writes keep it true after.
@@ -72,15 +75,3 @@ class Embedded:
         stores.table.accelerators = found
         if seed and await stores.users.get(DEMO_USER_ID) is None:
             await seed_demo_data(stores)
-        if snapshotter is not None:
-            task = asyncio.create_task(snapshotter.run_periodically(s.snapshot_interval_seconds))
-
-            async def stop() -> None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-                await snapshotter.save()
-
-            stack.push_async_callback(stop)
-            if snapshotter.dirty:
-                await snapshotter.save()

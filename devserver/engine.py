@@ -1,12 +1,17 @@
-"""The embedded engine: moto in server mode as a child process on a loopback port.
+"""The embedded engine, from the server's side: start it, wait for it, stop it.
 
-A child process (not a thread) so moto's request handling does not compete with the
-app's event loop for the GIL. It serves one request at a time (see engine_server.py).
+The engine (`devserver.engine_server`) runs as a child process on a free loopback port, in
+a session of its own: Ctrl-C (SIGINT to the terminal's process group) reaches the server,
+which stops the engine itself once its last request is answered. The server holds one end
+of a pipe whose other end the engine watches: however the server dies (kill -9 included),
+the engine sees EOF and stops. Every write the engine acknowledged is already on disk
+(see devserver/journal.py), so no stop order can lose one.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import socket
 import subprocess
@@ -19,6 +24,7 @@ from types import TracebackType
 
 # moto accepts any credentials; these are placeholders, not secrets.
 ENGINE_CREDENTIALS = {"aws_access_key_id": "embedded", "aws_secret_access_key": "embedded"}
+DATA_DIR_IN_USE = 75  # the engine's exit code when another engine holds the data directory
 
 
 def _free_port() -> int:
@@ -31,20 +37,68 @@ class EngineError(RuntimeError):
     pass
 
 
-class EmbeddedEngine:
-    """Starts the engine (`devserver.engine_server`) on 127.0.0.1 and stops it again."""
+class DataDirInUse(EngineError):
+    """Another server's engine holds the data directory."""
 
-    def __init__(self, log_path: Path | None = None, start_timeout: float = 30.0) -> None:
+
+def check_data_dir(data_dir: Path) -> None:
+    """Raise DataDirInUse when another engine holds `data_dir` (the engine itself enforces
+    this; checking first gives the server's operator a plain message instead of a failed
+    start-up)."""
+    lock = data_dir / "lock"
+    if not lock.exists():
+        return
+    fd = os.open(lock, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+        raise DataDirInUse(_in_use(data_dir, holder)) from None
+    finally:
+        os.close(fd)
+
+
+def _in_use(data_dir: Path | None, holder: str = "?") -> str:
+    return (
+        f"the data directory {data_dir} is in use by another NeonPanda server (engine pid "
+        f"{holder}): stop it, or set NEONPANDA_DATA_DIR to another directory"
+    )
+
+
+class EmbeddedEngine:
+    """Starts the engine on 127.0.0.1 and stops it again.
+
+    With `data_dir`, the engine's state is durable there (journal and snapshots); without,
+    it lives in memory only (the test suite's shared engine).
+    """
+
+    def __init__(
+        self,
+        log_path: Path | None = None,
+        *,
+        data_dir: Path | None = None,
+        start_timeout: float = 120.0,
+        patched: bool = True,
+    ) -> None:
         self.log_path = log_path
+        self.data_dir = data_dir
         self.start_timeout = start_timeout
+        self.patched = patched  # False: moto as released (benchmarks' before figures)
         self.port = 0
         self._proc: subprocess.Popen[bytes] | None = None
+        self._lifeline: int | None = None  # our end of the pipe the engine watches
 
     @property
     def endpoint_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc else None
+
     def start(self) -> EmbeddedEngine:
+        """Call from the main thread: on Linux the engine's death signal is tied to the
+        thread that started it."""
         if self._proc is not None:
             return self
         for _attempt in range(3):
@@ -59,30 +113,44 @@ class EmbeddedEngine:
             log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child process
         else:
             log = open(os.devnull, "wb")  # noqa: SIM115
-        env = {**os.environ, "MOTO_CALL_RESET_API": "true"}
+        watched, self._lifeline = os.pipe()
+        command = [
+            sys.executable,
+            "-m",
+            "devserver.engine_server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--parent-fd",
+            str(watched),
+            "--parent-pid",
+            str(os.getpid()),
+        ]
+        if self.data_dir is not None:
+            command += ["--data-dir", str(self.data_dir)]
+        if not self.patched:
+            command.append("--unpatched")
         try:
             self._proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "devserver.engine_server",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                ],
+                command,
                 cwd=Path(__file__).resolve().parent.parent,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
-                env=env,
+                pass_fds=(watched,),
+                start_new_session=True,
             )
         finally:
             log.close()
+            os.close(watched)
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
-            if self._proc.poll() is not None:
-                self._proc = None
+            code = self._proc.poll()
+            if code is not None:
+                self._forget()
+                if code == DATA_DIR_IN_USE:
+                    raise DataDirInUse(_in_use(self.data_dir))
                 return False
             try:
                 with urllib.request.urlopen(f"{self.endpoint_url}/moto-api/", timeout=1):
@@ -92,19 +160,31 @@ class EmbeddedEngine:
         self.stop()
         return False
 
+    def _forget(self) -> None:
+        self._proc = None
+        if self._lifeline is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._lifeline)
+            self._lifeline = None
+
     def reset(self) -> None:
         """Drop every table and bucket (tests call this between cases)."""
         req = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", method="POST")
         with urllib.request.urlopen(req, timeout=10):
             pass
 
-    def stop(self) -> None:
-        proc, self._proc = self._proc, None
+    def stop(self, timeout: float = 120.0) -> None:
+        """Ask the engine to stop (it finishes its request and writes a final snapshot),
+        wait for it, and only then give up on it."""
+        proc, lifeline = self._proc, self._lifeline
+        self._proc = self._lifeline = None
         if proc is None:
             return
-        proc.terminate()
+        if lifeline is not None:
+            with contextlib.suppress(OSError):
+                os.close(lifeline)  # EOF: the engine's graceful stop
         try:
-            proc.wait(timeout=5)
+            proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             proc.kill()
             with contextlib.suppress(subprocess.TimeoutExpired):

@@ -1,9 +1,10 @@
-"""Persistence for the embedded engine, which keeps everything in memory.
+"""A table and bucket saved and restored through the API (not the engine's persistence).
 
 A snapshot is the table's items (wire format, exactly as stored) and the bucket's objects
-(bytes plus headers) under `<data dir>/snapshot/`. It is written on shutdown and, while
-the server runs, every few seconds after a write; it is restored at start. Files are
-replaced atomically (write then rename), so a crash leaves the previous snapshot whole.
+(bytes plus headers) in a directory. The engine's own durability is its journal
+(devserver/journal.py); this format remains for two uses: importing `<data dir>/snapshot/`
+once from versions that persisted this way, and the test suite's seeded demo data (saved
+once per session, restored per test). Files are replaced atomically (write then rename).
 """
 
 from __future__ import annotations

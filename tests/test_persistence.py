@@ -1,7 +1,9 @@
-"""Embedded mode keeps its data across a clean restart (snapshot on shutdown, restore at start)."""
+"""Embedded mode keeps its data across a clean restart (journal and a final snapshot on
+shutdown; snapshot plus journal replay at start). Crashes: tests/test_durability.py."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import httpx
@@ -24,12 +26,14 @@ async def _viewer_email(http: httpx.AsyncClient, user: str) -> object:
 async def test_data_survives_a_restart(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, seed_demo_data=True)
 
-    first = create_app(settings)  # starts its own engine, seeds, snapshots on shutdown
+    first = create_app(settings)  # starts its own engine, seeds, journals every write
     async with served(first) as (http, _):
         assert await _viewer_email(http, "demo") == {"email": "demo@neonpanda.local"}
-    snapshot = settings.data_dir / "snapshot"
-    assert (snapshot / "table.json").exists()
-    assert any((snapshot / "objects").iterdir())
+        assert any((settings.data_dir / "engine").glob("journal.*"))
+    # A clean stop leaves a final snapshot and an empty journal: nothing to replay next time.
+    engine_dir = settings.data_dir / "engine"
+    assert (engine_dir / "snapshot.pkl").exists()
+    assert all(path.stat().st_size == 0 for path in engine_dir.glob("journal.*"))
 
     restarted = create_app(make_settings(tmp_path, seed_demo_data=False))
     async with served(restarted) as (http, runtime):
@@ -40,3 +44,18 @@ async def test_data_survives_a_restart(tmp_path: Path) -> None:
         pointer = workout.attributes.detailed_log
         log = await stores.content.get_json(pointer["s3Key"], pointer["sha256"])
         assert log["workoutData"]["workout_name"] == "Fran"
+
+
+async def test_data_of_the_snapshot_era_is_imported_once(
+    tmp_path: Path, demo_snapshot: Path
+) -> None:
+    """Versions before the journal kept `<data dir>/snapshot/`: its data comes across."""
+    settings = make_settings(tmp_path, seed_demo_data=False)
+    shutil.copytree(demo_snapshot, settings.data_dir / "snapshot")
+    async with served(create_app(settings)) as (http, _):
+        assert await _viewer_email(http, "demo") == {"email": "demo@neonpanda.local"}
+    assert not (settings.data_dir / "snapshot").exists()
+    assert (settings.data_dir / "snapshot.imported" / "table.json").exists()
+    # The next start has it from the engine's own files.
+    async with served(create_app(settings)) as (http, _):
+        assert await _viewer_email(http, "demo") == {"email": "demo@neonpanda.local"}

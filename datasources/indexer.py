@@ -23,13 +23,13 @@ from typing import Any
 from boto3.dynamodb.conditions import Attr
 
 from datasources import definition, keys
-from datasources.errors import ConditionFailed, StorageError
+from datasources.errors import Cancelled, ConditionFailed, StorageError
 from datasources.records import RECORD_TYPES, UserRecord
 from datasources.records.base import ItemRecord
 from datasources.stores.user import claim_item
 from datasources.stream import Change, StreamReader
 from datasources.table import Table
-from datasources.transaction import Update
+from datasources.transaction import Transaction, Update
 
 log = logging.getLogger("neonpanda.indexer")
 
@@ -95,10 +95,20 @@ class Indexer:
 
     async def _claims(self, key: tuple[str, str], seen: list[UserRecord]) -> None:
         """The claims of the profile as it is NOW (the stream may be replaying history):
-        claim what it holds, release what the change's images held and it no longer does."""
+        claim what it holds, release what the change's images held and it no longer does.
+
+        Each claim or release is a transaction with a check that the profile is still as
+        it was read: a rename committing in between cancels it (and brings its own event),
+        so a name the profile just gave up is never claimed again for it."""
         raw = await self.table.get(*key, consistent=True)
         current = _record(raw)
         user_id = seen[0].attributes.user_id
+        if raw is None:
+            unchanged = Attr("pk").not_exists()
+        elif raw.get("updatedAt") is not None:
+            unchanged = Attr("updatedAt").eq(raw["updatedAt"])
+        else:
+            unchanged = Attr("pk").exists() & Attr("updatedAt").not_exists()
         holds = {
             kind: str(getattr(current.attributes, kind) or "").lower()
             for kind in ("username", "email")
@@ -106,29 +116,36 @@ class Indexer:
         }
         for kind, value in holds.items():
             if value:
-                await self._claim(kind, value, user_id)
+                await self._claim(key, unchanged, kind, value, user_id)
         for record in seen:
             for kind in ("username", "email"):
                 value = str(getattr(record.attributes, kind) or "")
                 if value and value.lower() != holds.get(kind):
-                    await self._release(kind, value, user_id)
+                    await self._release(key, unchanged, kind, value, user_id)
 
-    async def _claim(self, kind: str, value: str, user_id: str) -> None:
+    async def _claim(
+        self, key: tuple[str, str], unchanged: Any, kind: str, value: str, user_id: str
+    ) -> None:
+        tx = Transaction().check("profile", key, unchanged)
+        tx.put("claim", claim_item(kind, value, user_id), condition=Attr("pk").not_exists())
         try:
-            await self.table.put(
-                claim_item(kind, value, user_id), condition=Attr("pk").not_exists()
-            )
+            await self.table.transact(tx)
             self.stats.claims_written += 1
-        except ConditionFailed as taken:
-            owner = (taken.item or {}).get("attributes", {}).get("userId")
-            if owner not in (None, user_id):
+        except Cancelled as err:
+            taken = err.failed("claim")
+            owner = ((taken.item if taken else None) or {}).get("attributes", {}).get("userId")
+            if err.failed("profile") is None and owner not in (None, user_id):
                 log.warning("%s %r of %s is claimed by %s", kind, value, user_id, owner)
 
-    async def _release(self, kind: str, value: str, user_id: str) -> None:
-        with contextlib.suppress(ConditionFailed):  # not this user's (any more)
-            await self.table.delete(
-                keys.unique_pk(kind, value),
-                keys.UNIQUE_SK,
-                condition=Attr("attributes.userId").eq(user_id),
-            )
+    async def _release(
+        self, key: tuple[str, str], unchanged: Any, kind: str, value: str, user_id: str
+    ) -> None:
+        tx = Transaction().check("profile", key, unchanged)
+        tx.delete(
+            "claim",
+            (keys.unique_pk(kind, value), keys.UNIQUE_SK),
+            condition=Attr("attributes.userId").eq(user_id),
+        )
+        with contextlib.suppress(Cancelled):  # not this user's any more, or the profile moved
+            await self.table.transact(tx)
             self.stats.claims_released += 1

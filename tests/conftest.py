@@ -43,6 +43,9 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "data_dir": tmp_path / "data",
         "dev_secret": DEV_SECRET,
         "seed_demo_data": False,
+        # The stream indexer writes on its own schedule; tests that count or fault calls
+        # must not share the client with it. Tests of the indexer turn it on.
+        "indexer": False,
     }
     values.update(overrides)
     return Settings(**values)

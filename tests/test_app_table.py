@@ -20,8 +20,10 @@ import pytest
 from app import create_app
 from datasources.aws import open_clients
 from datasources.definition import create_bucket, create_table
+from datasources.indexer import Indexer
 from datasources.migrate import migrate
 from datasources.records.base import diff
+from datasources.stream import Change
 from datasources.table import Table
 from devserver.engine import ENGINE_CREDENTIALS, EmbeddedEngine
 from tests import app_items
@@ -36,7 +38,7 @@ ADMIN = {"groups": ["admin"]}
 async def app_api(engine: EmbeddedEngine, tmp_path: Path) -> AsyncIterator[Api]:
     """The app's items in a table created exactly as the seed defines it, not migrated."""
     engine.reset()
-    settings = make_settings(tmp_path)
+    settings = make_settings(tmp_path, indexer=True)
     async with AsyncExitStack() as stack:
         clients = await open_clients(stack, settings, engine.endpoint_url, ENGINE_CREDENTIALS)
         await create_table(clients.dynamodb, settings.table_name)
@@ -481,3 +483,37 @@ async def test_the_indexer_keeps_accelerators_true_for_what_the_app_writes_later
         return old is None and new is not None
 
     await _eventually(moved)
+
+
+async def test_the_indexer_never_claims_a_name_given_up_while_it_looked(app_api: Api) -> None:
+    """The indexer reads the profile, then writes its claims: a rename committing in
+    between (deterministically here, inside its read) must not leave the old name claimed."""
+    await _migrate(app_api)
+    stores = app_api.runtime.stores
+    old_image = await stores.table.get(f"user#{SAM}", "profile", consistent=True)
+    assert old_image is not None
+    old_name = str(old_image["attributes"]["username"]).lower()
+
+    class RenameDuringRead(Table):
+        async def get(self, pk: str, sk: str, *, consistent: bool = False) -> Any:
+            seen = await super().get(pk, sk, consistent=consistent)
+            if sk == "profile" and pk == f"user#{SAM}":
+                body = await app_api.gql(
+                    "mutation($i: UpdateProfileInput!) { updateProfile(input: $i) { user { "
+                    "username } } }",
+                    {
+                        "i": {
+                            "expectedVersion": int((seen or {}).get("version", 1)),
+                            "username": "renamed",
+                        }
+                    },
+                    user=SAM,
+                )
+                assert "errors" not in body, body
+            return seen
+
+    table = RenameDuringRead(stores.table.client, stores.table.name)
+    change = Change("INSERT", (f"user#{SAM}", "profile"), None, old_image, "1", 0.0)
+    await Indexer(table).apply([change])
+    assert await stores.table.get(f"unique#username#{old_name}", "unique", consistent=True) is None
+    assert await stores.table.get("unique#username#renamed", "unique", consistent=True)

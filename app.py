@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
+from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -22,6 +23,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from auth import authenticate_header
@@ -29,6 +31,7 @@ from datasources.loaders import Loaders
 from resolvers.context import Context
 from runtime import Runtime, open_runtime
 from schema.build import build_schema
+from schema.documents import DocumentRefused, Documents
 from schema.extensions import format_errors
 from settings import Settings
 
@@ -38,10 +41,94 @@ if TYPE_CHECKING:
 log = logging.getLogger("neonpanda")
 
 
+# Strawberry's refusals of a request, in our words (anything else: the generic one).
+_HTTP_REASONS = {
+    "No GraphQL query found in the request": "The request has no GraphQL document",
+    "Unsupported content type": "Send the request as application/json",
+    "Unable to parse request body as JSON": "The request body is not valid JSON",
+    "GraphQL only supports GET and POST requests.": "Use POST (or GET for the GraphiQL page)",
+}
+
+
 class NeonPandaGraphQL(GraphQL[Context, None]):
-    def __init__(self, deadline_seconds: float, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        deadline_seconds: float,
+        documents: Documents,
+        validation_details: bool,
+        max_document_bytes: int,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
+        self.max_document_bytes = max_document_bytes
         self.deadline_seconds = deadline_seconds
+        self.documents = documents
+        self.validation_details = validation_details
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A request that is not valid GraphQL over HTTP gets a GraphQL error (JSON, with
+        a code and our message), never a plain-text page."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response: Response = await self.run(Request(scope=scope, receive=receive))
+        except DocumentRefused as refused:
+            response = error_response(
+                refused.status, refused.code, refused.message, **refused.extensions
+            )
+        except HTTPException as err:
+            message = _HTTP_REASONS.get(err.reason, "The request is not a valid GraphQL request")
+            response = error_response(err.status_code, "BAD_USER_INPUT", message)
+        await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        try:
+            return json.loads(data)
+        except UnicodeDecodeError:
+            raise DocumentRefused("BAD_USER_INPUT", "The request body is not valid UTF-8") from None
+        except RecursionError:
+            raise DocumentRefused("BAD_USER_INPUT", "The request body nests too deeply") from None
+
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """One JSON object per request (no batching); its document decided by the
+        documents policy (schema/documents.py) before anything is parsed."""
+        if request.method == "GET":
+            return await super().parse_http_body(request)
+        content_type = (request.content_type or "").split(";")[0].strip().lower()
+        if content_type not in ("application/json", "application/graphql-response+json"):
+            raise HTTPException(415, "Unsupported content type")
+        data = self.parse_json(await request.get_body())
+        if not isinstance(data, dict):
+            raise DocumentRefused("BAD_USER_INPUT", "The request body must be a JSON object")
+        query = self.documents.resolve(data)
+        if query is not None and len(query) > self.max_document_bytes:
+            # Lexing is per character, on the event loop: bounded before it starts.
+            raise DocumentRefused(
+                "QUERY_TOO_COMPLEX",
+                f"The document is {len(query):,} characters; at most {self.max_document_bytes:,} "
+                "(send inputs as variables)",
+                status=200,
+                limit="documentBytes",
+                value=len(query),
+                maximum=self.max_document_bytes,
+            )
+        variables = data.get("variables")
+        if not isinstance(variables, dict | None):
+            raise DocumentRefused("BAD_USER_INPUT", "`variables` must be an object or null")
+        extensions = data.get("extensions")
+        if not isinstance(extensions, dict | None):
+            raise DocumentRefused("BAD_USER_INPUT", "`extensions` must be an object or null")
+        operation_name = data.get("operationName")
+        if not isinstance(operation_name, str | None):
+            raise DocumentRefused("BAD_USER_INPUT", "`operationName` must be a string or null")
+        return GraphQLRequestData(
+            query=query,
+            variables=variables,
+            operation_name=operation_name,
+            extensions=extensions,
+            protocol="http",
+        )
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         runtime: Runtime = request.state.runtime
@@ -59,7 +146,7 @@ class NeonPandaGraphQL(GraphQL[Context, None]):
 
     async def process_result(self, request: Any, result: ExecutionResult) -> Any:
         if result.errors:
-            result.errors = format_errors(result.errors)
+            result.errors = format_errors(result.errors, details=self.validation_details)
         return await super().process_result(request, result)
 
     async def execute_operation(
@@ -88,12 +175,34 @@ class NeonPandaGraphQL(GraphQL[Context, None]):
             )
 
 
-class MaxBodySize:
-    """ASGI middleware: 413 for request bodies over `limit` bytes (declared or streamed)."""
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
+    """A GraphQL-shaped error outside execution (no `data`: nothing ran)."""
+    error = {"message": message, "extensions": {"code": code, **extra}}
+    return JSONResponse({"errors": [error]}, status_code=status, headers=headers)
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+
+class RequestGuard:
+    """ASGI middleware: every request's body arrives whole, in time and within the size cap
+    before the app sees it, and GraphQL requests in progress are capped.
+
+    - A body over `max_body_bytes` (declared or streamed): 413.
+    - A body not complete within `body_read_timeout_seconds` (a slow or stalled client):
+      408 and the connection is closed; it never holds a slot or the event loop.
+    - A client that disconnects mid-body: one log line, nothing else.
+    - At most `max_concurrent_requests` GraphQL requests run at once; up to
+      `max_queued_requests` more wait for a slot; beyond that, 503 SERVICE_UNAVAILABLE with
+      `retryAfterSeconds`. /healthz is never queued.
+    """
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
-        self.limit = limit
+        self.limit = settings.max_body_bytes
+        self.timeout = settings.body_read_timeout_seconds
+        self.slots = asyncio.Semaphore(settings.max_concurrent_requests)
+        self.max_queued = settings.max_queued_requests
+        self.queued = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -101,40 +210,95 @@ class MaxBodySize:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(send)
+            await self._too_large(scope, receive, send)
             return
-        seen = 0
+        try:
+            async with asyncio.timeout(self.timeout):
+                body = await self._read(receive)
+        except TimeoutError:
+            log.info("%s: request body not complete after %g s; closed", _peer(scope), self.timeout)
+            response = error_response(
+                408,
+                "BAD_USER_INPUT",
+                f"The request body did not arrive within {self.timeout:g} s",
+                headers={"connection": "close"},
+            )
+            await response(scope, receive, send)
+            return
+        except _TooLarge:
+            await self._too_large(scope, receive, send)
+            return
+        except _Disconnected:
+            log.info("%s: client disconnected before its request body was complete", _peer(scope))
+            return
 
-        async def counted() -> Message:
-            nonlocal seen
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()  # what follows: the disconnect, whenever it comes
+
+        if scope.get("path") != "/graphql":
+            await self.app(scope, replay, send)
+            return
+        if self.slots.locked() and self.queued >= self.max_queued:
+            response = error_response(
+                503,
+                "SERVICE_UNAVAILABLE",
+                "The server is at capacity; retry shortly",
+                headers={"retry-after": "1"},
+                retryAfterSeconds=1,
+            )
+            await response(scope, replay, send)
+            return
+        self.queued += 1
+        try:
+            await self.slots.acquire()
+        finally:
+            self.queued -= 1
+        try:
+            await self.app(scope, replay, send)
+        finally:
+            self.slots.release()
+
+    async def _read(self, receive: Receive) -> bytes:
+        chunks: list[bytes] = []
+        seen = 0
+        while True:
             message = await receive()
-            seen += len(message.get("body", b""))
+            if message["type"] == "http.disconnect":
+                raise _Disconnected
+            chunk = message.get("body", b"")
+            seen += len(chunk)
             if seen > self.limit:
                 raise _TooLarge
-            return message
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
 
-        try:
-            await self.app(scope, counted, send)
-        except _TooLarge:
-            await self._refuse(send)
-
-    async def _refuse(self, send: Send) -> None:
-        error = {"message": "Request body too large", "extensions": {"code": "BAD_USER_INPUT"}}
-        body = json.dumps({"errors": [error]}).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = error_response(
+            413,
+            "BAD_USER_INPUT",
+            f"Request body too large (at most {self.limit:,} bytes)",
+            headers={"connection": "close"},
         )
-        await send({"type": "http.response.body", "body": body})
+        await response(scope, receive, send)
+
+
+def _peer(scope: Scope) -> str:
+    client = scope.get("client")
+    return f"{client[0]}:{client[1]}" if client else "client"
 
 
 class _TooLarge(Exception):
+    pass
+
+
+class _Disconnected(Exception):
     pass
 
 
@@ -170,6 +334,9 @@ def create_app(
 
     graphql_app = NeonPandaGraphQL(
         settings.request_deadline_seconds,
+        Documents.from_settings(settings.documents, settings.trusted_documents),
+        settings.validation_details_enabled,
+        settings.max_document_bytes,
         schema=build_schema(settings),
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
         allow_queries_via_get=False,
@@ -179,6 +346,6 @@ def create_app(
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
         ],
-        middleware=[Middleware(MaxBodySize, limit=settings.max_body_bytes)],
+        middleware=[Middleware(RequestGuard, settings=settings)],
         lifespan=lifespan,
     )

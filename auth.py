@@ -12,6 +12,7 @@ from typing import Any, Protocol
 import httpx
 import jwt
 
+from datasources import keys
 from settings import Settings
 
 DEV_ISSUER = "neonpanda-local-dev"
@@ -42,10 +43,30 @@ class Verifier(Protocol):
     async def aclose(self) -> None: ...
 
 
+def _reason(err: jwt.PyJWTError) -> str:
+    """Our words for PyJWT's refusals (its own text never reaches a client)."""
+    if isinstance(err, jwt.ExpiredSignatureError):
+        return "token has expired"
+    if isinstance(err, jwt.ImmatureSignatureError):
+        return "token is not valid yet"
+    if isinstance(err, jwt.InvalidIssuerError):
+        return "token was issued by another issuer"
+    if isinstance(err, jwt.MissingRequiredClaimError):
+        return f"token lacks the {err.claim!r} claim"
+    if isinstance(err, jwt.InvalidSignatureError):
+        return "token signature does not verify"
+    if isinstance(err, jwt.DecodeError):
+        return "malformed token"
+    return "invalid token"
+
+
 def _principal(claims: dict[str, Any]) -> Principal:
     sub = claims.get("sub")
     if not isinstance(sub, str) or not sub:
         raise AuthError("token has no subject")
+    if not keys.is_safe_id(sub):
+        # The subject becomes table keys and S3 prefixes: only a plain identifier will do.
+        raise AuthError("token subject is not a valid user id")
     groups = claims.get("cognito:groups") or []
     return Principal(
         user_id=sub,
@@ -101,7 +122,7 @@ class DevVerifier:
                 options={"require": ["exp", "iss", "sub"]},
             )
         except jwt.PyJWTError as err:
-            raise AuthError(f"invalid token: {err}") from err
+            raise AuthError(_reason(err)) from err
         return _principal(claims)
 
     async def aclose(self) -> None:
@@ -188,7 +209,7 @@ class CognitoVerifier:
                 options={"require": ["exp", "iss", "sub", "token_use"], "verify_aud": False},
             )
         except jwt.PyJWTError as err:
-            raise AuthError(f"invalid token: {err}") from err
+            raise AuthError(_reason(err)) from err
         if claims.get("token_use") != "access":
             raise AuthError("an access token is required")
         if claims.get("client_id") != self.client_id:

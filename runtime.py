@@ -126,7 +126,7 @@ async def open_runtime(
             credentials = embedded.credentials
         clients = await open_clients(stack, settings, endpoints, credentials)
         table = Table(clients.dynamodb, settings.table_name, settings.batch_get_deadline_seconds)
-        stores = Stores.build(table, ContentStore(clients.s3, settings.bucket))
+        stores = Stores.from_settings(table, ContentStore(clients.s3, settings.bucket), settings)
         verifier = build_verifier(settings)
         stack.push_async_callback(verifier.aclose)
         runtime = Runtime(settings, clients, stores, verifier, CursorCodec(cursor_secret(settings)))

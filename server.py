@@ -57,7 +57,18 @@ def serve(settings: Settings, host: str, port: int) -> int:
     app = create_app(
         settings, on_ready=lambda _: print("\n" + _banner(settings, host, port) + "\n", flush=True)
     )
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        # Connections beyond this get 503 before any app code runs (README: Security).
+        limit_concurrency=settings.max_connections,
+        timeout_keep_alive=5,
+        # Request line and headers: at most 16 KB (h11's own default is 16 KB too).
+        h11_max_incomplete_event_size=16 * 1024,
+        timeout_graceful_shutdown=30,
+    )
     return 0
 
 

@@ -62,9 +62,30 @@ class Settings(BaseSettings):
     max_tokens: int = 3000
     max_cost: int = 10_000
     max_body_bytes: int = 2 * 1024 * 1024
+    # The GraphQL document itself (inputs travel as variables): checked before parsing.
+    max_document_bytes: int = 64 * 1024
     request_deadline_seconds: float = 10.0
-    rate_limit_capacity: float = 50_000
-    rate_limit_refill_per_second: float = 2_000
+    # The whole request body must arrive within this (slow bodies hold no connection).
+    body_read_timeout_seconds: float = 10.0
+    # GraphQL requests in progress per process; more wait no longer than this queue allows.
+    max_concurrent_requests: int = 64
+    max_queued_requests: int = 512
+    # Open connections per process (uvicorn's limit_concurrency; beyond: 503).
+    max_connections: int = 2048
+    # Which documents run (schema/documents.py): "apq" (any, plus automatic persisted
+    # queries) or "trusted" (only those of the manifest NEONPANDA_TRUSTED_DOCUMENTS).
+    documents: str = "apq"
+    trusted_documents: Path | None = None
+    # Validation messages name types and fields; off: one generic message (default: on
+    # wherever introspection is).
+    validation_details: bool | None = None
+    # Query cost per caller per window, shared by every process (a counter in the table).
+    rate_limit_cost_per_window: int = 120_000
+    rate_limit_window_seconds: int = 60
+    # Contact form submissions per sending address and per email, per window.
+    contact_max_per_address: int = 10
+    contact_max_per_email: int = 3
+    contact_window_seconds: int = 3600
     # Signs pagination cursors. Unset: derived from the dev secret in dev mode, otherwise
     # random per process (set it when several server processes share traffic).
     cursor_secret: str | None = None
@@ -98,6 +119,12 @@ class Settings(BaseSettings):
     @property
     def introspection_enabled(self) -> bool:
         return self.dev_auth_enabled if self.introspection is None else self.introspection
+
+    @property
+    def validation_details_enabled(self) -> bool:
+        if self.validation_details is None:
+            return self.introspection_enabled
+        return self.validation_details
 
     @property
     def graphiql_enabled(self) -> bool:

@@ -85,7 +85,9 @@ async def in_process(runs: int) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as tmp, EmbeddedEngine() as engine:
         # The per-user rate limit would stop a benchmark; it measures everything else.
         settings = Settings(
-            data_dir=Path(tmp), dev_secret=secrets.token_urlsafe(32), rate_limit_capacity=1e12
+            data_dir=Path(tmp),
+            dev_secret=secrets.token_urlsafe(32),
+            rate_limit_cost_per_window=10**12,
         )
         app = create_app(settings, engine=engine)
         async with served(app, "http://bench") as (http, runtime):
@@ -177,7 +179,7 @@ async def under_uvicorn(requests: int) -> list[dict[str, Any]]:
             **os.environ,
             "NEONPANDA_DATA_DIR": tmp,
             "NEONPANDA_DEV_SECRET": secret,
-            "NEONPANDA_RATE_LIMIT_CAPACITY": "1e12",
+            "NEONPANDA_RATE_LIMIT_COST_PER_WINDOW": str(10**12),
         }
         proc = subprocess.Popen(  # noqa: ASYNC220 - a benchmark, started once
             [sys.executable, "server.py", "--port", str(port)],

@@ -32,6 +32,11 @@ class Call:
 class CostRecorder:
     calls: list[Call] = field(default_factory=list)
     attempts: Counter[tuple[str, str]] = field(default_factory=Counter)
+    # The shared rate limit (datasources/quota.py): what this request was charged against
+    # the caller's budget (its estimated cost), and the limit's own UpdateItems (not the
+    # query's calls; reported beside them).
+    quota_charged: int = 0
+    quota_calls: int = 0
 
     @contextmanager
     def track(self, service: str, operation: str) -> Iterator[Call]:
@@ -91,6 +96,7 @@ class CostRecorder:
                 "retries": s3_retries,
             },
             "waves": self._waves(ddb_calls + s3_calls),
+            "quota": {"charged": self.quota_charged, "dynamodbCalls": self.quota_calls},
         }
 
 

@@ -115,6 +115,14 @@ class Busy(WriteRefused):
     """Concurrent writers kept colliding; the same request may be retried."""
 
 
+class RateLimited(WriteRefused):
+    """A shared limit is reached (datasources/quota.py); retry after the window ends."""
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
 class Replayed(StorageError):
     """Internal: the idempotency marker was there with the same fingerprint."""
 

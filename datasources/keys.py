@@ -9,7 +9,24 @@ ranges read only what they return. The same order key sorts lists read without t
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+
+# Identifiers this project puts into keys and S3 prefixes itself: user ids (a token's
+# `sub`) and ids clients choose. No `#` (the key separator), no `/` (S3's), no spaces,
+# nothing a path could read as `..`: a letter or digit first, then letters, digits and
+# `_ . : -`, at most 128 characters. Cognito's subs (UUIDs) and the app's ids fit.
+SAFE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
+_SAFE_ID = re.compile(SAFE_ID_PATTERN)
+
+
+def is_safe_id(value: str) -> bool:
+    return _SAFE_ID.fullmatch(value) is not None
+
+
+class UnsafeId(ValueError):
+    """A key part that is not a safe identifier (a bug: inputs are checked before)."""
+
 
 USER_PREFIX = "user#"
 PROFILE_SK = "profile"
@@ -57,6 +74,8 @@ _MAX_EPOCH_MS = 10**13 - 1
 
 
 def user_pk(user_id: str) -> str:
+    if not is_safe_id(user_id):
+        raise UnsafeId(f"not a safe user id: {user_id!r}")
     return f"{USER_PREFIX}{user_id}"
 
 
@@ -181,6 +200,8 @@ def migration_sk(step: str) -> str:
 
 
 def athlete_prefix(user_id: str) -> str:
+    if not is_safe_id(user_id):
+        raise UnsafeId(f"not a safe user id: {user_id!r}")
     return f"athletes/{user_id}/"
 
 

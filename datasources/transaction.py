@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 from boto3.dynamodb.conditions import Attr, ConditionBase
 
+from datasources.errors import Invalid
+from datasources.itemsize import MAX_ITEM_BYTES, item_size, largest_path, value_size
 from datasources.records.base import ItemRecord, Path, utcnow
 
 Key = tuple[str, str]
@@ -76,6 +78,7 @@ class Transaction:
     def put(
         self, label: str, item: Mapping[str, Any], *, condition: ConditionBase | None = None
     ) -> Transaction:
+        _fits(label, item)
         key = (str(item["pk"]), str(item["sk"]))
         return self._add(Action(label, "Put", key, item=item, condition=condition))
 
@@ -108,6 +111,7 @@ class Transaction:
             condition = at_version(expected)
         else:
             add = {**(add or {}), ("version",): 1}
+        _fits(label, record.to_item(), extra=append)
         changes = record.changes()
         # Counters and appends are applied by DynamoDB; their paths must not be SET too.
         moved = {*(add or {}), *(append or {})}
@@ -127,6 +131,28 @@ class Transaction:
 
     def check(self, label: str, key: Key, condition: ConditionBase) -> Transaction:
         return self._add(Action(label, "ConditionCheck", key, condition=condition))
+
+
+def _fits(
+    label: str, item: Mapping[str, Any], extra: Mapping[Path, list[Any]] | None = None
+) -> None:
+    """Refuse, before anything is sent, an item DynamoDB would refuse for its size (the
+    whole item as it will be stored; appended list elements counted on top)."""
+    size = item_size(item) + sum(value_size(v) for v in (extra or {}).values())
+    if size <= MAX_ITEM_BYTES:
+        return
+    where = largest_path(item)
+    field = _camel(where[-1]) if where else "input"
+    raise Invalid(
+        f"this {label.split(':')[0]} would be stored as {size / 1024:,.0f} KB; an item holds "
+        f"at most {MAX_ITEM_BYTES // 1024} KB (most of it is {'.'.join(where)})",
+        field,
+    )
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
 def _bump(record: ItemRecord, expected: int) -> None:

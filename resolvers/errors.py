@@ -7,7 +7,14 @@ from typing import Any
 
 from graphql import GraphQLError
 
-from datasources.errors import AlreadyExists, Invalid, NotFound, VersionConflict, WriteRefused
+from datasources.errors import (
+    AlreadyExists,
+    Invalid,
+    NotFound,
+    RateLimited,
+    VersionConflict,
+    WriteRefused,
+)
 
 
 class Code(StrEnum):
@@ -50,6 +57,8 @@ def from_storage(err: WriteRefused) -> ApiError:
         return ApiError(Code.CONFLICT, str(err), currentVersion=err.current_version)
     if isinstance(err, Invalid):
         return bad_input(str(err), ["input", err.field])
+    if isinstance(err, RateLimited):
+        return ApiError(Code.RATE_LIMITED, str(err), retryAfterSeconds=err.retry_after_seconds)
     if isinstance(err, AlreadyExists):
         extra = {"field": ["input", err.field]} if err.field else {}
         return ApiError(Code.CONFLICT, str(err), **extra)

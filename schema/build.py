@@ -13,11 +13,12 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
-from resolvers.ratelimit import RateLimit, RateLimiter
+from resolvers.ratelimit import RateLimit
 from schema.extensions import CostExtension
 from schema.limits import Limits, QueryLimits
 from schema.mutation import Mutation
 from schema.query import Query
+from schema.scalars import SCALAR_MAP
 from settings import Settings
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
@@ -40,15 +41,14 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         max_directives=settings.max_directives,
         max_cost=settings.max_cost,
     )
-    limiter = RateLimiter(settings.rate_limit_capacity, settings.rate_limit_refill_per_second)
-    # Factories: a fresh instance per request; caches and the limiter are shared.
+    # Factories: a fresh instance per request; caches are shared.
     extensions: list[Any] = [
         CostExtension,
         lambda: MaxTokensLimiter(settings.max_tokens),
         lambda: ParserCache(maxsize=256),
         # Limits first, then validation (cached): QueryLimits runs both, in that order.
         lambda: QueryLimits(limits),
-        lambda: RateLimit(limiter),
+        RateLimit,
     ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
@@ -56,7 +56,9 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         extensions=extensions,
-        config=StrawberryConfig(disable_field_suggestions=not settings.introspection_enabled),
+        config=StrawberryConfig(
+            disable_field_suggestions=not settings.introspection_enabled, scalar_map=SCALAR_MAP
+        ),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -43,8 +44,13 @@ def _classify(error: GraphQLError) -> tuple[Code, str] | None:
         return None
     if error.message.startswith("Syntax Error: Document contains more than"):
         return Code.QUERY_TOO_COMPLEX, error.message  # the parser's token limit
-    if original is None or isinstance(original, GraphQLError):
-        # Parse, validation and variable-coercion errors: the client's document is wrong.
+    if (
+        original is None
+        or isinstance(original, GraphQLError)
+        or (error.path is None and isinstance(original, ValueError | TypeError))
+    ):
+        # Parse, validation and coercion errors (a scalar refusing a variable or a literal
+        # before execution, with our message): the client's document is wrong.
         return Code.BAD_USER_INPUT, error.message
     if isinstance(original, ContentUnavailable):
         return Code.CONTENT_UNAVAILABLE, f"Stored content is unavailable ({original.reason})"
@@ -53,16 +59,35 @@ def _classify(error: GraphQLError) -> tuple[Code, str] | None:
     return Code.INTERNAL_SERVER_ERROR, "Internal server error"
 
 
-def format_errors(errors: list[GraphQLError]) -> list[GraphQLError]:
+_VARIABLE_ERROR = re.compile(r"^Variable '\$(\w+)' (?:has|got) invalid value(?: at ([.\w\[\]]+))?")
+_PATH_PART = re.compile(r"\.(\w+)|\[(\d+)\]")
+
+
+def _variable_path(message: str) -> list[str | int] | None:
+    """The field path of a variable coercion error (`$input` at `.completedAt` is
+    `["input", "completedAt"]`), as graphql-core writes it in the message."""
+    match = _VARIABLE_ERROR.match(message)
+    if match is None:
+        return None
+    path: list[str | int] = [match.group(1)]
+    for name, index in _PATH_PART.findall(match.group(2) or ""):
+        path.append(name if name else int(index))
+    return path
+
+
+def format_errors(errors: list[GraphQLError], *, details: bool = True) -> list[GraphQLError]:
     """Every error gets an `extensions.code`; internal exception text never leaves.
 
     Applied to the final result by the HTTP view, so it also covers errors raised before
-    or around execution (parse errors from the parser cache, limits, deadlines).
+    or around execution (parse errors from the parser cache, limits, deadlines). Without
+    `details` (production: introspection off), validation and variable errors say what
+    was wrong in words that name no type or field the client did not send itself: the
+    schema cannot be rebuilt from error messages.
     """
-    return [_format(e) for e in errors]
+    return [_format(e, details) for e in errors]
 
 
-def _format(error: GraphQLError) -> GraphQLError:
+def _format(error: GraphQLError, details: bool = True) -> GraphQLError:
     if isinstance(error.original_error, WriteRefused):
         mapped = from_storage(error.original_error)
         return GraphQLError(
@@ -73,6 +98,17 @@ def _format(error: GraphQLError) -> GraphQLError:
         return error
     code, message = verdict
     extensions: dict[str, Any] = {"code": code.value}
+    field = _variable_path(error.message) if code is Code.BAD_USER_INPUT else None
+    if field:
+        extensions["field"] = field
+    if not details and code is Code.BAD_USER_INPUT and not message.startswith("Syntax Error"):
+        where = ".".join(str(p) for p in field[1:]) if field else ""
+        if field:
+            message = f"Variable '${field[0]}' has an invalid value" + (
+                f" at {where}" if where else ""
+            )
+        else:
+            message = "The document is not valid for this API"
     if code is Code.INTERNAL_SERVER_ERROR:
         request_id = uuid.uuid4().hex[:12]
         extensions["requestId"] = request_id

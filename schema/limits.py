@@ -57,6 +57,7 @@ class Limits:
     max_directives: int = 10
     max_cost: int = 10_000
     max_fragments: int = 100
+    max_operations: int = 10
     max_validation_errors: int = 10
 
 
@@ -207,6 +208,9 @@ def analyze(
     if len(fragments) > limits.max_fragments:
         raise Exceeded("fragments", len(fragments), limits.max_fragments)
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if len(operations) > limits.max_operations:
+        # Validation checks every operation of a document, not just the one that runs.
+        raise Exceeded("operations", len(operations), limits.max_operations)
     chosen = [
         o
         for o in operations

@@ -118,8 +118,11 @@ def _hs256_with_public_key() -> str:
         ),
         (_hs256_with_public_key, "algorithm"),
         (lambda: _token(kid="unknown"), "unknown signing key"),
-        (lambda: _token(key=OTHER_KEY), "invalid token"),
+        (lambda: _token(key=OTHER_KEY), "signature does not verify"),
         (lambda: "garbage", "malformed"),
+        (lambda: _token(sub="athletep/c"), "not a valid user id"),
+        (lambda: _token(sub="user#2"), "not a valid user id"),
+        (lambda: _token(sub=".."), "not a valid user id"),
     ],
     ids=[
         "expired",
@@ -131,6 +134,9 @@ def _hs256_with_public_key() -> str:
         "unknown-kid",
         "wrong-key",
         "garbage",
+        "sub-with-slash",
+        "sub-with-hash",
+        "sub-dotdot",
     ],
 )
 async def test_bad_tokens_are_refused(token: Any, reason: str) -> None:

@@ -169,8 +169,7 @@ async def strict_api(engine: EmbeddedEngine, aws: AwsClients, tmp_path: Path) ->
     async for client in _app(
         engine,
         tmp_path,
-        rate_limit_capacity=1000,
-        rate_limit_refill_per_second=100,
+        rate_limit_cost_per_window=1000,
         request_deadline_seconds=1.0,
     ):
         yield client

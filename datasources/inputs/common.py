@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-Id = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")]
+from datasources import keys
+
+Id = Annotated[str, Field(min_length=1, max_length=128, pattern=keys.SAFE_ID_PATTERN)]
 IdempotencyKey = Annotated[str, Field(min_length=1, max_length=128)]
 Tag = Annotated[str, Field(min_length=1, max_length=50)]
 Version = Annotated[int, Field(ge=1)]
@@ -27,6 +30,53 @@ def _plausible(value: datetime) -> datetime:
 
 # A timestamp an athlete could mean: with a time zone, between 1900 and 2100.
 When = Annotated[datetime, AfterValidator(_plausible)]
+
+
+# Free-form JSON (the JSON scalar): bounded before anything else looks at it. 32 levels is
+# DynamoDB's own nesting limit; a map stored in the item is capped well under the item's
+# 400 KB (several share it); content stored in S3 only by the request body's cap.
+MAX_JSON_DEPTH = 32
+MAX_JSON_MAP_BYTES = 64 * 1024
+MAX_JSON_CONTENT_BYTES = 1024 * 1024
+
+
+def json_depth(value: Any, limit: int) -> int:
+    """How deep `value` nests (a scalar is 0), counted without recursion and stopping
+    once past `limit`."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        depth += 1
+        if depth > limit:
+            return depth
+        deepest = max(deepest, depth)
+        stack.extend((child, depth) for child in children)
+    return deepest
+
+
+def _bounded(max_bytes: int) -> Any:
+    def check(value: dict[str, Any]) -> dict[str, Any]:
+        if json_depth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+            raise ValueError(f"nests deeper than {MAX_JSON_DEPTH} levels")
+        size = len(json.dumps(value, ensure_ascii=False, default=str).encode())
+        if size > max_bytes:
+            raise ValueError(f"is {size:,} bytes as JSON; at most {max_bytes:,}")
+        return value
+
+    return AfterValidator(check)
+
+
+# A free-form map stored in the DynamoDB item.
+JsonMap = Annotated[dict[str, Any], _bounded(MAX_JSON_MAP_BYTES)]
+# Free-form content stored in S3 (a workout's detailed log).
+JsonContent = Annotated[dict[str, Any], _bounded(MAX_JSON_CONTENT_BYTES)]
 
 
 class WriteInput(BaseModel):

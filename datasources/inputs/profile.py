@@ -7,7 +7,13 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
-from datasources.inputs.common import EMAIL_PATTERN, USERNAME_PATTERN, Version, WriteInput
+from datasources.inputs.common import (
+    EMAIL_PATTERN,
+    USERNAME_PATTERN,
+    JsonMap,
+    Version,
+    WriteInput,
+)
 
 MAP_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 Name = Field(default=None, min_length=1, max_length=80)
@@ -26,10 +32,10 @@ class _ProfileFields(WriteInput):
     display_name: str | None = Name
     nickname: str | None = Name
     avatar: AvatarIn | None = None
-    preferences: dict[str, Any] | None = None
-    subscription: dict[str, Any] | None = None
-    demographics: dict[str, Any] | None = None
-    fitness: dict[str, Any] | None = None
+    preferences: JsonMap | None = None
+    subscription: JsonMap | None = None
+    demographics: JsonMap | None = None
+    fitness: JsonMap | None = None
 
     @field_validator(*PROFILE_MAPS)
     @classmethod

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from datasources.enums import Discipline, Known
-from datasources.inputs.common import Id, Version, When, WriteInput
+from datasources.inputs.common import Id, JsonContent, JsonMap, Version, When, WriteInput
 from datasources.records import discipline as d
 
 Score = Field(default=None, ge=1, le=10)
@@ -96,7 +96,7 @@ class CoachNotes(_In):
 
 class OtherDiscipline(_In):
     discipline: str = Field(min_length=1, max_length=40)
-    data: dict[str, Any]
+    data: JsonMap
 
 
 class DisciplineSpecific(_In):
@@ -141,11 +141,11 @@ class WorkoutFields(_Write):
     subjective_feedback: SubjectiveFeedback | None = None
     coach_notes: CoachNotes | None = None
     discipline_specific: DisciplineSpecific | None = None
-    environmental_factors: dict[str, Any] | None = None
-    recovery_metrics: dict[str, Any] | None = None
-    metadata: dict[str, Any] | None = None
+    environmental_factors: JsonMap | None = None
+    recovery_metrics: JsonMap | None = None
+    metadata: JsonMap | None = None
     extraction_confidence: float | None = Field(default=None, ge=0, le=1)
-    detailed_log: dict[str, Any] | None = None
+    detailed_log: JsonContent | None = None
 
 
 class LogWorkout(WorkoutFields):

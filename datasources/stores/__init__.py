@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from datasources.content import ContentStore
+from datasources.quota import CostQuota, Window
 from datasources.stores.account import AccountStore
 from datasources.stores.admin import AdminStore
 from datasources.stores.coach import CoachStore
-from datasources.stores.contact import ContactStore
+from datasources.stores.contact import PER_ADDRESS, PER_EMAIL, ContactStore
 from datasources.stores.conversation import ConversationStore
 from datasources.stores.memory import MemoryStore
 from datasources.stores.session import SessionStore
@@ -16,6 +17,10 @@ from datasources.stores.summary import SummaryStore
 from datasources.stores.user import UserStore
 from datasources.stores.workout import WorkoutStore
 from datasources.table import Table
+from settings import Settings
+
+# Default of NEONPANDA_RATE_LIMIT_COST_PER_WINDOW / _WINDOW_SECONDS.
+COST_WINDOW = Window(limit=120_000, seconds=60)
 
 
 @dataclass
@@ -33,8 +38,17 @@ class Stores:
     contacts: ContactStore
     admin: AdminStore
 
+    quota: CostQuota
+
     @classmethod
-    def build(cls, table: Table, content: ContentStore) -> Stores:
+    def build(
+        cls,
+        table: Table,
+        content: ContentStore,
+        *,
+        cost_window: Window = COST_WINDOW,
+        contact_windows: tuple[Window, Window] = (PER_ADDRESS, PER_EMAIL),
+    ) -> Stores:
         return cls(
             table=table,
             content=content,
@@ -46,8 +60,23 @@ class Stores:
             sessions=SessionStore(table, content),
             memories=MemoryStore(table, content),
             accounts=AccountStore(table, content),
-            contacts=ContactStore(table),
+            contacts=ContactStore(table, *contact_windows),
             admin=AdminStore(table),
+            quota=CostQuota(table, cost_window),
+        )
+
+    @classmethod
+    def from_settings(cls, table: Table, content: ContentStore, settings: Settings) -> Stores:
+        return cls.build(
+            table,
+            content,
+            cost_window=Window(
+                settings.rate_limit_cost_per_window, settings.rate_limit_window_seconds
+            ),
+            contact_windows=(
+                Window(settings.contact_max_per_address, settings.contact_window_seconds),
+                Window(settings.contact_max_per_email, settings.contact_window_seconds),
+            ),
         )
 
 

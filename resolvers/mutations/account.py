@@ -23,7 +23,7 @@ async def submit_contact_form(
 ) -> SubmitContactFormPayload:
     """The one operation open without a token."""
     data = validated(input, SubmitContactForm)
-    stamp, duplicate = await info.context.stores.contacts.submit(data)
+    stamp, duplicate = await info.context.stores.contacts.submit(data, info.context.client)
     return SubmitContactFormPayload(submitted_at=datetime.fromisoformat(stamp), duplicate=duplicate)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import aioboto3
 from botocore.config import Config
 
+from datasources import wire
 from datasources.cost import count_attempt
 from settings import Settings
 
@@ -61,6 +62,7 @@ async def open_clients(
     streams = await stack.enter_async_context(
         session.client("dynamodbstreams", endpoint_url=endpoints.dynamodb, config=config)
     )
+    wire.install(dynamodb)  # item reads skip botocore's generic parser (datasources/wire.py)
     for client in (dynamodb, s3):
         client.meta.events.register("before-send", _count_send)
     return AwsClients(dynamodb=dynamodb, s3=s3, streams=streams)

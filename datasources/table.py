@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr, ConditionBase, ConditionExpressionBuilder
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from boto3.dynamodb.types import TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
 from datasources import definition
@@ -25,11 +25,11 @@ from datasources.cost import add_capacity, track
 from datasources.errors import BackendUnavailable, Cancelled, ConditionFailed, Failure
 from datasources.records.base import Path
 from datasources.transaction import Action, Key, Transaction, Update
+from datasources.wire import unwrap
 
 BATCH_GET_LIMIT = 100
 
 _serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
 
 
 def _to_wire(value: Any) -> Any:
@@ -44,26 +44,12 @@ def _to_wire(value: Any) -> Any:
     return value
 
 
-def _from_wire(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: _from_wire(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_from_wire(v) for v in value]
-    if isinstance(value, set | frozenset):
-        return sorted(_from_wire(v) for v in value)
-    if isinstance(value, bytes | bytearray):
-        return bytes(value)
-    return value
-
-
 def serialize_item(item: Mapping[str, Any]) -> dict[str, Any]:
     return {k: _serializer.serialize(_to_wire(v)) for k, v in item.items()}
 
 
 def deserialize_item(raw: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _from_wire(_deserializer.deserialize(v)) for k, v in raw.items()}
+    return {k: unwrap(v) for k, v in raw.items()}
 
 
 def not_expired(now: float | None = None) -> ConditionBase:

@@ -8,7 +8,8 @@
 3. GetItem/DeleteItem no longer leave empty partitions behind (defaultdict leak).
 4. Scans bisect to their start key in a cached key order instead of re-sorting the table
    per page.
-5. Streams keep 24 hours (and at most 100,000 records) and a bounded set of iterators.
+5. Streams keep 24 hours (and at most 20,000 records or 16 MB of item images) and a bounded
+   set of iterators.
 6. Item-carrying responses (GetItem, Query, Scan, BatchGetItem, the writes' returned
    attributes) are encoded with json.dumps instead of moto's shape-driven serializer.
 
@@ -695,31 +696,57 @@ def scan(
 # --- streams -------------------------------------------------------------------------
 #
 # moto keeps every stream record forever and every shard iterator it ever handed out (a
-# new one per GetRecords). DynamoDB keeps 24 hours of records; so does this, capped in
-# count too, and only the newest iterators are kept: memory stays proportional to the
-# data, not to how long the engine has run.
+# new one per GetRecords). DynamoDB keeps 24 hours of records; so does this, bounded in
+# count and in the size of the item images too (a record costs about five times its
+# images in memory: ~5 KB for a write of a 500-byte item), and only the newest iterators
+# are kept: memory stays proportional to the data, not to how long the engine has run or
+# how often it was written. A reader further behind than that resumes at the oldest
+# record kept (DynamoDB would say TrimmedDataAccessException); the server's readers follow
+# within a second.
 
 STREAM_RETENTION_SECONDS = 24 * 3600
-STREAM_MAX_RECORDS = 100_000
+STREAM_MAX_RECORDS = 20_000
+STREAM_MAX_BYTES = 16 * 1024 * 1024
 MAX_SHARD_ITERATORS = 10_000
 _orig_stream_add = StreamShard.add
 _orig_stream_get = StreamShard.get
 
 
 def stream_add(self: StreamShard, old: Item | None, new: Item | None) -> None:
+    before = len(self.items)
     _orig_stream_add(self, old, new)
+    # Sizes of the kept records' images, oldest first (absent in older snapshots).
+    sizes: list[int] | None = self.__dict__.get("_neonpanda_sizes")
+    if sizes is None or len(sizes) != before:
+        sizes = [_record_size(record) for record in self.items[:before]]
+        self.__dict__["_neonpanda_bytes"] = sum(sizes)
+    added = [_record_size(record) for record in self.items[before:]]
+    sizes.extend(added)
+    total = self.__dict__.get("_neonpanda_bytes", 0) + sum(added)
     cutoff = utcnow().timestamp() - STREAM_RETENTION_SECONDS
     drop = 0
     for record in self.items:
         created = record.record["dynamodb"]["ApproximateCreationDateTime"]
         stamp = created.timestamp() if hasattr(created, "timestamp") else float(created)
-        if len(self.items) - drop <= STREAM_MAX_RECORDS and stamp >= cutoff:
+        kept = len(self.items) - drop
+        if kept <= 1 or (
+            kept <= STREAM_MAX_RECORDS and total <= STREAM_MAX_BYTES and stamp >= cutoff
+        ):
             break
+        total -= sizes[drop]
         drop += 1
     if drop:
         del self.items[:drop]
+        del sizes[:drop]
         # Sequence numbers are the list position plus the start: move the start along.
         self.starting_sequence_number += drop
+    self.__dict__["_neonpanda_sizes"] = sizes
+    self.__dict__["_neonpanda_bytes"] = total
+
+
+def _record_size(record: Any) -> int:
+    images = record.record.get("dynamodb", {})
+    return int(images.get("SizeBytes") or 0) or 1
 
 
 def stream_get(self: StreamShard, start: int, quantity: int) -> list[dict[str, Any]]:

@@ -265,6 +265,47 @@ async def test_patched_engine_answers_as_moto_does(
         assert compared["cancelled"] > 5 and compared["pages"] > compared["reads"]
 
 
+async def test_stream_records_are_bounded_by_the_size_of_their_images(
+    engine: EmbeddedEngine, tmp_path: Path
+) -> None:
+    """Rewriting one big item many times keeps at most 16 MB of images in the stream (the
+    newest ones, in order), where moto kept every record for ever."""
+    async with AsyncExitStack() as stack:
+        clients = await _clients(stack, engine, tmp_path)
+        db = clients.dynamodb
+        await create_table(db, "streamcap")
+        await db.update_table(
+            TableName="streamcap",
+            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+        )
+        body = "x" * 150_000
+        for n in range(80):
+            await db.put_item(
+                TableName="streamcap",
+                Item={
+                    "pk": {"S": "user#big"},
+                    "sk": {"S": "memory#1"},
+                    "n": {"N": str(n)},
+                    "body": {"S": body},
+                },
+            )
+        arn = (await db.describe_table(TableName="streamcap"))["Table"]["LatestStreamArn"]
+        shard = (await clients.streams.describe_stream(StreamArn=arn))["StreamDescription"][
+            "Shards"
+        ][0]["ShardId"]
+        iterator = (
+            await clients.streams.get_shard_iterator(
+                StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON"
+            )
+        )["ShardIterator"]
+        records = (await clients.streams.get_records(ShardIterator=iterator, Limit=1000))["Records"]
+        await db.delete_table(TableName="streamcap")
+    kept = [int(r["dynamodb"]["NewImage"]["n"]["N"]) for r in records]
+    assert 20 < len(kept) < 80  # each record holds two 150 KB images: ~55 fit in 16 MB
+    assert kept == list(range(80 - len(kept), 80))
+    assert sum(r["dynamodb"]["SizeBytes"] for r in records) <= 16 * 1024 * 1024
+
+
 # --- the journal ---------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ import asyncio
 import logging
 import sys
 from datetime import timedelta
+from typing import Any
 
 from settings import Backend, Settings
 
@@ -124,6 +125,28 @@ async def migrate(settings: Settings, dry_run: bool) -> int:
     return 0
 
 
+async def repair_counts(settings: Settings, user_ids: list[str]) -> int:
+    """Count the lists again (the counters `totalCount` reads): the given athletes, or
+    every athlete with a profile. For data written by others while no indexer ran."""
+    from datasources.counts import Recount
+    from datasources.migrate import recount_all
+    from runtime import open_runtime
+
+    async def once(call: Any) -> Any:
+        return await call()
+
+    async with open_runtime(settings, seed=False, migrate=False) as runtime:
+        table = runtime.stores.table
+        if user_ids:
+            for user_id in user_ids:
+                counted = await Recount(table)(user_id)
+                print(f"{user_id}: {counted.values}")
+            return 0
+        done = await recount_all(table, once)
+    print(f"counted the lists of {done} athlete(s)")
+    return 0
+
+
 async def create_table(settings: Settings) -> int:
     """The seed's table and the bucket, from the one definition, on the configured endpoint
     (real AWS: prefer the CloudFormation template in infra/, which adds the accelerators)."""
@@ -156,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     sweep_cmd.add_argument("--dry-run", action="store_true")
     migrate_cmd = sub.add_parser("migrate", help="add accelerators to the table and backfill")
     migrate_cmd.add_argument("--dry-run", action="store_true", help="report, change nothing")
+    repair_cmd = sub.add_parser("repair-counts", help="count the lists' totals again")
+    repair_cmd.add_argument("user_ids", nargs="*", help="these athletes only (default: all)")
     sub.add_parser("create-table", help="create the seed's table and the bucket")
     schema_cmd = sub.add_parser("export-schema", help="write schema/schema.graphql")
     schema_cmd.add_argument("--check", action="store_true", help="fail if it is out of date")
@@ -176,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(migrate(settings, args.dry_run))
         if args.command == "create-table":
             return asyncio.run(create_table(settings))
+        if args.command == "repair-counts":
+            return asyncio.run(repair_counts(settings, args.user_ids))
         return serve(settings, args.host, args.port)
     except TableMissing:
         print(how_to_create(settings.table_name, settings.use_aws), file=sys.stderr)

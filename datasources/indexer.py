@@ -7,7 +7,11 @@ indexer reads the table's stream and, for every item written by anyone:
 - sets `listsk` when it is missing or stale (conditioned on the item being as the stream
   saw it: a later write's own event settles that one);
 - keeps the claims of a profile (the app's sign-ups and username changes), releasing a
-  name the profile no longer holds.
+  name the profile no longer holds;
+- counts a partition's lists again (`datasources/counts.py`) after a write that changed
+  what counts but did not come through a store: an insert without our `version`, a
+  modify that did not move the version by one, and any remove (ours or not: the stream
+  cannot tell).
 
 The store's own writes set both in their transaction, so for them this is a no-op check.
 Every server process runs one (idempotent; see README: Deploying for the Lambda form).
@@ -22,7 +26,7 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Attr
 
-from datasources import definition, keys
+from datasources import counts, definition, keys
 from datasources.errors import Cancelled, ConditionFailed, StorageError
 from datasources.records import RECORD_TYPES, UserRecord
 from datasources.records.base import ItemRecord
@@ -40,6 +44,7 @@ class IndexerStats:
     list_keys_written: int = 0
     claims_written: int = 0
     claims_released: int = 0
+    recounts: int = 0
 
 
 def _record(image: dict[str, Any] | None) -> ItemRecord | None:
@@ -54,23 +59,52 @@ def _record(image: dict[str, Any] | None) -> ItemRecord | None:
         return None
 
 
+def _foreign_count_change(change: Change) -> bool:
+    """A write that changed a list counter without adding to it in its own transaction."""
+    was, now = counts.counted_as(change.old), counts.counted_as(change.new)
+    if change.event == "REMOVE":
+        return was is not None
+    if was == now:
+        return False
+    new, old = change.new or {}, change.old or {}
+    if change.event == "INSERT":
+        return "version" not in new
+    # A store's write moves the version by exactly one; the app's puts drop or keep it.
+    return bool(new.get("version") != _version(old) + 1)
+
+
+def _version(image: dict[str, Any]) -> int:
+    version = image.get("version", 1)
+    return int(version) if isinstance(version, int | float) else 1
+
+
 class Indexer:
     def __init__(self, table: Table) -> None:
         self.table = table
         self.stats = IndexerStats()
+        self.recount = counts.Recount(table)
 
     async def run(self, reader: StreamReader) -> None:
         async for batch in reader.changes():
             await self.apply(batch)
 
     async def apply(self, changes: list[Change]) -> None:
+        recount: set[str] = set()
         for change in changes:
             self.stats.seen += 1
+            if _foreign_count_change(change):
+                recount.add(keys.user_id_from_pk(change.key[0]))
             try:
                 await self._one(change)
             except StorageError:
                 # A throttled or failing write: this item's next write brings another event.
                 log.warning("indexer could not apply %s %s", change.event, change.key)
+        for user_id in sorted(recount):  # once per partition per batch
+            try:
+                await self.recount(user_id)
+                self.stats.recounts += 1
+            except (StorageError, RuntimeError, ValueError) as err:
+                log.warning("indexer could not count the lists of %s: %s", user_id, err)
 
     async def _one(self, change: Change) -> None:
         new, old = _record(change.new), _record(change.old)

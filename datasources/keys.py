@@ -57,6 +57,8 @@ SESSION_SK = "coachCreatorSession#"
 MEMORY_SK = "userMemory#"
 SUMMARY_SK = "conversation#"
 IDEMPOTENCY_SK = "idempotency#"
+# The partition's list counters (datasources/counts.py); an item with no entityType.
+COUNTS_SK = "counts"
 
 # List-key prefixes, one per listable entity (see module docstring).
 LIST_PREFIX = {

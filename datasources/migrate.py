@@ -7,7 +7,8 @@
 2. adds the accelerators `UpdateTable` can add: the `lists` GSI, the stream;
 3. backfills, in one parallel scan: each listable item's `listsk`, and the username/email
    claims of every profile the app wrote;
-4. records each step as complete, which is when the server starts relying on it.
+4. counts every athlete's lists (`datasources/counts.py`: the counters `totalCount` reads);
+5. records each step as complete, which is when the server starts relying on it.
 
 Idempotent (a second run writes nothing), resumable (each scan segment checkpoints where
 it is; a run killed half way resumes there), throttle-aware (a throttled call backs off
@@ -25,16 +26,16 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TextIO, TypeVar
 
-from boto3.dynamodb.conditions import Attr
+from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
-from datasources import definition, keys
+from datasources import counts, definition, keys
 from datasources.accelerators import CLAIMS_BACKFILL, LISTS_BACKFILL
 from datasources.errors import BackendUnavailable, ConditionFailed
 from datasources.records import RECORD_TYPES, UserRecord
 from datasources.records.base import format_timestamp, utcnow
 from datasources.stores.user import claim_item
-from datasources.table import Table, deserialize_item, serialize_item
+from datasources.table import Table, deserialize_item, serialize_item, start_key_for
 from datasources.transaction import Update
 
 T = TypeVar("T")
@@ -108,6 +109,7 @@ class Report:
     lost_races: int = 0  # items changed by another writer mid-migration (left to it)
     retries: int = 0
     resumed_segments: int = 0
+    partitions_counted: int = 0
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -118,6 +120,8 @@ class Report:
             f"lists index: {'created' if self.index_created else 'present'}; stream: "
             f"{'enabled' if self.stream_enabled else 'present'}",
             f"{verb} {self.list_keys_written} list keys and {self.claims_written} claims",
+            f"{'would count' if self.dry_run else 'counted'} the lists of "
+            f"{self.partitions_counted} athlete(s)",
         ]
         if self.resumed_segments:
             lines.append(f"resumed {self.resumed_segments} scan segment(s) from a checkpoint")
@@ -202,6 +206,9 @@ class Migration:
         progress = Progress(total, self.out)
         await asyncio.gather(*(self._segment(s, progress) for s in range(SEGMENTS)))
         progress.finish()
+        self.report.partitions_counted = await recount_all(
+            self.table, self._patient, dry_run=self.dry_run
+        )
         if not self.dry_run:
             for step in (LISTS_BACKFILL, CLAIMS_BACKFILL):
                 await self._mark(step, {"status": "complete", "at": format_timestamp(utcnow())})
@@ -373,6 +380,48 @@ class Migration:
             await self._patient(
                 partial(self.table.delete, keys.META_PK, keys.migration_sk(f"scan#{segment}"))
             )
+
+
+async def recount_all(
+    table: Table,
+    patient: Callable[[Callable[[], Awaitable[Any]]], Awaitable[Any]],
+    *,
+    dry_run: bool = False,
+    concurrency: int = 8,
+) -> int:
+    """Count the lists of every athlete with a profile (GSI3, entityType `user`), a few at
+    a time; throttled calls wait. Returns how many partitions were (or would be) counted."""
+    recount = counts.Recount(table)
+    done = 0
+    start: dict[str, Any] | None = None
+    limit = asyncio.Semaphore(concurrency)
+
+    async def one(user_id: str) -> None:
+        async with limit:
+            await patient(partial(recount, user_id))
+
+    while True:
+        page = await patient(
+            partial(
+                table.query,
+                Key("entityType").eq(keys.USER),
+                index=definition.GSI_ENTITY_TYPE,
+                start_key=start,
+                want=200,
+            )
+        )
+        users = [
+            keys.user_id_from_pk(str(i["pk"]))
+            for i in page.items
+            if str(i.get("pk", "")).startswith(keys.USER_PREFIX)
+            and keys.is_safe_id(keys.user_id_from_pk(str(i["pk"])))
+        ]
+        if not dry_run:
+            await asyncio.gather(*(one(u) for u in users))
+        done += len(users)
+        if not page.has_more:
+            return done
+        start = start_key_for(page.items[-1], definition.GSI_ENTITY_TYPE)
 
 
 async def migrate(table: Table, *, dry_run: bool = False, out: TextIO | None = None) -> Report:

@@ -237,6 +237,7 @@ class Table:
         start_key: Mapping[str, Any] | None = None,
         want: int | None = None,
         consistent: bool = False,
+        projection: Sequence[Path] | None = None,
     ) -> Page:
         """Up to `want` matching, unexpired items (all when None), reading on past short pages.
 
@@ -252,6 +253,10 @@ class Table:
         }
         visible = not_expired() if filter is None else (filter & not_expired())
         params["FilterExpression"] = expr.condition(visible)
+        if projection is not None:
+            # The keys and TTL always: callers resume from them and expiry is checked here.
+            paths = dict.fromkeys([("pk",), ("sk",), (definition.TTL_ATTRIBUTE,), *projection])
+            params["ProjectionExpression"] = ", ".join(expr.name(p) for p in paths)
         params.update(expr.params())
         if index is not None:
             params["IndexName"] = index
@@ -287,7 +292,12 @@ class Table:
         return await self._call("Scan", **params)
 
     async def count(
-        self, key: ConditionBase, *, index: str | None = None, filter: ConditionBase | None = None
+        self,
+        key: ConditionBase,
+        *,
+        index: str | None = None,
+        filter: ConditionBase | None = None,
+        consistent: bool = False,
     ) -> int:
         """Matching, unexpired items (Select=COUNT, following every page)."""
         expr = Expression()
@@ -302,6 +312,8 @@ class Table:
         params.update(expr.params())
         if index is not None:
             params["IndexName"] = index
+        if consistent and index is None:
+            params["ConsistentRead"] = True
         total = 0
         while True:
             response = await self._call("Query", **params)
@@ -387,8 +399,9 @@ class Table:
 
     async def transact(self, tx: Transaction) -> None:
         """All or nothing; a cancellation names the failed actions by label."""
+        actions = tx.sendable()
         params: dict[str, Any] = {
-            "TransactItems": [_render(self.name, a) for a in tx.actions],
+            "TransactItems": [_render(self.name, a) for a in actions],
             "ReturnConsumedCapacity": "TOTAL",
         }
         try:
@@ -402,7 +415,7 @@ class Table:
                     str(reason.get("Code")),
                     deserialize_item(reason["Item"]) if reason.get("Item") else None,
                 )
-                for action, reason in zip(tx.actions, reasons, strict=False)
+                for action, reason in zip(actions, reasons, strict=False)
                 if reason.get("Code") not in (None, "None")
             }
             raise Cancelled(failures) from err

@@ -4,6 +4,12 @@ Each action has a label (`"workout"`, `"coach:c1"`, `"idempotency"`); a cancelle
 transaction reports its failures by label (`datasources.errors.Cancelled`), never by
 position. Updates of records are computed from the record (`ItemRecord.changes()`), and
 carry the version condition and bump: callers never write a path or a version check.
+
+It also keeps the partition's list counters (`datasources/counts.py`): every create, save,
+replace and delete of an entity knows the item before and after, and `sendable()` adds one
+`ADD` on each touched partition's counts item for what changed. So a delete of an entity
+that may be counted must say what it deletes (`was=`), and a raw `put`/`update` must not
+change whether an entity counts (the stores use `create`/`save` for that).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from typing import Any, Literal
 
 from boto3.dynamodb.conditions import Attr, ConditionBase
 
+from datasources import counts
 from datasources.errors import Invalid
 from datasources.itemsize import MAX_ITEM_BYTES, item_size, largest_path, value_size
 from datasources.records.base import ItemRecord, Path, utcnow
@@ -63,6 +70,7 @@ class Transaction:
 
     def __init__(self) -> None:
         self.actions: list[Action] = []
+        self.tallies: dict[str, dict[str, int]] = {}  # partition -> counter -> delta
 
     def _add(self, action: Action) -> Transaction:
         if any(a.label == action.label for a in self.actions):
@@ -75,8 +83,37 @@ class Transaction:
     def __len__(self) -> int:
         return len(self.actions)
 
+    def _tally(
+        self, pk: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
+    ) -> None:
+        for name, change in counts.delta(before, after).items():
+            partition = self.tallies.setdefault(pk, {})
+            partition[name] = partition.get(name, 0) + change
+
+    def sendable(self) -> list[Action]:
+        """The actions, plus one counter update per partition whose counts changed."""
+        extra = []
+        for pk, changes in self.tallies.items():
+            adds: dict[Path, int | float] = {(n,): d for n, d in changes.items() if d}
+            if adds:
+                adds[("version",)] = 1
+                extra.append(
+                    Action(f"counts:{pk}", "Update", counts.key_of(pk), update=Update(add=adds))
+                )
+        if len(self.actions) + len(extra) > MAX_ACTIONS:
+            raise ValueError(f"a transaction holds at most {MAX_ACTIONS} actions")
+        return self.actions + extra
+
     def put(
         self, label: str, item: Mapping[str, Any], *, condition: ConditionBase | None = None
+    ) -> Transaction:
+        """A raw item (markers, claims). Entities go through create/replace/save."""
+        if counts.counted_as(item) is not None:
+            raise ValueError(f"{label}: a counted entity is written with create/replace/save")
+        return self._put(label, item, condition)
+
+    def _put(
+        self, label: str, item: Mapping[str, Any], condition: ConditionBase | None
     ) -> Transaction:
         _fits(label, item)
         key = (str(item["pk"]), str(item["sk"]))
@@ -84,14 +121,20 @@ class Transaction:
 
     def create(self, label: str, record: ItemRecord) -> Transaction:
         """A new item; the action fails if its key is taken."""
-        return self.put(label, record.to_item(), condition=absent())
+        item = record.to_item()
+        self._put(label, item, absent())
+        self._tally(record.pk, None, item)
+        return self
 
     def replace(self, label: str, record: ItemRecord) -> Transaction:
         """Put the whole record over the tracked version (version + 1)."""
         expected = record.tracked_version
         _bump(record, expected)
         record.sync_list_key()
-        return self.put(label, record.to_item(), condition=at_version(expected))
+        item = record.to_item()
+        self._put(label, item, at_version(expected))
+        self._tally(record.pk, record.tracked_item, item)
+        return self
 
     def save(
         self,
@@ -117,7 +160,9 @@ class Transaction:
         moved = {*(add or {}), *(append or {})}
         sets = {p: v for p, v in changes.set.items() if p not in moved}
         update = Update(set=sets, remove=changes.remove, add=add or {}, append=append or {})
-        return self.update(label, record.key, update, condition=condition)
+        self.update(label, record.key, update, condition=condition)
+        self._tally(record.pk, record.tracked_item, record.to_item())
+        return self
 
     def update(
         self, label: str, key: Key, update: Update, *, condition: ConditionBase | None = None
@@ -125,9 +170,21 @@ class Transaction:
         return self._add(Action(label, "Update", key, update=update, condition=condition))
 
     def delete(
-        self, label: str, key: Key, *, condition: ConditionBase | None = None
+        self,
+        label: str,
+        key: Key,
+        *,
+        condition: ConditionBase | None = None,
+        was: ItemRecord | Mapping[str, Any] | None = None,
     ) -> Transaction:
-        return self._add(Action(label, "Delete", key, condition=condition))
+        """Delete the item at `key`; `was` (the item as read, which `condition` should hold
+        it to) is required where the item may count toward a list."""
+        if was is None and counts.is_counted_key(key):
+            raise ValueError(f"{label}: deleting a counted entity needs `was`")
+        self._add(Action(label, "Delete", key, condition=condition))
+        if was is not None:
+            self._tally(key[0], was.to_item() if isinstance(was, ItemRecord) else was, None)
+        return self
 
     def check(self, label: str, key: Key, condition: ConditionBase) -> Transaction:
         return self._add(Action(label, "ConditionCheck", key, condition=condition))

@@ -12,6 +12,9 @@
    set of iterators.
 6. Item-carrying responses (GetItem, Query, Scan, BatchGetItem, the writes' returned
    attributes) are encoded with json.dumps instead of moto's shape-driven serializer.
+7. Model instances are not tracked: moto appends every model object it ever creates (each
+   DynamoDB item version, stream record and S3 object version, with its bytes) to a
+   class-level list, for its reset and data-dump APIs, so nothing replaced was ever freed.
 
 The maps are derived state: they live in a WeakKeyDictionary keyed by the Table object
 (never pickled or deep-copied with it) and are rebuilt lazily from `table.items`.
@@ -28,6 +31,7 @@ from decimal import Decimal
 from typing import Any
 
 import moto
+from moto.core.common_models import BaseModel
 from moto.core.utils import utcnow
 from moto.dynamodb.comparisons import get_filter_expression
 from moto.dynamodb.exceptions import (
@@ -500,7 +504,12 @@ def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, A
         undo.append((table, h, r, prev))
         shard = table.stream_shard
         if shard is not None and id(shard) not in streams:
-            streams[id(shard)] = (shard, shard.items, len(shard.items))
+            # Where the stream ends, as a sequence position (trimming moves list indexes).
+            streams[id(shard)] = (
+                shard,
+                shard.items,
+                shard.starting_sequence_number + len(shard.items),
+            )
 
     def rollback() -> None:
         for table, h, r, prev in reversed(undo):
@@ -519,9 +528,12 @@ def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, A
                 else:
                     table.items[h][r] = prev
             _refresh(table, h, r)
-        for shard, records, n in streams.values():
+        for shard, records, end in streams.values():
             if shard.items is records:  # not flushed to a Lambda meanwhile
-                del records[n:]
+                del records[max(0, end - shard.starting_sequence_number) :]
+                sizes = shard.__dict__.get("_neonpanda_sizes")
+                if sizes is not None and len(sizes) != len(records):
+                    shard.__dict__["_neonpanda_sizes"] = None  # counted again on next add
 
     target_items: set[tuple[str, str]] = set()
 
@@ -814,7 +826,21 @@ def execute_result(self: DynamoResult, context: Any) -> Any:
     return 200, {"Content-Type": f"application/x-amz-json-{version}"}, body
 
 
+# --- instance tracking --------------------------------------------------------------
+#
+# moto.core.common_models.BaseModel.__new__ appends every instance to
+# `cls.instances_tracked`. Its only readers are the reset API (which closes S3 objects'
+# buffers; dropped objects are closed when collected) and the model-data dump (unused
+# here). Under churn it held every item version ever written: ~16 KB per request in the
+# soak benchmark, without bound.
+
+
+def _untracked_new(cls: type, *args: Any, **kwargs: Any) -> Any:
+    return object.__new__(cls)
+
+
 def apply() -> None:
+    BaseModel.__new__ = staticmethod(_untracked_new)  # type: ignore[method-assign]
     Table.put_item = put_item  # type: ignore[method-assign]
     Table.delete_item = delete_item  # type: ignore[method-assign]
     Table.get_item = get_item  # type: ignore[method-assign]

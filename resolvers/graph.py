@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, TypeVar
 
+from datasources import counts, keys
 from datasources.records import ConversationRecord
 from datasources.records.base import ItemRecord
 from datasources.stores.base import EntityStore
@@ -29,6 +30,13 @@ async def list_of(
     user_id = info.context.require_user().user_id
     if isinstance(query, WorkoutQuery):
         _check_range(query)
+    counter = store.counted_by(query)
+
+    async def kept() -> int | None:
+        item = await info.context.loaders.items.load(counts.key_of(keys.user_pk(user_id)))
+        parsed = counts.parse(item)
+        return None if parsed is None or counter is None else parsed.get(counter)
+
     return await paged(
         info,
         name,
@@ -37,6 +45,7 @@ async def list_of(
         after,
         lambda page: store.list_for_user(user_id, page, query),
         lambda: store.count_for_user(user_id, query),
+        kept if counter is not None else None,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from datasources import counts, keys
 from datasources.inputs.profile import CreateProfile
 from datasources.records import (
     CoachAttributes,
@@ -52,8 +53,14 @@ def workout(
     )
 
 
-async def bulk_put(target: Stores | Table, items: list[dict[str, Any]]) -> None:
-    """BatchWriteItem in chunks of 25 (AWS's limit; the engine would accept more)."""
+async def bulk_put(
+    target: Stores | Table, items: list[dict[str, Any]], *, recount: bool = True
+) -> None:
+    """BatchWriteItem in chunks of 25 (AWS's limit; the engine would accept more).
+
+    Writes around the stores leave the partitions' list counters behind; as the stream
+    indexer would, partitions that have counters are counted again (`recount=False`:
+    leave them stale, as with no indexer running)."""
     table = target.table if isinstance(target, Stores) else target
     client, name = table.client, table.name
     for start in range(0, len(items), 25):
@@ -63,6 +70,12 @@ async def bulk_put(target: Stores | Table, items: list[dict[str, Any]]) -> None:
         while request:
             response = await client.batch_write_item(RequestItems=request)
             request = response.get("UnprocessedItems") or {}
+    if not recount:
+        return
+    partitions = {str(i["pk"]) for i in items if str(i["pk"]).startswith(keys.USER_PREFIX)}
+    for pk in sorted(partitions):
+        if await table.get(*counts.key_of(pk), consistent=True) is not None:
+            await counts.Recount(table)(keys.user_id_from_pk(pk))
 
 
 def daily_workouts(user_id: str, count: int, last: datetime) -> list[dict[str, Any]]:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import os
 import random
 import signal
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack
 from pathlib import Path
@@ -33,6 +35,7 @@ from datasources.definition import (
 from devserver.engine import ENGINE_CREDENTIALS, EmbeddedEngine
 from settings import Settings
 
+ROOT = Path(__file__).resolve().parent.parent
 TABLE = "diff"
 PARTITIONS = [f"user#u{n}" for n in range(4)]
 SKS = [f"{kind}#{n:02d}" for kind in ("workout", "memory", "coach") for n in range(12)]
@@ -304,6 +307,30 @@ async def test_stream_records_are_bounded_by_the_size_of_their_images(
     assert 20 < len(kept) < 80  # each record holds two 150 KB images: ~55 fit in 16 MB
     assert kept == list(range(80 - len(kept), 80))
     assert sum(r["dynamodb"]["SizeBytes"] for r in records) <= 16 * 1024 * 1024
+
+
+def test_the_engine_keeps_no_reference_to_replaced_items() -> None:
+    """moto appends every model object it creates to a class-level list (each item
+    version, stream record and S3 object with its bytes), so under churn memory grew
+    without bound (~16 KB per request in the soak benchmark). Run in a fresh interpreter:
+    the patches apply process-wide."""
+    code = """
+import gc
+from moto.dynamodb.models.dynamo_type import DynamoType, Item
+from moto.s3.models import FakeKey
+from devserver import moto_patches
+moto_patches.apply()
+for n in range(1000):
+    Item(DynamoType({"S": "user#a"}), DynamoType({"S": "x"}), {"n": {"N": str(n)}})
+    FakeKey("k", b"x" * 1000, account_id="123456789012", region_name="us-east-1")
+gc.collect()
+print(len(Item.instances_tracked), len(FakeKey.instances_tracked),
+      sum(isinstance(o, Item) for o in gc.get_objects()))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["0", "0", "0"], done.stdout + done.stderr
 
 
 # --- the journal ---------------------------------------------------------------------

@@ -238,6 +238,13 @@ class ItemRecord(CamelModel):
         return self
 
     @property
+    def tracked_item(self) -> dict[str, Any]:
+        """The item as it was when tracking began."""
+        if self._baseline is None:
+            raise RuntimeError("call track() before changing a record")
+        return self._baseline
+
+    @property
     def tracked_version(self) -> int:
         """The version the record had when tracking began (what an update conditions on)."""
         if self._baseline is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from datasources.content import ContentStore
+from datasources.counts import Recount
 from datasources.quota import CostQuota, Window
 from datasources.stores.account import AccountStore
 from datasources.stores.admin import AdminStore
@@ -39,6 +40,7 @@ class Stores:
     admin: AdminStore
 
     quota: CostQuota
+    recount: Recount  # the partition's list counters, counted again
 
     @classmethod
     def build(
@@ -63,6 +65,7 @@ class Stores:
             contacts=ContactStore(table, *contact_windows),
             admin=AdminStore(table),
             quota=CostQuota(table, cost_window),
+            recount=Recount(table),
         )
 
     @classmethod

@@ -67,7 +67,12 @@ class AccountStore:
     async def export(self, user_id: str) -> Export:
         """The athlete's items and objects as one JSON document in S3 (built in memory:
         fine for an athlete's history, not for gigabytes)."""
-        items = [i for i in await self._owned(user_id) if i.get("entityType") != keys.IDEMPOTENCY]
+        # Not the bookkeeping (idempotency markers, list counters): the athlete's data.
+        items = [
+            i
+            for i in await self._owned(user_id)
+            if i.get("entityType") != keys.IDEMPOTENCY and i.get("sk") != keys.COUNTS_SK
+        ]
         exports = keys.exports_prefix(user_id)
         names = [k for k in await self._objects(user_id, items) if not k.startswith(exports)]
         limit = asyncio.Semaphore(EXPORT_CONCURRENCY)

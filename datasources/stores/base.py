@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 
-from datasources import definition, keys
+from datasources import counts, definition, keys
 from datasources.content import ContentStore
 from datasources.errors import (
     Busy,
@@ -64,6 +64,22 @@ class RecordPage(Generic[R]):
 class EntityStore(Generic[R, Q]):
     record_type: ClassVar[type[ItemRecord]]
     what: ClassVar[str]  # how errors name the entity ("Workout")
+    # The counts item's attribute for the unfiltered list (`default_query`), if kept.
+    counter: ClassVar[str | None] = None
+    default_query: ClassVar[Any] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.counter is not None:
+            store = cls
+            counts.register(
+                counts.Counter(
+                    name=cls.counter,
+                    entity_type=cls.record_type.ENTITY_TYPE,
+                    sk_prefix=cls.sk_prefix,
+                    shown=lambda: store.where(store.default_query),
+                )
+            )
 
     def __init__(self, table: Table, content: ContentStore) -> None:
         self.table = table
@@ -122,6 +138,8 @@ class EntityStore(Generic[R, Q]):
         intent.add_marker(tx, result_key)
         try:
             await self.table.transact(tx)
+            # Counters this request may have loaded before are read again if needed.
+            self._stale(*(counts.key_of(pk) for pk in tx.tallies))
         except Cancelled as err:
             if err.failed(MARKER) is not None:
                 marker = err.failures[MARKER].item or await self.table.get(
@@ -175,7 +193,8 @@ class EntityStore(Generic[R, Q]):
     sk_prefix: ClassVar[str]  # the base-table sort-key prefix of this entity's items
     newest_first: ClassVar[bool] = False  # the list's default order, backwards
 
-    def where(self, query: Q) -> ConditionBase | None:
+    @classmethod
+    def where(cls, query: Q) -> ConditionBase | None:
         """The filter condition of `query` (none by default)."""
         return None
 
@@ -184,6 +203,12 @@ class EntityStore(Generic[R, Q]):
         return await self._list(
             user_id, request, filter=self.where(query), forward=not self.newest_first
         )
+
+    def counted_by(self, query: Q) -> str | None:
+        """The counter that holds this list's total: only with the unfiltered list's filter."""
+        if self.counter is None or self.where(query) != self.where(self.default_query):
+            return None
+        return self.counter
 
     async def count_for_user(self, user_id: str, query: Q) -> int:
         return await self._count(user_id, filter=self.where(query))

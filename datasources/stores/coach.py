@@ -27,7 +27,8 @@ from datasources.stores.base import EntityStore, field, null_or_absent
 from datasources.table import Table
 from datasources.transaction import Transaction, at_version, exists
 
-MAX_CASCADE = 98  # one transaction: marker + coach + memories (DynamoDB allows 100 actions)
+# One transaction: marker + coach + memories + the counts update (DynamoDB allows 100).
+MAX_CASCADE = 97
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,11 @@ class CoachStore(EntityStore[CoachRecord, CoachQuery]):
     record_type = CoachRecord
     what = "Coach"
     sk_prefix = keys.COACH_SK
+    counter = "coaches"
+    default_query = CoachQuery()
 
-    def where(self, query: CoachQuery) -> ConditionBase | None:
+    @classmethod
+    def where(cls, query: CoachQuery) -> ConditionBase | None:
         if query.include_archived:
             return None
         status = field(CoachRecord, "attributes", "status")
@@ -109,12 +113,17 @@ class CoachStore(EntityStore[CoachRecord, CoachQuery]):
         )
         if len(memories.items) > MAX_CASCADE:
             raise Busy(f"Coach has over {MAX_CASCADE} memories; delete some first")
-        tx = Transaction().delete("coach", key, condition=at_version(data.expected_version))
+        record = await self._current(key, data.expected_version)  # what the counter loses
+        tx = Transaction().delete(
+            "coach", key, condition=at_version(data.expected_version), was=record
+        )
         for memory in memories.items:
             tx.delete(
                 f"memory:{memory['sk']}",
                 (memory["pk"], memory["sk"]),
-                condition=Attr("attributes.coachId").eq(data.coach_id),
+                # As read: the counter's change is computed from this copy.
+                condition=at_version(int(memory.get("version", 1))),
+                was=memory,
             )
         try:
             await self._commit(tx, intent, None)

@@ -62,10 +62,13 @@ class ConversationStore(EntityStore[ConversationRecord, ConversationQuery]):
     record_type = ConversationRecord
     what = "Conversation"
     sk_prefix = keys.CONVERSATION_SK
+    counter = "conversations"
+    default_query = ConversationQuery()
 
     newest_first = True  # by last activity
 
-    def where(self, query: ConversationQuery) -> ConditionBase | None:
+    @classmethod
+    def where(cls, query: ConversationQuery) -> ConditionBase | None:
         coach, active, mode = query.coach_id, query.is_active, query.mode
         return all_of(
             field(ConversationRecord, "attributes", "coach_id").eq(coach) if coach else None,
@@ -277,7 +280,9 @@ class ConversationStore(EntityStore[ConversationRecord, ConversationQuery]):
         key = (keys.user_pk(user_id), keys.conversation_sk(data.coach_id, data.conversation_id))
         summary_key = (keys.user_pk(user_id), keys.summary_sk(data.conversation_id))
         record = await self._current(key, data.expected_version)
-        tx = Transaction().delete("conversation", key, condition=at_version(data.expected_version))
+        tx = Transaction().delete(
+            "conversation", key, condition=at_version(data.expected_version), was=record
+        )
         tx.delete("summary", summary_key)
         try:
             await self._commit(tx, intent, None)

@@ -33,8 +33,11 @@ class MemoryStore(EntityStore[MemoryRecord, MemoryQuery]):
     record_type = MemoryRecord
     what = "Memory"
     sk_prefix = keys.MEMORY_SK
+    counter = "memories"
+    default_query = MemoryQuery()
 
-    def where(self, query: MemoryQuery) -> ConditionBase | None:
+    @classmethod
+    def where(cls, query: MemoryQuery) -> ConditionBase | None:
         coach = field(MemoryRecord, "attributes", "coach_id")
         state = Attr(".".join((*MemoryRecord.path("attributes", "metadata", "lifecycle"), "state")))
         return all_of(
@@ -122,7 +125,10 @@ class MemoryStore(EntityStore[MemoryRecord, MemoryQuery]):
 
     async def _delete(self, user_id: str, data: DeleteMemory, intent: Intent) -> str:
         key = (keys.user_pk(user_id), keys.memory_sk(data.memory_id))
-        tx = Transaction().delete("memory", key, condition=at_version(data.expected_version))
+        record = await self._current(key, data.expected_version)  # what the counter loses
+        tx = Transaction().delete(
+            "memory", key, condition=at_version(data.expected_version), was=record
+        )
         try:
             await self._commit(tx, intent, None)
         except Cancelled as err:

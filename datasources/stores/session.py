@@ -48,10 +48,13 @@ class SessionStore(EntityStore[SessionRecord, SessionQuery]):
     record_type = SessionRecord
     what = "Coach creator session"
     sk_prefix = keys.SESSION_SK
+    counter = "sessions"
+    default_query = SessionQuery()
 
     newest_first = True
 
-    def where(self, query: SessionQuery) -> ConditionBase | None:
+    @classmethod
+    def where(cls, query: SessionQuery) -> ConditionBase | None:
         abandoned_at = field(SessionRecord, "attributes", "abandoned_at")
         deleted = field(SessionRecord, "attributes", "is_deleted")
         complete, level, abandoned = query.is_complete, query.sophistication_level, query.abandoned

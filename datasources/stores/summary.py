@@ -35,7 +35,8 @@ class SummaryStore(EntityStore[SummaryRecord, SummaryQuery]):
 
     newest_first = True
 
-    def where(self, query: SummaryQuery) -> ConditionBase | None:
+    @classmethod
+    def where(cls, query: SummaryQuery) -> ConditionBase | None:
         coach = query.coach_id
         return field(SummaryRecord, "attributes", "coach_id").eq(coach) if coach else None
 

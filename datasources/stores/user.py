@@ -7,12 +7,14 @@ between concurrent sign-ups: a profile is written in one transaction with its cl
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 
 from datasources import definition, keys
-from datasources.errors import AlreadyExists, Cancelled, Invalid
+from datasources.counts import Recount
+from datasources.errors import AlreadyExists, Cancelled, Invalid, StorageError
 from datasources.idempotency import Intent
 from datasources.inputs.profile import PROFILE_MAPS, CreateProfile, UpdateProfile
 from datasources.records import UserAttributes, UserRecord, utcnow
@@ -20,6 +22,7 @@ from datasources.records.user import Avatar
 from datasources.stores.base import EntityStore, Everything
 from datasources.transaction import Transaction
 
+log = logging.getLogger("neonpanda.stores")
 _TAKEN = {"username": "That username is taken", "email": "That email belongs to another account"}
 # kind -> (index, its partition key as the value would be stored, that key's attribute)
 _LOOKUP = {
@@ -128,6 +131,12 @@ class UserStore(EntityStore[UserRecord, Everything]):
             _raise_taken(err)
             raise
         self._wrote(record)
+        # A new partition's list counters start exact (a failure here only leaves them
+        # uncounted: lists then count with a query until the indexer or repair counts).
+        try:
+            await Recount(self.table)(user_id)
+        except (StorageError, RuntimeError) as err:
+            log.warning("counting %s after createProfile failed: %s", user_id, err)
         return record
 
     async def update(self, user_id: str, data: UpdateProfile) -> UserRecord:

@@ -70,8 +70,11 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
     record_type = WorkoutRecord
     what = "Workout"
     sk_prefix = keys.WORKOUT_SK
+    counter = "workouts"
+    default_query = WorkoutQuery()
 
-    def where(self, query: WorkoutQuery) -> ConditionBase | None:
+    @classmethod
+    def where(cls, query: WorkoutQuery) -> ConditionBase | None:
         data = ("attributes", "workout_data")
         return all_of(
             field(WorkoutRecord, *data, "discipline").eq(query.discipline.lower())
@@ -116,6 +119,9 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
             has_more=len(ordered) > request.size,
             total=len(records),
         )
+
+    def counted_by(self, query: WorkoutQuery) -> str | None:
+        return None if _range(query) is not None else super().counted_by(query)
 
     async def count_for_user(self, user_id: str, query: WorkoutQuery) -> int:
         return await self._count(user_id, filter=self.where(query), between=_range(query))
@@ -229,7 +235,9 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
     async def _delete(self, user_id: str, data: DeleteWorkout, intent: Intent) -> str:
         key = (keys.user_pk(user_id), keys.workout_sk(data.workout_id))
         record = await self._current(key, data.expected_version)
-        tx = Transaction().delete("workout", key, condition=at_version(data.expected_version))
+        tx = Transaction().delete(
+            "workout", key, condition=at_version(data.expected_version), was=record
+        )
         try:
             await self._commit(tx, intent, None)
         except Cancelled as err:

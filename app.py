@@ -17,6 +17,7 @@ from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -346,6 +347,20 @@ def create_app(
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
         ],
-        middleware=[Middleware(RequestGuard, settings=settings)],
+        middleware=[
+            # Outermost: preflights are answered here, and every answer (refusals too)
+            # carries the CORS headers a browser needs to show it to the page.
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins or [],
+                allow_origin_regex=settings.cors_origin_regex,
+                allow_credentials=settings.cors_allow_credentials,
+                allow_methods=["GET", "POST", "OPTIONS"],
+                allow_headers=["Authorization", "Content-Type", "Accept", "X-Request-Id"],
+                expose_headers=["Retry-After"],
+                max_age=600,
+            ),
+            Middleware(RequestGuard, settings=settings),
+        ],
         lifespan=lifespan,
     )

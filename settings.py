@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     aws_connect_timeout: float = 2.0
     aws_read_timeout: float = 5.0
     batch_get_deadline_seconds: float = 5.0
+    # Item reads parsed by json.loads instead of botocore's generic parser (datasources/
+    # wire.py; exact, and 3-5x less client CPU). Off: botocore's parser, for comparison.
+    aws_raw_reads: bool = True
     # How often a running server re-reads which accelerators the table has (a migration
     # run meanwhile is picked up without a restart).
     accelerator_refresh_seconds: float = 60.0
@@ -53,6 +56,13 @@ class Settings(BaseSettings):
     indexer: bool = True
 
     graphiql: bool | None = None
+    # Browser origins allowed to call the API (CORS). Default: in dev mode any
+    # http://localhost or http://127.0.0.1 port; otherwise none. A JSON list, e.g.
+    # NEONPANDA_CORS_ORIGINS='["https://app.neonpanda.ai"]'.
+    cors_origins: list[str] | None = None
+    # Let browsers send cookies/HTTP auth with cross-origin calls (the API reads a bearer
+    # token, which needs no credentials mode): off unless the frontend needs it.
+    cors_allow_credentials: bool = False
     introspection: bool | None = None  # default: on in dev mode, off otherwise
 
     # Abuse limits (README: Security).
@@ -125,6 +135,13 @@ class Settings(BaseSettings):
         if self.validation_details is None:
             return self.introspection_enabled
         return self.validation_details
+
+    @property
+    def cors_origin_regex(self) -> str | None:
+        """Dev mode's default: the local development servers, any port."""
+        if self.cors_origins is None and self.dev_auth_enabled:
+            return r"http://(localhost|127\.0\.0\.1)(:\d{1,5})?"
+        return None
 
     @property
     def graphiql_enabled(self) -> bool:

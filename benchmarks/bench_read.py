@@ -8,10 +8,14 @@
      memory (MemoryTable: no I/O), resolvers, loaders and record parsing included;
    - floor: raw graphql-core executing the same document over the response data already
      in memory (default resolvers), measured in the same run;
-   - AWS client work: the request's DynamoDB/S3 calls replayed through the same aioboto3
-     clients (request building, signing, parsing; the engine's own time excluded).
+   - AWS client work: the request's DynamoDB calls replayed through the same aioboto3
+     client (request building, signing, parsing, turning items into dicts; the engine's
+     own time excluded), twice: as the server does it now (datasources/wire.py: json.loads
+     and a direct unwrap) and as it did before (botocore's generic parser and boto3's
+     TypeDeserializer).
 3. Latency and throughput with the real server (`server.py` under uvicorn, embedded
-   engine) at concurrency 1 and 16, and the server process's CPU per request.
+   engine) at concurrency 1 and 16, and the server process's CPU per request; the
+   dashboard also with NEONPANDA_AWS_RAW_READS=false (botocore's parser) in the same run.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from typing import Any
 
 import graphql
 import httpx
+from aiobotocore.parsers import AioResponseParserFactory
+from boto3.dynamodb.types import TypeDeserializer
 
 from app import create_app
 from auth import Principal, mint_dev_token
@@ -131,12 +137,27 @@ async def in_process(runs: int) -> list[dict[str, Any]]:
                     client = runtime.clients.dynamodb
                     for operation, params in calls:
                         method = getattr(client, table_module._snake(operation))
-                        await method(**params)
+                        for item in _items(await method(**params)):
+                            table_module.deserialize_item(item)
+
+                async def replay_stock(calls: list[Any] = recorded.calls) -> None:
+                    client = runtime.clients.dynamodb
+                    endpoint = client._endpoint
+                    fast = endpoint._response_parser_factory
+                    endpoint._response_parser_factory = AioResponseParserFactory()
+                    try:
+                        for operation, params in calls:
+                            method = getattr(client, table_module._snake(operation))
+                            for item in _items(await method(**params)):
+                                {k: _deserializer.deserialize(v) for k, v in item.items()}
+                    finally:
+                        endpoint._response_parser_factory = fast
 
                 uses_s3 = cost["s3"]["calls"] > 0
                 graphql_cpu = await measure_cpu(execute, runs) if not uses_s3 else None
                 floor_cpu = await measure_cpu(floor, runs)
                 aws_cpu = await measure_cpu(replay, max(20, runs // 4))
+                stock_cpu = await measure_cpu(replay_stock, max(20, runs // 4))
                 rows.append(
                     {
                         "query": name,
@@ -149,9 +170,21 @@ async def in_process(runs: int) -> list[dict[str, Any]]:
                         "graphql_ms": None if graphql_cpu is None else graphql_cpu * 1000,
                         "floor_ms": floor_cpu * 1000,
                         "aws_client_ms": aws_cpu * 1000,
+                        "aws_stock_ms": stock_cpu * 1000,
                     }
                 )
     return rows
+
+
+_deserializer = TypeDeserializer()
+
+
+def _items(response: dict[str, Any]) -> list[dict[str, Any]]:
+    if "Item" in response:
+        return [response["Item"]]
+    if "Items" in response:
+        return list(response["Items"])
+    return [i for items in response.get("Responses", {}).values() for i in items]
 
 
 async def _scan(stores: Stores) -> list[dict[str, Any]]:
@@ -171,6 +204,14 @@ def _proc_cpu(pid: int) -> float:
 
 
 async def under_uvicorn(requests: int) -> list[dict[str, Any]]:
+    rows = await _one_server(requests, ("dashboard", "workout_detail"), raw_reads=True)
+    rows += await _one_server(requests, ("dashboard",), raw_reads=False)
+    return rows
+
+
+async def _one_server(
+    requests: int, names: tuple[str, ...], *, raw_reads: bool
+) -> list[dict[str, Any]]:
     rows = []
     port = _free_port()
     secret = secrets.token_urlsafe(32)
@@ -180,6 +221,7 @@ async def under_uvicorn(requests: int) -> list[dict[str, Any]]:
             "NEONPANDA_DATA_DIR": tmp,
             "NEONPANDA_DEV_SECRET": secret,
             "NEONPANDA_RATE_LIMIT_COST_PER_WINDOW": str(10**12),
+            "NEONPANDA_AWS_RAW_READS": "true" if raw_reads else "false",
         }
         proc = subprocess.Popen(  # noqa: ASYNC220 - a benchmark, started once
             [sys.executable, "server.py", "--port", str(port)],
@@ -193,12 +235,14 @@ async def under_uvicorn(requests: int) -> list[dict[str, Any]]:
             async with httpx.AsyncClient(base_url=base, timeout=30) as http:
                 await _wait_ready(http)
                 headers = {"Authorization": f"Bearer {mint_dev_token(secret, 'demo')}"}
-                for name in ("dashboard", "workout_detail"):
+                for name in names:
                     query = CANONICAL[name]
                     for concurrency in (1, 16):
-                        rows.append(
-                            await _load(http, proc.pid, name, query, headers, concurrency, requests)
+                        row = await _load(
+                            http, proc.pid, name, query, headers, concurrency, requests
                         )
+                        row["reads"] = "json.loads" if raw_reads else "botocore"
+                        rows.append(row)
         finally:
             proc.terminate()
             proc.wait(timeout=20)
@@ -282,9 +326,10 @@ def main() -> None:
     print("\n## Round trips and CPU per request (in process, sequential)\n")
     print(
         "| query | DynamoDB calls | waves | by operation | items read | S3 GETs (waves) "
-        "| GraphQL CPU ms | graphql-core floor ms | ratio | AWS client CPU ms |"
+        "| GraphQL CPU ms | graphql-core floor ms | ratio | AWS client CPU ms "
+        "| AWS client CPU ms, botocore parser + TypeDeserializer |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         ops = ", ".join(f"{k} {v}" for k, v in r["by_op"].items())
         gql = "n/a" if r["graphql_ms"] is None else f"{r['graphql_ms']:.2f}"
@@ -292,19 +337,20 @@ def main() -> None:
         print(
             f"| {r['query']} | {r['ddb_calls']} | {r['ddb_waves']} | {ops} | {r['items_read']} "
             f"| {r['s3_gets']} ({r['s3_waves']}) | {gql} | {r['floor_ms']:.2f} | {ratio} "
-            f"| {r['aws_client_ms']:.2f} |"
+            f"| {r['aws_client_ms']:.2f} | {r['aws_stock_ms']:.2f} |"
         )
 
     latency = asyncio.run(under_uvicorn(args.requests))
     print("\n## Latency under uvicorn (embedded engine, loopback)\n")
     print(
-        "| query | concurrency | requests | p50 ms | p99 ms | p99/p50 | req/s "
+        "| query | item reads | concurrency | requests | p50 ms | p99 ms | p99/p50 | req/s "
         "| server CPU ms/req | errors |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in latency:
         print(
-            f"| {r['query']} | {r['concurrency']} | {r['requests']} | {r['p50_ms']:.1f} "
+            f"| {r['query']} | {r['reads']} | {r['concurrency']} | {r['requests']} "
+            f"| {r['p50_ms']:.1f} "
             f"| {r['p99_ms']:.1f} | {r['p99_ms'] / r['p50_ms']:.2f} | {r['rps']:.0f} "
             f"| {r['server_cpu_ms']:.2f} | {r['errors']} |"
         )

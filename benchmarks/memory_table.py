@@ -1,9 +1,9 @@
 """A Table that answers from items already in memory (benchmarks: GraphQL work alone).
 
 It serves get/batch_get/query from a snapshot of items with the same semantics as the
-real wrapper for what the read graph uses (key conditions on pk and an sk/lsi1sk prefix or
+real wrapper for what the read graph uses (key conditions on pk and an sk/listsk prefix or
 range, in order, `want` and `has_more`); filters are not evaluated, so it suits queries
-without filter arguments.
+without filter arguments. Writes (the rate limit's counter) are accepted and dropped.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 from boto3.dynamodb.conditions import ConditionBase
 
 from datasources.table import Key, Page, Table, is_expired
+from datasources.transaction import Update
 
 
 class MemoryTable(Table):
@@ -40,7 +41,7 @@ class MemoryTable(Table):
         consistent: bool = False,
     ) -> Page:
         pk, sort_name, low, high = _key_bounds(key)
-        sort_attr = "lsi1sk" if index == "lsi1" else sort_name
+        sort_attr = sort_name
         rows = sorted(
             (
                 i
@@ -63,9 +64,19 @@ class MemoryTable(Table):
         return Page(rows[:want], len(rows) > want, min(len(rows), want + 1), 1)
 
     async def count(
-        self, key: ConditionBase, *, index: str | None = None, filter: ConditionBase | None = None
+        self,
+        key: ConditionBase,
+        *,
+        index: str | None = None,
+        filter: ConditionBase | None = None,
+        consistent: bool = False,
     ) -> int:
         return len((await self.query(key, index=index)).items)
+
+    async def update(
+        self, key: Key, update: Update, *, condition: ConditionBase | None = None
+    ) -> dict[str, Any]:
+        return {}
 
 
 def _key_bounds(key: ConditionBase) -> tuple[str, str, str, str]:

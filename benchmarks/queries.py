@@ -50,8 +50,12 @@ WORKOUT_LOGS = """
 { viewer { workouts(first: 20) { edges { node { workoutId detailedLog { sha256 content } } } } } }
 """
 
+# The dashboard with every list's total (the counters' case: README budgets).
+DASHBOARD_TOTALS = DASHBOARD.replace("edges {", "totalCount edges {")
+
 CANONICAL = {
     "dashboard": DASHBOARD,
+    "dashboard_totals": DASHBOARD_TOTALS,
     "workout_detail": WORKOUT_DETAIL,
     "workout_history_100": WORKOUT_HISTORY,
     "conversation_messages": CONVERSATION_MESSAGES,

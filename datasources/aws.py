@@ -62,7 +62,8 @@ async def open_clients(
     streams = await stack.enter_async_context(
         session.client("dynamodbstreams", endpoint_url=endpoints.dynamodb, config=config)
     )
-    wire.install(dynamodb)  # item reads skip botocore's generic parser (datasources/wire.py)
+    if settings.aws_raw_reads:
+        wire.install(dynamodb)  # item reads skip botocore's generic parser (wire.py)
     for client in (dynamodb, s3):
         client.meta.events.register("before-send", _count_send)
     return AwsClients(dynamodb=dynamodb, s3=s3, streams=streams)

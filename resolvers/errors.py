@@ -26,6 +26,8 @@ class Code(StrEnum):
     RATE_LIMITED = "RATE_LIMITED"
     QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
     CONTENT_UNAVAILABLE = "CONTENT_UNAVAILABLE"
+    # Throttled or unreachable backend: retry (same idempotency key) after retryAfterSeconds.
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 

@@ -37,6 +37,9 @@ class CostExtension(SchemaExtension):
         return {"cost": self.execution_context.context.cost.to_dict()}
 
 
+RETRY_AFTER_SECONDS = 1  # after the client's own backoff: botocore retried already
+
+
 def _classify(error: GraphQLError) -> tuple[Code, str] | None:
     """The code and safe message for an error; None means keep it as it is."""
     original = error.original_error
@@ -55,7 +58,7 @@ def _classify(error: GraphQLError) -> tuple[Code, str] | None:
     if isinstance(original, ContentUnavailable):
         return Code.CONTENT_UNAVAILABLE, f"Stored content is unavailable ({original.reason})"
     if isinstance(original, BackendUnavailable):
-        return Code.INTERNAL_SERVER_ERROR, "The data store is unavailable; retry shortly"
+        return Code.SERVICE_UNAVAILABLE, "The data store is busy or unreachable; retry shortly"
     return Code.INTERNAL_SERVER_ERROR, "Internal server error"
 
 
@@ -109,6 +112,9 @@ def _format(error: GraphQLError, details: bool = True) -> GraphQLError:
             )
         else:
             message = "The document is not valid for this API"
+    if code is Code.SERVICE_UNAVAILABLE:
+        extensions["retryAfterSeconds"] = RETRY_AFTER_SECONDS
+        log.warning("backend unavailable: %s", error.original_error)
     if code is Code.INTERNAL_SERVER_ERROR:
         request_id = uuid.uuid4().hex[:12]
         extensions["requestId"] = request_id

@@ -51,6 +51,23 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     return Settings(**values)
 
 
+def production_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine: EmbeddedEngine, **overrides: Any
+) -> Settings:
+    """Settings as on AWS (Cognito configured: no dev tokens, no introspection), pointed at
+    the test engine through an explicit endpoint."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "embedded")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "embedded")
+    values: dict[str, Any] = {
+        "dev_secret": None,
+        "endpoint_url": engine.endpoint_url,
+        "cognito_user_pool_id": "us-east-1_TEST",
+        "cognito_client_id": "client-1",
+        "jwks_url": "http://127.0.0.1:9/jwks.json",
+    }
+    return make_settings(tmp_path, **{**values, **overrides})
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return make_settings(tmp_path)

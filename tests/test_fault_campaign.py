@@ -23,7 +23,7 @@ MEMORY = """mutation($input: CreateMemoryInput!) { createMemory(input: $input) {
     memory { memoryId } } }"""
 SEND = """mutation($input: SendMessageInput!) { sendMessage(input: $input) {
     conversation { totalMessages } } }"""
-RETRYABLE = {"INTERNAL_SERVER_ERROR", "CONFLICT"}
+RETRYABLE = {"SERVICE_UNAVAILABLE", "CONFLICT"}
 
 
 async def _until_done(api: Api, query: str, variables: dict[str, Any], tries: list[int]) -> Any:

@@ -185,7 +185,7 @@ async def test_failed_commit_leaves_at_most_an_orphan_never_a_dangling_pointer(
     runtime = demo_api.runtime
     with FaultPlan(runtime.clients.dynamodb, {"TransactWriteItems": ["5xx", "5xx", "5xx"]}):
         body = await demo_api.gql(LOG, {"input": _fran_input(workoutId="w_fault")})
-    assert body["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert body["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
     assert "injected" not in body["errors"][0]["message"]
     item = await runtime.stores.workouts.get("demo", "w_fault")
     assert item is None  # no pointer

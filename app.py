@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -81,6 +82,8 @@ class NeonPandaGraphQL(GraphQL[Context, None]):
         except HTTPException as err:
             message = _HTTP_REASONS.get(err.reason, "The request is not a valid GraphQL request")
             response = error_response(err.status_code, "BAD_USER_INPUT", message)
+        if wants_graphql_response(Headers(scope=scope).get("accept", "")):
+            response = as_graphql_response(response)
         await response(scope, receive, send)
 
     def decode_json(self, data: str | bytes) -> object:
@@ -174,6 +177,74 @@ class NeonPandaGraphQL(GraphQL[Context, None]):
             return ExecutionResult(
                 data=None, errors=[error], extensions={"cost": context.cost.to_dict()}
             )
+
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+# Request errors (nothing executed) by code: the status GraphQL-over-HTTP gives them when
+# the client accepts application/graphql-response+json.
+_REQUEST_ERROR_STATUS = {"RATE_LIMITED": 429, "SERVICE_UNAVAILABLE": 503}
+# Protocol answers clients read from a 200 (Apollo's persisted-query link retries on it).
+_KEEP_200 = {"PERSISTED_QUERY_NOT_FOUND"}
+
+
+def _quality(accept: str, media_type: str) -> float:
+    best = 0.0
+    for part in accept.split(","):
+        name, *params = (p.strip() for p in part.split(";"))
+        if name.lower() not in (media_type, "*/*", media_type.split("/")[0] + "/*"):
+            continue
+        q = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        exact = name.lower() == media_type
+        best = max(best, q if exact else q * 0.99)  # an exact match wins a tie
+    return best
+
+
+def wants_graphql_response(accept: str) -> bool:
+    """The client accepts application/graphql-response+json at least as much as
+    application/json (no Accept, or only application/json: the legacy JSON answers)."""
+    if GRAPHQL_RESPONSE not in accept.lower():
+        return False
+    return _quality(accept, GRAPHQL_RESPONSE) >= max(_quality(accept, "application/json"), 1e-9)
+
+
+def as_graphql_response(response: Response) -> Response:
+    """The same answer as application/graphql-response+json: a request error (nothing
+    executed: no `data`, no error with a path) gets a 4xx/5xx status and no `data` entry;
+    anything that executed keeps 200."""
+    media = (response.headers.get("content-type") or "").split(";")[0].strip()
+    if media != "application/json":
+        return response
+    body = json.loads(bytes(response.body))
+    status = response.status_code
+    errors = body.get("errors") or []
+    codes = {str((e.get("extensions") or {}).get("code")) for e in errors}
+    if (
+        status == 200
+        and errors
+        and body.get("data") is None
+        and not any(e.get("path") for e in errors)
+        and not codes & _KEEP_200
+    ):
+        status = max((_REQUEST_ERROR_STATUS.get(c, 400) for c in codes), default=400)
+        body.pop("data", None)
+    headers = {
+        k: v
+        for k, v in response.headers.items()
+        if k.lower() not in ("content-length", "content-type")
+    }
+    return Response(
+        json.dumps(body, separators=(",", ":")),
+        status_code=status,
+        headers=headers,
+        media_type=f"{GRAPHQL_RESPONSE}; charset=utf-8",
+    )
 
 
 def error_response(

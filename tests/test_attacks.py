@@ -14,7 +14,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from boto3.dynamodb.conditions import Key
 from graphql import parse
 
@@ -25,7 +24,7 @@ from datasources.inputs.profile import CreateProfile
 from devserver.asgi import served
 from devserver.engine import EmbeddedEngine
 from schema.limits import Exceeded, Limits, analyze
-from tests.conftest import DEV_SECRET, Api, cost, make_settings
+from tests.conftest import DEV_SECRET, Api, cost, listening, make_settings
 
 
 def fan_out(levels: int, width: int = 10, leaf: str = "__typename") -> str:
@@ -419,23 +418,6 @@ async def test_automatic_persisted_queries(demo_api: Api) -> None:
     assert wrong.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
-@asynccontextmanager
-async def _listening(app: Any) -> AsyncIterator[str]:
-    """The app under uvicorn on a real loopback socket (for attacks below HTTP)."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        assert not task.done(), "server did not start"
-        await asyncio.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
-
-
 async def _slow_client(url: str, seconds: float) -> str:
     """Headers, then a body promised at 100 bytes trickled one byte at a time. What the
     server did: "408" (answered, then closed), "closed" (closed; a reset can swallow the
@@ -472,7 +454,7 @@ async def test_slow_bodies_are_cut_off_while_others_are_answered(
     engine: EmbeddedEngine, aws: AwsClients, tmp_path: Path
 ) -> None:
     settings = make_settings(tmp_path, seed_demo_data=True, body_read_timeout_seconds=1.0)
-    async with _listening(create_app(settings, engine=engine)) as url:
+    async with listening(create_app(settings, engine=engine)) as url:
         token = mint_dev_token(DEV_SECRET, "demo")
         slow = [asyncio.create_task(_slow_client(url, 20)) for _ in range(40)]
         answered = 0
@@ -498,7 +480,7 @@ async def test_a_client_that_leaves_mid_body_is_one_log_line(
 ) -> None:
     settings = make_settings(tmp_path)
     caplog.set_level(logging.INFO, logger="neonpanda")
-    async with _listening(create_app(settings, engine=engine)) as url:
+    async with listening(create_app(settings, engine=engine)) as url:
         caplog.clear()
         host, port = url.removeprefix("http://").split(":")
         for _ in range(3):

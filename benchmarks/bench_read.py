@@ -65,6 +65,9 @@ async def measure_cpu(fn: Any, runs: int) -> float:
     return (time.process_time() - start) / runs
 
 
+_READS = {"GetItem", "BatchGetItem", "Query", "Scan"}
+
+
 class CallRecorder:
     """Wraps Table._call to keep the (operation, params) of one request for replay."""
 
@@ -76,7 +79,8 @@ class CallRecorder:
         recorder = self
 
         async def recording(table: Any, operation: str, **params: Any) -> Any:
-            recorder.calls.append((operation, params))
+            if operation in _READS:  # not the rate limiter's own counter update
+                recorder.calls.append((operation, params))
             return await recorder.original(table, operation, **params)
 
         table_module.Table._call = recording  # type: ignore[method-assign]

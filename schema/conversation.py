@@ -112,7 +112,7 @@ class CoachConversation(Node):
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[ConversationMessage]:
+    ) -> Connection[ConversationMessage] | None:
         page = await message_page(info, self._record, first, after, last, before)
         return Connection.build(
             [ConversationMessage.from_message(m) for m in page.messages],

@@ -125,7 +125,7 @@ class User(Node):
         include_archived: Annotated[
             bool, strawberry.argument(description="Also the coaches the athlete archived.")
         ] = False,
-    ) -> Connection[Coach]:
+    ) -> Connection[Coach] | None:
         store = info.context.stores.coaches
         query = CoachQuery(include_archived=include_archived)
         page = await graph.list_of(info, store, "coaches", query, first, after)
@@ -147,7 +147,7 @@ class User(Node):
         mode: Annotated[
             str | None, strawberry.argument(description="The app's conversation mode.")
         ] = None,
-    ) -> Connection[CoachConversation]:
+    ) -> Connection[CoachConversation] | None:
         query = ConversationQuery(coach_id=coach_id, is_active=is_active, mode=mode)
         store = info.context.stores.conversations
         page = await graph.list_of(info, store, "conversations", query, first, after)
@@ -167,7 +167,7 @@ class User(Node):
         coach_id: strawberry.ID | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[ConversationSummary]:
+    ) -> Connection[ConversationSummary] | None:
         store = info.context.stores.summaries
         page = await graph.list_of(
             info, store, "summaries", SummaryQuery(coach_id=coach_id), first, after
@@ -182,7 +182,7 @@ class User(Node):
         order_by: WorkoutOrder | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[Workout]:
+    ) -> Connection[Workout] | None:
         query = _workout_query(filter, order_by or WorkoutOrder())
         store = info.context.stores.workouts
         page = await graph.list_of(info, store, "workouts", query, first, after)
@@ -200,7 +200,7 @@ class User(Node):
         filter: MemoryFilter | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[UserMemory]:
+    ) -> Connection[UserMemory] | None:
         f = filter or MemoryFilter()
         query = MemoryQuery(
             coach_id=f.coach_id,
@@ -224,7 +224,7 @@ class User(Node):
         filter: CoachCreatorSessionFilter | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[CoachCreatorSession]:
+    ) -> Connection[CoachCreatorSession] | None:
         f = filter or CoachCreatorSessionFilter()
         query = SessionQuery(
             is_complete=f.is_complete,

@@ -374,3 +374,33 @@ async def test_bad_date_range_is_bad_user_input(demo_api: Api) -> None:
         "code": "BAD_USER_INPUT",
         "field": ["filter", "completedTo"],
     }
+
+
+async def test_a_failing_list_or_archive_nulls_only_itself(demo_api: Api, aws: AwsClients) -> None:
+    """Connections are nullable: one bad argument or one missing archive object costs
+    that field, never its siblings or the whole `viewer`."""
+    body = await demo_api.gql(
+        "{ viewer { userId workouts(first: 500) { totalCount } coaches { totalCount } } }"
+    )
+    viewer = body["data"]["viewer"]
+    assert viewer["userId"] == "demo" and viewer["workouts"] is None
+    assert viewer["coaches"]["totalCount"] == 2
+    (error,) = body["errors"]
+    assert error["path"] == ["viewer", "workouts"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+
+    query = """{ viewer { conversation(conversationId: "demo_conv_4") {
+        title messages(first: 12) { edges { node { messageId } } } } } }"""
+    body = await demo_api.gql(query)
+    conversation = body["data"]["viewer"]["conversation"]
+    chunks = await aws.s3.list_objects_v2(
+        Bucket=demo_api.settings.bucket, Prefix="athletes/demo/conversations/"
+    )
+    archived = [o["Key"] for o in chunks.get("Contents", []) if "archive" in o["Key"]]
+    assert archived and len(conversation["messages"]["edges"]) == 12
+    await aws.s3.delete_object(Bucket=demo_api.settings.bucket, Key=archived[0])
+    body = await demo_api.gql(query)
+    conversation = body["data"]["viewer"]["conversation"]
+    assert conversation["title"] and conversation["messages"] is None
+    assert body["errors"][0]["extensions"]["code"] == "CONTENT_UNAVAILABLE"
+    assert body["errors"][0]["path"][-1] == "messages"

@@ -71,7 +71,8 @@ async def test_graphql_http_audit_has_no_warnings(
     if not (NODE_DIR / "node_modules" / "graphql-http").is_dir():
         # .ci/run installs it first; a plain `uv run pytest` does it here (node and npm
         # are needed, with the npm registry reachable).
-        subprocess.run(
+        await asyncio.to_thread(
+            subprocess.run,
             ["npm", "ci", "--no-audit", "--no-fund", "--prefix", str(NODE_DIR)],
             check=True,
             capture_output=True,

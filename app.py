@@ -11,6 +11,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from cross_web import HTTPException
@@ -21,14 +22,18 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
 from strawberry.http import GraphQLRequestData
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
+from strawberry.types.unset import UNSET, UnsetType
 
-from auth import authenticate_header
+from auth import Principal, authenticate_header
 from datasources.loaders import Loaders
 from resolvers.context import Context
 from runtime import Runtime, open_runtime
@@ -49,6 +54,9 @@ _HTTP_REASONS = {
     "Unsupported content type": "Send the request as application/json",
     "Unable to parse request body as JSON": "The request body is not valid JSON",
     "GraphQL only supports GET and POST requests.": "Use POST (or GET for the GraphiQL page)",
+    "subscriptions are not allowed when using POST": (
+        "Subscriptions are served over WebSocket (graphql-transport-ws) at /graphql"
+    ),
 }
 
 
@@ -146,12 +154,61 @@ class NeonPandaGraphQL(GraphQL[Context, None]):
             stores=runtime.stores,
             loaders=Loaders(runtime.stores.table, runtime.stores.content),
             cursors=runtime.cursors,
+            live=runtime.background.hub if runtime.background else None,
+            verifier=runtime.verifier,
         )
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """graphql-transport-ws: the token travels in connection_init's payload
+        (`{"Authorization": "Bearer <token>"}`); without a valid one the socket is closed
+        (4403) before any operation runs."""
+        params = context.connection_params or {}
+        authorization = params.get("Authorization") or params.get("authorization")
+        principal: Principal | None = None
+        reason: str | None = "connection_init needs an Authorization entry"
+        if isinstance(authorization, str) and context.verifier is not None:
+            principal, reason = await authenticate_header(context.verifier, authorization)
+        if principal is None:
+            raise ConnectionRejectionError({"code": "UNAUTHENTICATED", "message": reason})
+        context.principal = principal
+        ack: UnsetType = UNSET
+        return ack
 
     async def process_result(self, request: Any, result: ExecutionResult) -> Any:
         if result.errors:
             result.errors = format_errors(result.errors, details=self.validation_details)
         return await super().process_result(request, result)
+
+    async def execute_single(
+        self,
+        request: Any,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Context,
+        root_value: Any,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """Queries and mutations over HTTP; a subscription is refused (400) before it runs:
+        it is served over WebSocket."""
+        allowed = OperationType.from_http(request_adapter.method) - {OperationType.SUBSCRIPTION}
+        if not self.allow_queries_via_get and request_adapter.method == "GET":
+            allowed = allowed - {OperationType.QUERY}
+        try:
+            return await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=request_data.extensions,
+            )
+        except CannotGetOperationTypeError as err:
+            raise HTTPException(400, err.as_http_error_reason()) from err
+        except InvalidOperationTypeError as err:
+            raise HTTPException(400, err.as_http_error_reason(request_adapter.method)) from err
+        except MissingQueryError as err:
+            raise HTTPException(400, "No GraphQL query found in the request") from err
 
     async def execute_operation(
         self,
@@ -412,10 +469,16 @@ def create_app(
         schema=build_schema(settings),
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
         allow_queries_via_get=False,
+        # Live updates: the socket must say who it is promptly; server pings keep idle
+        # connections (and the proxies between) alive.
+        connection_init_wait_timeout=timedelta(seconds=settings.connection_init_timeout_seconds),
+        keep_alive=True,
+        keep_alive_interval=15,
     )
     return Starlette(
         routes=[
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql_app),
             Route("/healthz", healthz, methods=["GET"]),
         ],
         middleware=[

@@ -27,6 +27,7 @@ class Principal:
     user_id: str
     groups: frozenset[str] = field(default_factory=frozenset)
     email: str | None = None
+    expires_at: float | None = None  # the token's `exp` (epoch seconds): ends subscriptions
 
     @property
     def is_admin(self) -> bool:
@@ -72,6 +73,7 @@ def _principal(claims: dict[str, Any]) -> Principal:
         user_id=sub,
         groups=frozenset(g for g in groups if isinstance(g, str)),
         email=claims.get("email") if isinstance(claims.get("email"), str) else None,
+        expires_at=float(claims["exp"]) if isinstance(claims.get("exp"), int | float) else None,
     )
 
 

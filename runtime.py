@@ -22,6 +22,7 @@ from datasources.accelerators import read_accelerators
 from datasources.aws import AwsClients, Endpoints, open_clients
 from datasources.content import ContentStore
 from datasources.indexer import Indexer
+from datasources.live import LiveHub
 from datasources.migrate import check_seed
 from datasources.stores import Stores
 from datasources.stream import StreamReader
@@ -62,6 +63,11 @@ class Background:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.indexer: Indexer | None = None
+        # Live updates (subscriptions): the stream fanned out to this process's subscribers.
+        self.hub = LiveHub(
+            runtime.clients.streams,
+            max_per_partition=runtime.settings.max_subscriptions_per_user,
+        )
         self._tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
@@ -71,6 +77,8 @@ class Background:
     def _maybe_index(self) -> None:
         table = self.runtime.stores.table
         arn = table.accelerators.stream_arn
+        if arn is not None:
+            self.hub.start(arn)
         if arn is None or self.indexer is not None or not self.runtime.settings.indexer:
             return
         self.indexer = Indexer(table)
@@ -95,6 +103,7 @@ class Background:
                 log.warning("could not re-read the table's accelerators", exc_info=True)
 
     async def stop(self) -> None:
+        await self.hub.stop()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:

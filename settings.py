@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     # Let browsers send cookies/HTTP auth with cross-origin calls (the API reads a bearer
     # token, which needs no credentials mode): off unless the frontend needs it.
     cors_allow_credentials: bool = False
+    # Live updates (graphql-transport-ws): open subscriptions per athlete in one process,
+    # and how long a socket may take to send connection_init.
+    max_subscriptions_per_user: int = 20
+    connection_init_timeout_seconds: float = 10.0
     introspection: bool | None = None  # default: on in dev mode, off otherwise
 
     # Abuse limits (README: Security).

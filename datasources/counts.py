@@ -17,7 +17,7 @@ sessions not soft-deleted), plus `version` and `countedAt`.
   (an athlete the app created, or whose items the app wrote), readers do not trust the
   numbers and count with a query instead. `createProfile` counts its new partition; the
   stream indexer recounts after writes that did not come through a store (the app's); the
-  migration's `counts` step and `server.py repair-counts` count everyone.
+  migration and `server.py repair-counts` count everyone.
 """
 
 from __future__ import annotations

@@ -69,6 +69,8 @@ class StreamReader:
     start: Start = "LATEST"
     idle_sleep: float = 0.25
     rediscover_every: float = 10.0
+    # Set once every shard has its starting position (from then on no write is missed).
+    positioned: asyncio.Event = field(default_factory=asyncio.Event)
     _shards: dict[str, _Shard] = field(default_factory=dict)
 
     async def _discover(self, first: bool) -> None:
@@ -94,6 +96,7 @@ class StreamReader:
     async def changes(self) -> AsyncIterator[list[Change]]:
         """Batches of changes, forever (until cancelled). Errors are logged and retried."""
         await self._discover(first=True)
+        self.positioned.set()
         discovered = time.monotonic()
         while True:
             got_any = False

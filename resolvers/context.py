@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 import strawberry
 
-from auth import Principal
+from auth import Principal, Verifier
 from datasources.cost import CostRecorder
+from datasources.live import LiveHub
 from datasources.loaders import Loaders
 from datasources.stores import Stores
 from resolvers.errors import unauthenticated
@@ -24,6 +25,10 @@ class Context:
     client: str = "unknown"  # the peer address, for limits on anonymous callers
     cost: CostRecorder = field(default_factory=CostRecorder)
     query_cost: int = 0  # estimated by schema.limits before execution
+    live: LiveHub | None = None  # subscriptions' source (None: the table has no stream)
+    # graphql-transport-ws: the connection_init payload (the token travels there).
+    connection_params: dict[str, object] | None = None
+    verifier: Verifier | None = None  # checks connection_init's token
 
     def require_user(self) -> Principal:
         """The signed-in caller, or UNAUTHENTICATED."""

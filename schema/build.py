@@ -19,6 +19,7 @@ from schema.limits import Limits, QueryLimits
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALAR_MAP
+from schema.subscription import Subscription
 from settings import Settings
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
@@ -55,6 +56,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return QuietSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(
             disable_field_suggestions=not settings.introspection_enabled, scalar_map=SCALAR_MAP

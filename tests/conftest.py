@@ -188,3 +188,24 @@ async def listening(app: Any) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await task
+
+
+NODE_DIR = Path(__file__).resolve().parent / "node"
+
+
+async def ensure_node_clients() -> Path:
+    """tests/node's packages (its lockfile pins them): .ci/run installs them first; a
+    plain `uv run pytest` installs them here (node and npm, with the npm registry)."""
+    import json
+    import subprocess
+
+    wanted = json.loads((NODE_DIR / "package.json").read_text())["dependencies"]
+    if not all((NODE_DIR / "node_modules" / name).is_dir() for name in wanted):
+        await asyncio.to_thread(
+            subprocess.run,
+            ["npm", "ci", "--no-audit", "--no-fund", "--prefix", str(NODE_DIR)],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    return NODE_DIR

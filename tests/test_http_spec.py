@@ -7,16 +7,14 @@ from __future__ import annotations
 import asyncio
 import json
 import subprocess
-from pathlib import Path
 
 import httpx
 
 from app import create_app
 from devserver.engine import EmbeddedEngine
 from settings import Settings
-from tests.conftest import Api, listening
+from tests.conftest import NODE_DIR, Api, ensure_node_clients, listening
 
-NODE_DIR = Path(__file__).resolve().parent / "node"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 MODERN = {"Accept": f"{GRAPHQL_RESPONSE}, application/json;q=0.9"}  # Apollo Client 3.8+
 LEGACY = {"Accept": "application/json"}
@@ -68,16 +66,7 @@ async def test_executed_requests_stay_200_for_modern_clients(api: Api) -> None:
 async def test_graphql_http_audit_has_no_warnings(
     engine: EmbeddedEngine, settings: Settings, aws: object
 ) -> None:
-    if not (NODE_DIR / "node_modules" / "graphql-http").is_dir():
-        # .ci/run installs it first; a plain `uv run pytest` does it here (node and npm
-        # are needed, with the npm registry reachable).
-        await asyncio.to_thread(
-            subprocess.run,
-            ["npm", "ci", "--no-audit", "--no-fund", "--prefix", str(NODE_DIR)],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
+    await ensure_node_clients()
     async with listening(create_app(settings, engine=engine)) as url:
         done = await asyncio.to_thread(
             subprocess.run,

@@ -1,0 +1,323 @@
+"""Subscriptions over graphql-transport-ws, fed by the table's stream (datasources/live.py).
+
+Every event comes from the table itself, so writes by any process or by the app's own
+Lambdas reach subscribers. Each subscription sees only the caller's partition.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncGenerator, Iterator
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+from datasources import keys
+from datasources.live import LiveHub, Overflow, Subscriber, TooMany
+from datasources.loaders import Loaders, request_cache
+from datasources.records import (
+    CoachRecord,
+    ConversationRecord,
+    MemoryRecord,
+    SessionRecord,
+    SummaryRecord,
+    WorkoutRecord,
+)
+from datasources.records.base import ItemRecord
+from datasources.stream import Change
+from resolvers.context import Info
+from resolvers.errors import ApiError, Code
+from resolvers.messages import message_page
+from schema.coach import Coach
+from schema.conversation import CoachConversation, ConversationMessage
+from schema.memory import UserMemory
+from schema.session import CoachCreatorSession
+from schema.summary import ConversationSummary
+from schema.workout import Workout
+
+# How often a quiet subscription checks that its token has not expired.
+EXPIRY_CHECK_SECONDS = 5.0
+
+
+@strawberry.enum(description="What happened to the item.")
+class EventAction(Enum):
+    ADDED = "added"
+    UPDATED = "updated"
+    REMOVED = "removed"
+
+
+@strawberry.type(
+    description="A change to the athlete's workouts, memories, coaches or conversations."
+)
+class ViewerEvent:
+    action: EventAction
+    entity_type: str = strawberry.field(
+        description="workout, userMemory, coachConfig, coachConversation"
+    )
+    entity_id: strawberry.ID
+    workout: Workout | None = None
+    memory: UserMemory | None = None
+    coach: Coach | None = None
+    conversation: CoachConversation | None = None
+
+
+@strawberry.enum
+class ConversationEventKind(Enum):
+    MESSAGE_ADDED = "message_added"
+    CONVERSATION_UPDATED = "conversation_updated"
+    SUMMARY_SAVED = "summary_saved"
+
+
+@strawberry.type(description="A message, a change to the conversation, or its summary.")
+class ConversationEvent:
+    kind: ConversationEventKind
+    message: ConversationMessage | None = None
+    cursor: str | None = strawberry.field(
+        default=None, description="The message's cursor (as in `messages`): resume `after` it."
+    )
+    replayed: bool = strawberry.field(
+        default=False, description="Read from the table before going live (`after`)."
+    )
+    conversation: CoachConversation | None = None
+    summary: ConversationSummary | None = None
+
+
+@strawberry.enum
+class SessionEventKind(Enum):
+    ANSWERED = "answered"
+    COMPLETED = "completed"
+    ABANDONED = "abandoned"
+
+
+@strawberry.type
+class CoachCreatorSessionEvent:
+    kind: SessionEventKind
+    session: CoachCreatorSession
+    generated_coach: Coach | None = None
+
+
+_VIEWER_TYPES: dict[str, type[ItemRecord]] = {
+    keys.WORKOUT: WorkoutRecord,
+    keys.MEMORY: MemoryRecord,
+    keys.COACH: CoachRecord,
+    keys.CONVERSATION: ConversationRecord,
+}
+
+
+def _record(image: dict[str, Any] | None, record_type: type[ItemRecord]) -> Any:
+    if not image or image.get("entityType") != record_type.ENTITY_TYPE:
+        return None
+    try:
+        return record_type.from_item(dict(image))
+    except ValueError:  # an item this API cannot read: no event for it
+        return None
+
+
+@contextlib.contextmanager
+def _subscribed(info: Info, pk: str) -> Iterator[Subscriber]:
+    hub = _hub(info)
+    try:
+        with hub.subscribe(pk) as subscriber:
+            yield subscriber
+    except TooMany as err:
+        raise ApiError(Code.RATE_LIMITED, str(err).capitalize(), retryAfterSeconds=60) from err
+
+
+def _hub(info: Info) -> LiveHub:
+    hub = info.context.live
+    if hub is None or not hub.running:
+        raise ApiError(
+            Code.SERVICE_UNAVAILABLE,
+            "Live updates need the table's stream (run `server.py migrate`)",
+            retryAfterSeconds=60,
+        )
+    return hub
+
+
+async def _changes(info: Info, subscriber: Subscriber) -> AsyncGenerator[Change, None]:
+    """The partition's changes; ends the subscription when the caller's token expires."""
+
+    principal = info.context.require_user()
+    while True:
+        if principal.expires_at is not None and principal.expires_at <= time.time():
+            raise ApiError(Code.UNAUTHENTICATED, "The token expired; reconnect with a new one")
+        try:
+            change = await asyncio.wait_for(subscriber.next(), EXPIRY_CHECK_SECONDS)
+        except TimeoutError:
+            continue
+        except Overflow as err:
+            raise ApiError(Code.SERVICE_UNAVAILABLE, str(err), retryAfterSeconds=1) from err
+        # Fields of an event read through fresh loaders (nothing cached from earlier events).
+        stores = info.context.stores
+        info.context.loaders = Loaders(stores.table, stores.content)
+        request_cache.set(info.context.loaders)
+        yield change
+
+
+def _action(change: Change) -> EventAction:
+    return {"INSERT": EventAction.ADDED, "REMOVE": EventAction.REMOVED}.get(
+        change.event, EventAction.UPDATED
+    )
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="Workouts logged/updated/deleted, memories, coaches and conversations "
+        "of the signed-in athlete, by whichever writer."
+    )
+    async def viewer_events(self, info: Info) -> AsyncGenerator[ViewerEvent, None]:
+        user_id = info.context.require_user().user_id
+        with _subscribed(info, keys.user_pk(user_id)) as subscriber:
+            async for change in _changes(info, subscriber):
+                record_type = _VIEWER_TYPES.get(str(change.image.get("entityType")))
+                if record_type is None:
+                    continue
+                record = _record(change.image, record_type)
+                if record is None:
+                    continue
+                event = ViewerEvent(
+                    action=_action(change),
+                    entity_type=record_type.ENTITY_TYPE,
+                    entity_id=strawberry.ID(record.key[1].split("#")[-1]),
+                )
+                if isinstance(record, WorkoutRecord):
+                    event.workout = Workout.from_record(record)
+                elif isinstance(record, MemoryRecord):
+                    event.memory = UserMemory.from_record(record)
+                elif isinstance(record, CoachRecord):
+                    event.coach = Coach.from_record(record)
+                elif isinstance(record, ConversationRecord):
+                    event.conversation = CoachConversation.from_record(record)
+                yield event
+
+    @strawberry.subscription(
+        description="New messages, conversation changes and its summary. With `after` (a "
+        "message cursor), every message after it is replayed from the table first, then the "
+        "stream takes over with no gap and no duplicate."
+    )
+    async def conversation_events(
+        self, info: Info, conversation_id: strawberry.ID, after: str | None = None
+    ) -> AsyncGenerator[ConversationEvent, None]:
+        user_id = info.context.require_user().user_id
+        hub = _hub(info)
+        scope = f"{user_id}:messages:{conversation_id}"
+        codec = info.context.cursors
+        sent: set[str] = set()
+        # Subscribed first, then the table read: a message written in between is in both,
+        # and `sent` drops the second copy.
+        with _subscribed(info, keys.user_pk(user_id)) as subscriber:
+            await hub.ready.wait()
+            if after is not None:
+                record = await info.context.stores.conversations.find(user_id, conversation_id)
+                if record is None:
+                    raise ApiError(Code.NOT_FOUND, "Conversation not found")
+                cursor: str | None = after
+                while True:
+                    page = await message_page(info, record, 100, cursor, None, None)
+                    for message, at in zip(page.messages, page.cursors, strict=True):
+                        sent.add(message.id)
+                        yield ConversationEvent(
+                            kind=ConversationEventKind.MESSAGE_ADDED,
+                            message=ConversationMessage.from_message(message),
+                            cursor=at,
+                            replayed=True,
+                        )
+                    if not page.has_next or not page.cursors:
+                        break
+                    cursor = page.cursors[-1]
+            async for change in _changes(info, subscriber):
+                for event in _conversation_events(change, str(conversation_id), sent, codec, scope):
+                    yield event
+
+    @strawberry.subscription(
+        description="A coach-creator session answered, completed or abandoned."
+    )
+    async def coach_creator_session_events(
+        self, info: Info, session_id: strawberry.ID
+    ) -> AsyncGenerator[CoachCreatorSessionEvent, None]:
+        user_id = info.context.require_user().user_id
+        key = (keys.user_pk(user_id), keys.session_sk(str(session_id)))
+        with _subscribed(info, key[0]) as subscriber:
+            async for change in _changes(info, subscriber):
+                if change.key != key:
+                    continue
+                new = _record(change.new, SessionRecord)
+                old = _record(change.old, SessionRecord)
+                if new is None:
+                    continue
+                attrs, before = new.attributes, old.attributes if old else None
+                if attrs.is_complete and not (before and before.is_complete):
+                    coach = None
+                    if attrs.generated_coach_id:
+                        found = await info.context.loaders.coach_by_key.load(
+                            (user_id, attrs.generated_coach_id)
+                        )
+                        coach = Coach.from_record(found) if found else None
+                    kind = SessionEventKind.COMPLETED
+                    yield CoachCreatorSessionEvent(
+                        kind=kind,
+                        session=CoachCreatorSession.from_record(new),
+                        generated_coach=coach,
+                    )
+                elif attrs.abandoned_at is not None and not (before and before.abandoned_at):
+                    yield CoachCreatorSessionEvent(
+                        kind=SessionEventKind.ABANDONED,
+                        session=CoachCreatorSession.from_record(new),
+                    )
+                elif before is None or new.version != old.version:
+                    yield CoachCreatorSessionEvent(
+                        kind=SessionEventKind.ANSWERED, session=CoachCreatorSession.from_record(new)
+                    )
+
+
+def _conversation_events(
+    change: Change, conversation_id: str, sent: set[str], codec: Any, scope: str
+) -> list[ConversationEvent]:
+    image = change.image
+    events: list[ConversationEvent] = []
+    summary = _record(change.new, SummaryRecord)
+    if summary is not None and summary.attributes.conversation_id == conversation_id:
+        return [
+            ConversationEvent(
+                kind=ConversationEventKind.SUMMARY_SAVED,
+                summary=ConversationSummary.from_record(summary),
+            )
+        ]
+    if image.get("entityType") != keys.CONVERSATION or change.new is None:
+        return events
+    new = _record(change.new, ConversationRecord)
+    if new is None or new.attributes.conversation_id != conversation_id:
+        return events
+    old = _record(change.old, ConversationRecord)
+    known = {m.id for m in (old.attributes.messages if old else [])}
+    added = [m for m in new.attributes.messages if m.id not in known]
+    total = new.attributes.metadata.total_messages or len(new.attributes.messages)
+    first_position = total - len(added)
+    for offset, message in enumerate(added):
+        if message.id in sent:
+            continue
+        sent.add(message.id)
+        events.append(
+            ConversationEvent(
+                kind=ConversationEventKind.MESSAGE_ADDED,
+                message=ConversationMessage.from_message(message),
+                cursor=codec.encode(scope, {"i": first_position + offset}),
+            )
+        )
+    if old is not None and _settings(old) != _settings(new):
+        events.append(
+            ConversationEvent(
+                kind=ConversationEventKind.CONVERSATION_UPDATED,
+                conversation=CoachConversation.from_record(new),
+            )
+        )
+    return events
+
+
+def _settings(record: ConversationRecord) -> tuple[Any, ...]:
+    attrs = record.attributes
+    return (attrs.title, tuple(attrs.metadata.tags), attrs.metadata.is_active, attrs.mode)

@@ -17,7 +17,7 @@ import strawberry
 
 from datasources import keys
 from datasources.live import LiveHub, Overflow, Subscriber, TooMany
-from datasources.loaders import Loaders, request_cache
+from datasources.loaders import Loaders
 from datasources.records import (
     CoachRecord,
     ConversationRecord,
@@ -145,7 +145,11 @@ async def _changes(info: Info, subscriber: Subscriber) -> AsyncGenerator[Change,
         if principal.expires_at is not None and principal.expires_at <= time.time():
             raise ApiError(Code.UNAUTHENTICATED, "The token expired; reconnect with a new one")
         try:
-            change = await asyncio.wait_for(subscriber.next(), EXPIRY_CHECK_SECONDS)
+            # asyncio.timeout, not wait_for: 3.11's wait_for can swallow the cancellation
+            # of a closing socket when a change arrives at the same moment, leaving the
+            # subscription running for ever (a server then waits out its shutdown grace).
+            async with asyncio.timeout(EXPIRY_CHECK_SECONDS):
+                change = await subscriber.next()
         except TimeoutError:
             continue
         except Overflow as err:
@@ -153,7 +157,6 @@ async def _changes(info: Info, subscriber: Subscriber) -> AsyncGenerator[Change,
         # Fields of an event read through fresh loaders (nothing cached from earlier events).
         stores = info.context.stores
         info.context.loaders = Loaders(stores.table, stores.content)
-        request_cache.set(info.context.loaders)
         yield change
 
 

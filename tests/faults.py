@@ -127,9 +127,12 @@ class FaultPlan:
             import httpx
             from botocore.exceptions import ConnectionClosedError
 
+            body = request.body
+            if hasattr(body, "read"):  # a streamed body (S3's checksummed uploads): its bytes
+                body = body.read()
             async with httpx.AsyncClient() as http:
                 await http.request(
-                    request.method, request.url, headers=dict(request.headers), content=request.body
+                    request.method, request.url, headers=dict(request.headers), content=body
                 )
             raise ConnectionClosedError(endpoint_url=request.url)
         raise ValueError(kind)

@@ -7,6 +7,7 @@ around the API (as the app's Lambdas make them) included."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +20,7 @@ import httpx
 from app import create_app
 from auth import mint_dev_token
 from devserver.engine import EmbeddedEngine
+from devserver.live_client import live
 from settings import Settings
 from tests.conftest import DEV_SECRET, ensure_node_clients, listening, make_settings
 
@@ -305,3 +307,46 @@ async def test_an_expired_token_ends_the_subscription_and_each_athlete_is_capped
             error = ended["next"]["errors"][0]
             assert error["extensions"]["code"] == "UNAUTHENTICATED"
             assert "expired" in error["message"]
+
+
+async def test_a_write_through_one_server_reaches_a_subscriber_on_another(
+    engine: EmbeddedEngine, settings: Settings, aws: object
+) -> None:
+    """Two server instances on one engine, sharing nothing but the table (each with its
+    own clients, hub and stream reader): a message sent through A reaches B's subscriber
+    (Python's side of the protocol here, devserver/live_client.py); demo2's subscriber on
+    B sees nothing of it."""
+    async with server(engine, settings) as (_, api_a), server(engine, settings) as (url_b, _):
+        for user in ("ann", "bob"):
+            await _profile(api_a, user)
+        await api_a.gql(
+            "ann",
+            'mutation { createCoach(input: {name: "V", coachId: "c1"}) { coach { coachId } } }',
+        )
+        await api_a.gql(
+            "ann",
+            """mutation { startConversation(input: {coachId: "c1", conversationId: "t"}) {
+                conversation { conversationId } } }""",
+        )
+        query = """subscription { conversationEvents(conversationId: "t") {
+            kind message { content } } }"""
+        async with (
+            live(url_b, mint_dev_token(DEV_SECRET, "ann")) as ann,
+            live(url_b, mint_dev_token(DEV_SECRET, "bob")) as bob,
+        ):
+            await ann.subscribe(query)
+            await bob.subscribe(query)  # bob has no conversation "t": nothing may arrive
+            await asyncio.sleep(0.5)
+            await api_a.gql(
+                "ann",
+                """mutation { sendMessage(input: {coachId: "c1", conversationId: "t",
+                    messages: [{role: USER, content: "through A"}]}) {
+                    conversation { totalMessages } } }""",
+            )
+            message = await asyncio.wait_for(ann.message(), WAIT)
+            assert message["type"] == "next", message
+            event = message["payload"]["data"]["conversationEvents"]
+            assert event == {"kind": "MESSAGE_ADDED", "message": {"content": "through A"}}
+            with contextlib.suppress(TimeoutError):
+                leaked = await asyncio.wait_for(bob.message(), 1.5)
+                raise AssertionError(f"bob received {leaked}")

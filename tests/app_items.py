@@ -8,7 +8,7 @@ itself would have left in that table: every item is a plain JSON-like dict exact
 format. Numbers are Python int/float.
 
 Sourcing: every shape was read from the app at commit c1f1b619b5de5f09e7842ac7d68de1693f3bbecd
-(2026-05-18), catalogued in /work/notes/neonpanda-app-shapes.md. Each item and each notable field
+(2026-05-18) of m3kan1cal/neonpanda-proto-v1. Each item and each notable field
 choice below carries a `path:line` comment into that commit: `dynamodb/...` is
 `amplify/dynamodb/...`, `libs/...` and handler directories are under `amplify/functions/`,
 `docs/` and `scripts/` are at the repo root. A few legacy records (the

@@ -13,12 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import secrets
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from contextlib import AsyncExitStack
 from pathlib import Path
@@ -26,7 +21,7 @@ from pathlib import Path
 import httpx
 
 from auth import mint_dev_token
-from benchmarks.bench_read import ROOT, _free_port, _wait_ready
+from benchmarks.serving import server_process
 from devserver.live_client import live
 
 VIEWER = "subscription { viewerEvents { action entityId } }"
@@ -41,79 +36,61 @@ def _rss_mb(pid: int) -> float:
 
 
 async def run(writes: int, idle: int) -> None:
-    port = _free_port()
-    secret = secrets.token_urlsafe(32)
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            **os.environ,
-            "NEONPANDA_DATA_DIR": tmp,
-            "NEONPANDA_DEV_SECRET": secret,
-            "NEONPANDA_RATE_LIMIT_COST_PER_WINDOW": str(10**12),
-            "NEONPANDA_MAX_SUBSCRIPTIONS_PER_USER": str(idle + 10),
-            "NEONPANDA_MAX_CONNECTIONS": str(idle + 100),
-        }
-        proc = subprocess.Popen(  # noqa: ASYNC220 - a benchmark, started once
-            [sys.executable, "server.py", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+    limits = {
+        "NEONPANDA_MAX_SUBSCRIPTIONS_PER_USER": str(idle + 10),
+        "NEONPANDA_MAX_CONNECTIONS": str(idle + 100),
+    }
+    async with (
+        server_process(limits) as served,
+        httpx.AsyncClient(base_url=served.url, timeout=30) as http,
+    ):
+        url = served.url
+        token = mint_dev_token(served.secret, "demo")
+        headers = {"Authorization": f"Bearer {token}"}
+        latencies = []
+        async with live(url, token) as client:
+            await client.subscribe(VIEWER)
+            await asyncio.sleep(0.5)
+            for n in range(writes):
+                variables = {
+                    "i": {
+                        "workoutName": f"bench {n}",
+                        "discipline": "RUNNING",
+                        "completedAt": "2026-11-01T10:00:00Z",
+                    }
+                }
+                response = await http.post(
+                    "/graphql", json={"query": LOG, "variables": variables}, headers=headers
+                )
+                acknowledged = time.perf_counter()
+                assert "errors" not in response.json(), response.text
+                while True:  # the workout's event (the counters item brings none)
+                    message = await asyncio.wait_for(client.message(), 10)
+                    if message.get("type") == "next":
+                        break
+                latencies.append(time.perf_counter() - acknowledged)
+        latencies.sort()
+        print(f"\n### delivery: {writes} workouts logged, each awaited\n")
+        print("| p50 ms | p99 ms | max ms |")
+        print("|---|---|---|")
+        print(
+            f"| {statistics.median(latencies) * 1000:.0f} "
+            f"| {latencies[int(len(latencies) * 0.99) - 1] * 1000:.0f} "
+            f"| {latencies[-1] * 1000:.0f} |"
         )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            token = mint_dev_token(secret, "demo")
-            headers = {"Authorization": f"Bearer {token}"}
-            async with httpx.AsyncClient(base_url=url, timeout=30) as http:
-                await _wait_ready(http)
-                latencies = []
-                async with live(url, token) as client:
-                    await client.subscribe(VIEWER)
-                    await asyncio.sleep(0.5)
-                    for n in range(writes):
-                        variables = {
-                            "i": {
-                                "workoutName": f"bench {n}",
-                                "discipline": "RUNNING",
-                                "completedAt": "2026-11-01T10:00:00Z",
-                            }
-                        }
-                        response = await http.post(
-                            "/graphql", json={"query": LOG, "variables": variables}, headers=headers
-                        )
-                        acknowledged = time.perf_counter()
-                        assert "errors" not in response.json(), response.text
-                        while True:  # the workout's event (a counters item has none)
-                            message = await asyncio.wait_for(client.message(), 10)
-                            if message.get("type") == "next":
-                                break
-                        latencies.append(time.perf_counter() - acknowledged)
-                latencies.sort()
-                print(f"\n### delivery: {writes} workouts logged, each awaited\n")
-                print("| p50 ms | p99 ms | max ms |")
-                print("|---|---|---|")
-                print(
-                    f"| {statistics.median(latencies) * 1000:.0f} "
-                    f"| {latencies[int(len(latencies) * 0.99) - 1] * 1000:.0f} "
-                    f"| {latencies[-1] * 1000:.0f} |"
-                )
 
-                before = _rss_mb(proc.pid)
-                async with AsyncExitStack() as stack:
-                    for _ in range(idle):
-                        client = await stack.enter_async_context(live(url, token))
-                        await client.subscribe(VIEWER)
-                    await asyncio.sleep(2)
-                    after = _rss_mb(proc.pid)
-                print(f"\n### {idle:,} idle subscriptions (one connection each)\n")
-                print("| server RSS before | after | per subscription |")
-                print("|---|---|---|")
-                print(
-                    f"| {before:.0f} MB | {after:.0f} MB "
-                    f"| {(after - before) * 1024 / max(idle, 1):.1f} KB |"
-                )
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+        before = _rss_mb(served.proc.pid)
+        async with AsyncExitStack() as stack:
+            for _ in range(idle):
+                idle_client = await stack.enter_async_context(live(url, token))
+                await idle_client.subscribe(VIEWER)
+            await asyncio.sleep(2)
+            after = _rss_mb(served.proc.pid)
+        print(f"\n### {idle:,} idle subscriptions (one connection each)\n")
+        print("| server RSS before | after | per subscription |")
+        print("|---|---|---|")
+        per = (after - before) * 1024 / max(idle, 1)
+        print(f"| {before:.0f} MB | {after:.0f} MB | {per:.1f} KB |")
 
 
 def main() -> None:

@@ -26,8 +26,6 @@ import gc
 import os
 import secrets
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -42,6 +40,7 @@ from app import create_app
 from auth import Principal, mint_dev_token
 from benchmarks.memory_table import MemoryTable
 from benchmarks.queries import CANONICAL
+from benchmarks.serving import server_process
 from datasources import table as table_module
 from datasources.loaders import Loaders
 from datasources.stores import Stores
@@ -217,52 +216,18 @@ async def _one_server(
     requests: int, names: tuple[str, ...], *, raw_reads: bool
 ) -> list[dict[str, Any]]:
     rows = []
-    port = _free_port()
-    secret = secrets.token_urlsafe(32)
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            **os.environ,
-            "NEONPANDA_DATA_DIR": tmp,
-            "NEONPANDA_DEV_SECRET": secret,
-            "NEONPANDA_RATE_LIMIT_COST_PER_WINDOW": str(10**12),
-            "NEONPANDA_AWS_RAW_READS": "true" if raw_reads else "false",
-        }
-        proc = subprocess.Popen(  # noqa: ASYNC220 - a benchmark, started once
-            [sys.executable, "server.py", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            async with httpx.AsyncClient(base_url=base, timeout=30) as http:
-                await _wait_ready(http)
-                headers = {"Authorization": f"Bearer {mint_dev_token(secret, 'demo')}"}
-                for name in names:
-                    query = CANONICAL[name]
-                    for concurrency in (1, 16):
-                        row = await _load(
-                            http, proc.pid, name, query, headers, concurrency, requests
-                        )
-                        row["reads"] = "json.loads" if raw_reads else "botocore"
-                        rows.append(row)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
+    reads = {"NEONPANDA_AWS_RAW_READS": "true" if raw_reads else "false"}
+    async with server_process(reads) as served:
+        pid = served.proc.pid
+        async with httpx.AsyncClient(base_url=served.url, timeout=30) as http:
+            headers = {"Authorization": f"Bearer {mint_dev_token(served.secret, 'demo')}"}
+            for name in names:
+                query = CANONICAL[name]
+                for concurrency in (1, 16):
+                    row = await _load(http, pid, name, query, headers, concurrency, requests)
+                    row["reads"] = "json.loads" if raw_reads else "botocore"
+                    rows.append(row)
     return rows
-
-
-async def _wait_ready(http: httpx.AsyncClient) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if (await http.get("/healthz")).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        await asyncio.sleep(0.2)
-    raise RuntimeError("server did not become ready")
 
 
 async def _load(
@@ -310,14 +275,6 @@ async def _load(
         "errors": len(errors),
         "first_error": errors[0] if errors else "",
     }
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def main() -> None:

@@ -13,7 +13,6 @@ import asyncio
 import tempfile
 import time
 from contextlib import AsyncExitStack
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,42 +22,14 @@ from datasources.migrate import migrate
 from datasources.table import Table
 from devserver.engine import ENGINE_CREDENTIALS, EmbeddedEngine
 from settings import Settings
-from tests.builders import bulk_put, daily_workouts
+from tests.builders import app_written, bulk_put
 
 USERS = 20
 
 
 def app_items(total: int) -> list[dict[str, Any]]:
     """Profiles keyed as typed, and workouts without list keys: what the app writes."""
-    per_user = max(1, total // USERS - 1)
-    items: list[dict[str, Any]] = []
-    last = datetime(2026, 5, 1, tzinfo=UTC)
-    for u in range(USERS):
-        user = f"bench-{u}"
-        stamp = "2026-05-01T00:00:00.000Z"
-        items.append(
-            {
-                "pk": f"user#{user}",
-                "sk": "profile",
-                "entityType": "user",
-                "createdAt": stamp,
-                "updatedAt": stamp,
-                "gsi1pk": f"email#Bench.{u}@Example.com",
-                "gsi1sk": "profile",
-                "gsi2pk": f"username#Bench_{u}",
-                "gsi2sk": "profile",
-                "attributes": {
-                    "userId": user,
-                    "email": f"Bench.{u}@Example.com",
-                    "username": f"Bench_{u}",
-                },
-            }
-        )
-        for item in daily_workouts(user, per_user, last - timedelta(days=u)):
-            item.pop("listsk", None)
-            item.pop("version", None)
-            items.append(item)
-    return items
+    return app_written(USERS, max(1, total // USERS - 1), user_prefix="bench", name="Bench")
 
 
 async def run(total: int) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from datasources import counts, keys
@@ -76,6 +76,42 @@ async def bulk_put(
     for pk in sorted(partitions):
         if await table.get(*counts.key_of(pk), consistent=True) is not None:
             await counts.Recount(table)(keys.user_id_from_pk(pk))
+
+
+def app_written(
+    users: int, workouts: int, *, user_prefix: str = "user", name: str = "Person"
+) -> list[dict[str, Any]]:
+    """What NeonPanda's app writes and this API must migrate: profiles keyed by email and
+    username as typed (no claims), and daily workouts without list keys or versions.
+    Athletes `<user_prefix>-<n>`, named `<name>_<n>` / `<name>.<n>@Example.com`."""
+    items: list[dict[str, Any]] = []
+    last = datetime(2026, 5, 1, tzinfo=UTC)
+    stamp = "2026-05-01T00:00:00.000Z"
+    for u in range(users):
+        user = f"{user_prefix}-{u}"
+        items.append(
+            {
+                "pk": f"user#{user}",
+                "sk": "profile",
+                "entityType": "user",
+                "createdAt": stamp,
+                "updatedAt": stamp,
+                "gsi1pk": f"email#{name}.{u}@Example.com",
+                "gsi1sk": "profile",
+                "gsi2pk": f"username#{name}_{u}",
+                "gsi2sk": "profile",
+                "attributes": {
+                    "userId": user,
+                    "email": f"{name}.{u}@Example.com",
+                    "username": f"{name}_{u}",
+                },
+            }
+        )
+        for item in daily_workouts(user, workouts, last - timedelta(days=u)):
+            item.pop("listsk", None)
+            item.pop("version", None)
+            items.append(item)
+    return items
 
 
 def daily_workouts(user_id: str, count: int, last: datetime) -> list[dict[str, Any]]:

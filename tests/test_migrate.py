@@ -9,7 +9,6 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from datasources.definition import create_table, table_spec
 from datasources.migrate import SeedMismatch, TableMissing, migrate
 from datasources.table import Table, deserialize_item
 from devserver.engine import ENGINE_CREDENTIALS, EmbeddedEngine
-from tests.builders import bulk_put, daily_workouts
+from tests.builders import app_written, bulk_put
 from tests.conftest import make_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,34 +41,7 @@ async def _seed_table(clients: AwsClients, name: str, users: int = 3, workouts: 
     workouts without list keys."""
     await create_table(clients.dynamodb, name)
     table = Table(clients.dynamodb, name)
-    items: list[dict[str, Any]] = []
-    last = datetime(2026, 5, 1, tzinfo=UTC)
-    for u in range(users):
-        user = f"user-{u}"
-        stamp = "2026-05-01T00:00:00.000Z"
-        items.append(
-            {
-                "pk": f"user#{user}",
-                "sk": "profile",
-                "entityType": "user",
-                "createdAt": stamp,
-                "updatedAt": stamp,
-                "gsi1pk": f"email#Person.{u}@Example.com",
-                "gsi1sk": "profile",
-                "gsi2pk": f"username#Person_{u}",
-                "gsi2sk": "profile",
-                "attributes": {
-                    "userId": user,
-                    "email": f"Person.{u}@Example.com",
-                    "username": f"Person_{u}",
-                },
-            }
-        )
-        for item in daily_workouts(user, workouts, last - timedelta(days=u)):
-            item.pop("listsk", None)
-            item.pop("version", None)
-            items.append(item)
-    await bulk_put(table, items)
+    await bulk_put(table, app_written(users, workouts))
     return table
 
 

@@ -33,7 +33,10 @@ class AthleteProfile:
 @strawberry.type
 class ConversationMessage:
     message_id: strawberry.ID
-    role: MessageRole
+    role: MessageRole = strawberry.field(
+        description="OTHER for a stored role this API does not know (see roleName)."
+    )
+    role_name: str = strawberry.field(description="The role as stored.")
     content: str
     timestamp: datetime
     message_type: str | None = strawberry.field(
@@ -51,6 +54,7 @@ class ConversationMessage:
         return ConversationMessage(
             message_id=strawberry.ID(message.id),
             role=read(MessageRole, message.role),
+            role_name=message.role,
             content=message.content,
             timestamp=message.timestamp,
             message_type=message.message_type,

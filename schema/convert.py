@@ -5,6 +5,9 @@ names as the strawberry types' Python fields, so one converter serves them all. 
 of the wrong kind (a string where a number belongs) becomes null instead of failing the
 whole object: stored data comes from AI extraction and may be imperfect.
 
+An enum field reads its stored value with `enums.read` (`OTHER` for a value this API
+does not know); a `<field>_name` beside it gets the value as stored.
+
 Each type's converter is compiled once from its annotations (converting is on the hot
 path of every list query).
 """
@@ -15,10 +18,13 @@ import types
 import typing
 from collections.abc import Callable
 from datetime import datetime
+from enum import Enum
 from functools import cache
 from typing import Any, TypeVar, Union, cast, get_args, get_origin
 
 from strawberry.scalars import JSON
+
+from datasources.enums import read
 
 T = TypeVar("T")
 Converter = Callable[[Any], Any]
@@ -83,25 +89,39 @@ def _converter(hint: Any) -> Converter:
         return convert_list
     if hint is JSON or hint is Any:
         return _identity
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        enum: type[Enum] = hint
+        return lambda value: read(enum, value)
     if hasattr(hint, "__strawberry_definition__"):
         build = _builder(hint)
         return lambda value: build(value) if isinstance(value, dict) else None
     return _SCALARS.get(hint, _identity)
 
 
+def _is_enum(hint: Any) -> bool:
+    """`E` or `E | None` for an enum `E`."""
+    if get_origin(hint) in (Union, types.UnionType):
+        options = [a for a in get_args(hint) if a is not _NONE]
+        hint = options[0] if len(options) == 1 else None
+    return isinstance(hint, type) and issubclass(hint, Enum)
+
+
 @cache
 def _builder(cls: Any) -> Callable[[dict[str, Any]], Any]:
-    fields = [
-        (name, _converter(hint))
-        for name, hint in typing.get_type_hints(cls).items()
-        if not name.startswith("_")
-    ]
+    hints = {n: h for n, h in typing.get_type_hints(cls).items() if not n.startswith("_")}
+    fields = [(name, _converter(hint)) for name, hint in hints.items()]
+    # An enum field's stored value, as stored, in the `<field>_name` beside it.
+    raw = [(name, f"{name}_name") for name, hint in hints.items() if _is_enum(hint)]
+    raw = [(name, sibling) for name, sibling in raw if sibling in hints]
 
     def build(data: dict[str, Any]) -> Any:
         values = {}
         for name, convert in fields:
             value = data.get(name)
             values[name] = None if value is None else convert(value)
+        for name, sibling in raw:
+            value = data.get(name)
+            values[sibling] = None if value is None else _to_str(value)
         return cls(**values)
 
     return build

@@ -7,14 +7,18 @@ from enum import Enum
 
 import strawberry
 
-from schema.enums import Importance, MemoryType
+from schema.enums import Discipline, Importance, MemoryType, SophisticationLevel
 
 
 @strawberry.input
 class WorkoutFilter:
     completed_from: datetime | None = None
     completed_to: datetime | None = None
-    discipline: str | None = strawberry.field(default=None, description="e.g. crossfit")
+    discipline: Discipline | None = strawberry.field(
+        default=None,
+        description="Workouts whose `discipline` is this; OTHER: the disciplines this API "
+        "does not know (and none).",
+    )
     workout_type: str | None = None
     location: str | None = None
     coach_id: strawberry.ID | None = None
@@ -45,8 +49,12 @@ class MemoryFilter:
     coach_id: strawberry.ID | None = strawberry.field(
         default=None, description="Memories for this coach plus global ones."
     )
-    memory_type: MemoryType | None = None
-    importance: Importance | None = None
+    memory_type: MemoryType | None = strawberry.field(
+        default=None, description="OTHER: the types this API does not know."
+    )
+    importance: Importance | None = strawberry.field(
+        default=None, description="OTHER: the importances this API does not know."
+    )
     include_archived: bool = strawberry.field(
         default=False, description="Also memories the app's memory lifecycle archived."
     )
@@ -55,7 +63,9 @@ class MemoryFilter:
 @strawberry.input
 class CoachCreatorSessionFilter:
     is_complete: bool | None = None
-    sophistication_level: str | None = None
+    sophistication_level: SophisticationLevel | None = strawberry.field(
+        default=None, description="OTHER: the levels this API does not know."
+    )
     abandoned: bool | None = None
     include_deleted: bool = strawberry.field(
         default=False, description="Also sessions the app soft-deleted."

@@ -36,7 +36,10 @@ class UserMemory(Node):
         description="OTHER for a stored type this API does not know (see memoryTypeName)."
     )
     memory_type_name: str = strawberry.field(description="The type as stored.")
-    importance: Importance
+    importance: Importance = strawberry.field(
+        description="OTHER for a stored importance this API does not know (see importanceName)."
+    )
+    importance_name: str = strawberry.field(description="The importance as stored.")
     coach_id: strawberry.ID | None = strawberry.field(description="Null for a global memory.")
     usage_count: int
     last_used: datetime | None
@@ -77,6 +80,7 @@ class UserMemory(Node):
             memory_type=read(MemoryType, attrs.memory_type),
             memory_type_name=attrs.memory_type,
             importance=read(Importance, meta.importance),
+            importance_name=meta.importance,
             coach_id=strawberry.ID(attrs.coach_id) if attrs.coach_id else None,
             usage_count=meta.usage_count,
             last_used=meta.last_used,

@@ -8,12 +8,14 @@ from typing import cast
 import strawberry
 from strawberry.scalars import JSON
 
+from datasources.enums import read
 from datasources.records import SessionRecord
 from resolvers.content import load_content
 from resolvers.context import Info
 from schema.coach import Coach
 from schema.content import StoredContent
 from schema.convert import from_data, snake_keys
+from schema.enums import CreationType, SophisticationLevel
 from schema.node import Node, encode_global_id
 
 
@@ -24,7 +26,14 @@ class SessionMetadata:
     started_at: str | None
     completed_at: str | None
     total_duration: float | None
-    final_sophistication_level: str | None
+    final_sophistication_level: SophisticationLevel | None = strawberry.field(
+        description=(
+            "OTHER for a stored level this API does not know (see finalSophisticationLevelName)."
+        )
+    )
+    final_sophistication_level_name: str | None = strawberry.field(
+        description="The level as stored."
+    )
 
 
 @strawberry.type
@@ -34,7 +43,12 @@ class QuestionHistoryEntry:
     question_text: str | None
     user_response: str | None
     ai_response: str | None
-    detected_sophistication: str | None
+    detected_sophistication: SophisticationLevel | None = strawberry.field(
+        description=(
+            "OTHER for a stored level this API does not know (see detectedSophisticationName)."
+        )
+    )
+    detected_sophistication_name: str | None = strawberry.field(description="The level as stored.")
     sophistication_signals: list[str] | None
     timestamp: str | None
     response_time: float | None
@@ -44,7 +58,10 @@ class QuestionHistoryEntry:
 @strawberry.type
 class SophisticationStep:
     question_id: int | None
-    detected_level: str | None
+    detected_level: SophisticationLevel | None = strawberry.field(
+        description="OTHER for a stored level this API does not know (see detectedLevelName)."
+    )
+    detected_level_name: str | None = strawberry.field(description="The level as stored.")
     confidence: float | None
     signals: list[str] | None
 
@@ -85,7 +102,10 @@ class CoachCreatorHistory:
 @strawberry.type
 class CoachCreatorSession(Node):
     session_id: strawberry.ID
-    sophistication_level: str
+    sophistication_level: SophisticationLevel = strawberry.field(
+        description="OTHER for a stored level this API does not know (see sophisticationLevelName)."
+    )
+    sophistication_level_name: str = strawberry.field(description="The level as stored.")
     current_question: int
     total_questions: int
     questions_answered: int
@@ -110,7 +130,10 @@ class CoachCreatorSession(Node):
     abandoned_at: datetime | None
     estimated_duration: int | None
     generated_coach_id: strawberry.ID | None
-    creation_type: str | None
+    creation_type: CreationType | None = strawberry.field(
+        description="OTHER for a stored type this API does not know (see creationTypeName)."
+    )
+    creation_type_name: str | None = strawberry.field(description="The type as stored.")
     session_version: str | None
     resume_count: int
     expires_at: datetime | None = strawberry.field(
@@ -143,7 +166,8 @@ class CoachCreatorSession(Node):
         pointer = a.history or ({"s3Key": a.s3_key} if a.s3_key else None)
         return CoachCreatorSession(
             session_id=strawberry.ID(a.session_id),
-            sophistication_level=a.sophistication_level,
+            sophistication_level=read(SophisticationLevel, a.sophistication_level),
+            sophistication_level_name=a.sophistication_level,
             current_question=a.current_question,
             total_questions=a.total_questions,
             questions_answered=a.questions_answered,
@@ -166,7 +190,10 @@ class CoachCreatorSession(Node):
             generated_coach_id=strawberry.ID(a.generated_coach_id)
             if a.generated_coach_id
             else None,
-            creation_type=a.creation_type,
+            creation_type=read(CreationType, a.creation_type)
+            if a.creation_type is not None
+            else None,
+            creation_type_name=a.creation_type,
             session_version=a.session_version,
             resume_count=a.resume_count,
             expires_at=datetime.fromtimestamp(record.ttl, UTC) if record.ttl else None,

@@ -228,7 +228,7 @@ class User(Node):
         f = filter or CoachCreatorSessionFilter()
         query = SessionQuery(
             is_complete=f.is_complete,
-            sophistication_level=f.sophistication_level,
+            sophistication_level=f.sophistication_level.value if f.sophistication_level else None,
             abandoned=f.abandoned,
             include_deleted=f.include_deleted,
         )
@@ -259,7 +259,7 @@ def _workout_query(f: WorkoutFilter | None, order: WorkoutOrder) -> WorkoutQuery
     return WorkoutQuery(
         completed_from=f.completed_from,
         completed_to=f.completed_to,
-        discipline=f.discipline,
+        discipline=f.discipline.value if f.discipline else None,
         workout_type=f.workout_type,
         location=f.location,
         coach_id=f.coach_id,

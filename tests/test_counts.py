@@ -267,7 +267,7 @@ async def test_a_filtered_total_is_counted_beside_its_page(api: Api, stores: Sto
         ],
     )
     query = (
-        '{ viewer { workouts(first: 2, filter: {discipline: "crossfit"}) '
+        "{ viewer { workouts(first: 2, filter: {discipline: CROSSFIT}) "
         "{ %s edges { node { workoutId } } } } }"
     )
     without = cost(await api.gql(query % ""))["dynamodb"]

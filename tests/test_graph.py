@@ -242,7 +242,7 @@ async def test_session_filters(demo_api: Api) -> None:
     assert await ids("{}") == [f"coach_creator_demo_{i}" for i in (3, 2, 1)]  # newest first
     assert await ids("{abandoned: true}") == ["coach_creator_demo_3"]
     assert await ids("{abandoned: false, isComplete: false}") == ["coach_creator_demo_2"]
-    assert await ids('{sophisticationLevel: "BEGINNER"}') == ["coach_creator_demo_3"]
+    assert await ids("{sophisticationLevel: BEGINNER}") == ["coach_creator_demo_3"]
 
 
 async def test_expired_session_is_invisible(demo_api: Api, aws: AwsClients) -> None:

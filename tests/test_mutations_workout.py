@@ -218,7 +218,7 @@ async def test_total_count_is_exact_with_two_concurrent_writers(demo_api: Api) -
 
     await asyncio.gather(writer("a"), writer("b"))
     body = await demo_api.gql(
-        '{ viewer { hiit: workouts(filter: {discipline: "hiit"}) { totalCount } '
+        "{ viewer { hiit: workouts(filter: {discipline: HIIT}) { totalCount } "
         "all: workouts { totalCount } } }"
     )
     viewer = body["data"]["viewer"]

@@ -60,13 +60,13 @@ async def _mixed(stores: Stores, n: int) -> datetime:
 async def test_filtered_pages_are_full_and_has_next_page_is_exact(api: Api, stores: Stores) -> None:
     await _mixed(stores, 100)
     crossfit = [f"w{i:03d}" for i in range(100) if i % 7 == 0]  # 15, newest first
-    pages, total = await _walk(api, 4, f={"discipline": "CrossFit"})
+    pages, total = await _walk(api, 4, f={"discipline": "CROSSFIT"})
     assert [len(p) for p in pages] == [4, 4, 4, 3]
     assert _flat(pages) == crossfit
     assert total == 15
 
     # Exactly a multiple of the page size: the last full page says there is no next one.
-    pages, _ = await _walk(api, 5, f={"discipline": "crossfit"})
+    pages, _ = await _walk(api, 5, f={"discipline": "CROSSFIT"})
     assert [len(p) for p in pages] == [5, 5, 5]
 
 
@@ -112,15 +112,15 @@ async def test_cursors_are_tamper_checked_and_bound_to_user_and_filter(
     api: Api, stores: Stores
 ) -> None:
     await _mixed(stores, 30)
-    body = await api.gql(PAGE, {"first": 2, "f": {"discipline": "running"}})
+    body = await api.gql(PAGE, {"first": 2, "f": {"discipline": "RUNNING"}})
     cursor = body["data"]["viewer"]["workouts"]["pageInfo"]["endCursor"]
 
     tampered = cursor[:-3] + ("AAA" if not cursor.endswith("AAA") else "BBB")
     for variables, user in [
-        ({"after": tampered, "f": {"discipline": "running"}}, "demo"),
-        ({"after": cursor, "f": {"discipline": "crossfit"}}, "demo"),
+        ({"after": tampered, "f": {"discipline": "RUNNING"}}, "demo"),
+        ({"after": cursor, "f": {"discipline": "CROSSFIT"}}, "demo"),
         ({"after": cursor}, "demo"),
-        ({"after": cursor, "f": {"discipline": "running"}}, "demo2"),
+        ({"after": cursor, "f": {"discipline": "RUNNING"}}, "demo2"),
         ({"after": "not a cursor"}, "demo"),
     ]:
         body = await api.gql(PAGE, {"first": 2, **variables}, user=user)

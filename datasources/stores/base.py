@@ -14,6 +14,7 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any, ClassVar, Generic, TypeVar
 
 from boto3.dynamodb.conditions import Attr, ConditionBase, Key
@@ -368,3 +369,27 @@ def field(record_type: type[ItemRecord], *names: str) -> Attr:
 
 def null_or_absent(operand: Attr) -> ConditionBase:
     return operand.not_exists() | operand.attribute_type("NULL")
+
+
+def reads_as(operand: Attr, member: Enum, *, absent: Enum | None = None) -> ConditionBase:
+    """Items whose stored value at `operand` reads as `member` (`enums.read`), so a list
+    filtered by an enum returns exactly the items whose field shows that member: the
+    member's stored value; for `OTHER`, any value outside the known set. `absent` is the
+    member a missing value reads as (the record's default; `OTHER` when there is none).
+
+    Stored values are compared as the app writes them: a case variant of a known value
+    (which `read` maps to the member) is not matched by the member's filter."""
+    cls = type(member)
+    other = cls["OTHER"]
+    condition: ConditionBase
+    if member is other:
+        known = [m.value for m in cls if m is not other]
+        # Engines differ on `<>` with a missing attribute: absent values are decided below.
+        condition = operand.exists()
+        for value in known:
+            condition = condition & operand.ne(value)
+    else:
+        condition = operand.eq(member.value)
+    if member is (absent or other):
+        condition = condition | null_or_absent(operand)
+    return condition

@@ -1,4 +1,5 @@
-"""User memories, listed in importance / usage / age order through the LSI."""
+"""User memories, listed in importance / usage / age order (through the `lists` index, or
+the base table before it exists)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from dataclasses import dataclass
 from boto3.dynamodb.conditions import Attr, ConditionBase
 
 from datasources import keys
+from datasources.enums import Importance, MemoryType, read
 from datasources.errors import AlreadyExists, Cancelled, ConditionFailed, NotFound
 from datasources.idempotency import Intent
 from datasources.inputs.memory import CreateMemory, DeleteMemory, RecordMemoryUse, UpdateMemory
 from datasources.records import MemoryAttributes, MemoryRecord, utcnow
 from datasources.records.memory import MemoryMetadata
-from datasources.stores.base import EntityStore, all_of, field, null_or_absent
+from datasources.stores.base import EntityStore, all_of, field, null_or_absent, reads_as
 from datasources.stores.coach import require_coaches
 from datasources.transaction import Transaction, Update, at_version, exists
 
@@ -39,14 +41,18 @@ class MemoryStore(EntityStore[MemoryRecord, MemoryQuery]):
     @classmethod
     def where(cls, query: MemoryQuery) -> ConditionBase | None:
         coach = field(MemoryRecord, "attributes", "coach_id")
+        importance = field(MemoryRecord, "attributes", "metadata", "importance")
         state = Attr(".".join((*MemoryRecord.path("attributes", "metadata", "lifecycle"), "state")))
         return all_of(
             # A coach's memories include the global ones (no coach).
             coach.eq(query.coach_id) | null_or_absent(coach) if query.coach_id else None,
-            field(MemoryRecord, "attributes", "memory_type").eq(query.memory_type)
+            reads_as(
+                field(MemoryRecord, "attributes", "memory_type"),
+                read(MemoryType, query.memory_type),
+            )
             if query.memory_type
             else None,
-            field(MemoryRecord, "attributes", "metadata", "importance").eq(query.importance)
+            reads_as(importance, read(Importance, query.importance), absent=Importance.MEDIUM)
             if query.importance
             else None,
             None if query.include_archived else null_or_absent(state) | state.ne("archived"),

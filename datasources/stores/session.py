@@ -19,6 +19,7 @@ from typing import Any
 from boto3.dynamodb.conditions import ConditionBase
 
 from datasources import keys
+from datasources.enums import SophisticationLevel, read
 from datasources.errors import Cancelled, Invalid, NotFound, VersionConflict
 from datasources.idempotency import Intent
 from datasources.inputs.session import (
@@ -29,7 +30,7 @@ from datasources.inputs.session import (
 )
 from datasources.records import SessionAttributes, SessionRecord, utcnow
 from datasources.records.base import format_timestamp
-from datasources.stores.base import EntityStore, all_of, field, null_or_absent
+from datasources.stores.base import EntityStore, all_of, field, null_or_absent, reads_as
 from datasources.stores.coach import current_coaches, require_coaches
 from datasources.transaction import Transaction
 
@@ -63,7 +64,13 @@ class SessionStore(EntityStore[SessionRecord, SessionQuery]):
             field(SessionRecord, "attributes", "is_complete").eq(complete)
             if complete is not None
             else None,
-            field(SessionRecord, "attributes", "sophistication_level").eq(level) if level else None,
+            reads_as(
+                field(SessionRecord, "attributes", "sophistication_level"),
+                read(SophisticationLevel, level),
+                absent=SophisticationLevel.UNKNOWN,
+            )
+            if level
+            else None,
             None
             if abandoned is None
             else (

@@ -1,4 +1,5 @@
-"""Workouts: log, update, delete; ordered by completion time through the LSI.
+"""Workouts: log, update, delete; ordered by completion time (through the `lists` index,
+or the base table before it exists).
 
 The detailed log goes to S3 first; the item that points at it (key, size, SHA-256) is
 written after, in the conditional transaction. A failure in between leaves at most an
@@ -19,12 +20,20 @@ from typing import Any
 from boto3.dynamodb.conditions import ConditionBase
 
 from datasources import keys
+from datasources.enums import Discipline, read
 from datasources.errors import AlreadyExists, Cancelled, Invalid, NotFound
 from datasources.idempotency import Intent
 from datasources.inputs.workout import DeleteWorkout, LogWorkout, UpdateWorkout, WorkoutFields
 from datasources.records import WorkoutAttributes, WorkoutData, WorkoutRecord, utcnow
 from datasources.records.workout import ExtractionMetadata
-from datasources.stores.base import EntityStore, PageRequest, RecordPage, all_of, field
+from datasources.stores.base import (
+    EntityStore,
+    PageRequest,
+    RecordPage,
+    all_of,
+    field,
+    reads_as,
+)
 from datasources.stores.coach import current_coaches, require_coaches
 from datasources.transaction import Transaction, at_version
 
@@ -77,7 +86,7 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
     def where(cls, query: WorkoutQuery) -> ConditionBase | None:
         data = ("attributes", "workout_data")
         return all_of(
-            field(WorkoutRecord, *data, "discipline").eq(query.discipline.lower())
+            reads_as(field(WorkoutRecord, *data, "discipline"), read(Discipline, query.discipline))
             if query.discipline
             else None,
             field(WorkoutRecord, *data, "workout_type").eq(query.workout_type)

@@ -38,6 +38,7 @@ def _rss_mb(pid: int) -> float:
 async def run(writes: int, idle: int) -> None:
     limits = {
         "NEONPANDA_MAX_SUBSCRIPTIONS_PER_USER": str(idle + 10),
+        "NEONPANDA_MAX_CONNECTIONS_PER_USER": str(idle + 10),
         "NEONPANDA_MAX_CONNECTIONS": str(idle + 100),
     }
     async with (

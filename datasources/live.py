@@ -5,8 +5,12 @@ One `LiveHub` per server process reads every shard of the stream from LATEST (it
 change's partition (`user#<id>`): a subscriber only ever sees its own athlete's writes,
 whoever made them (this process, another one, the app's Lambdas).
 
-Each subscriber has a bounded queue; one that falls that far behind is ended with an
-error rather than let memory grow (the client resubscribes with its last cursor).
+Each socket is a `LiveConnection`, counted against its athlete (at most
+`max_connections_per_user` per process). Each subscriber has a bounded queue
+(`queue_size` changes); one that falls further behind than that is a slow consumer: it is
+sent nothing more, and its connection is told (`on_slow`), which closes the socket
+(schema/live_socket.py); the client reconnects and resubscribes with its last cursor.
+Memory per subscriber is bounded by its queue whatever the client does.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,15 +32,25 @@ class TooMany(Exception):
     """The athlete already has the most subscriptions a process keeps for one."""
 
 
+class TooManyConnections(Exception):
+    """The athlete already has the most live connections a process keeps for one."""
+
+
 class Overflow(Exception):
-    """The subscriber fell more than QUEUE_SIZE changes behind."""
+    """The subscriber fell more than its queue's size of changes behind."""
 
 
 @dataclass(eq=False)
 class Subscriber:
     pk: str
-    queue: asyncio.Queue[Change | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
+    queue_size: int = QUEUE_SIZE
+    on_overflow: Callable[[], None] | None = None
     overflowed: bool = False
+    # One slot more than `queue_size`: the end marker always fits.
+    queue: asyncio.Queue[Change | None] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.queue = asyncio.Queue(self.queue_size + 1)
 
     async def next(self) -> Change:
         change = await self.queue.get()
@@ -44,18 +58,67 @@ class Subscriber:
             raise Overflow("too many updates behind; subscribe again from your last cursor")
         return change
 
+    def offer(self, change: Change) -> bool:
+        """Queue the change; False once the subscriber is too far behind (then it is ended:
+        the end marker is queued and `on_overflow` called, once)."""
+        if self.overflowed:
+            return False
+        if self.queue.qsize() >= self.queue_size:
+            self.overflowed = True
+            self.queue.put_nowait(None)
+            if self.on_overflow is not None:
+                self.on_overflow()
+            return False
+        self.queue.put_nowait(change)
+        return True
+
+
+class LiveConnection:
+    """One socket's share of the hub: counted against its athlete until `close`; its
+    subscribers report a slow consumer to `on_slow` (called once)."""
+
+    def __init__(self, hub: LiveHub, user_id: str, on_slow: Callable[[], None]) -> None:
+        self.hub = hub
+        self.user_id = user_id
+        self.on_slow = on_slow
+        self.slow = False
+        self.closed = False
+
+    def subscribe(self, pk: str) -> contextlib.AbstractContextManager[Subscriber]:
+        return self.hub.subscribe(pk, on_overflow=self._overflowed)
+
+    def _overflowed(self) -> None:
+        if not self.slow:
+            self.slow = True
+            log.warning("slow consumer: a live connection of %s fell behind", self.user_id)
+            self.on_slow()
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.hub._release(self.user_id)
+
 
 class LiveHub:
     def __init__(
-        self, streams_client: Any, idle_sleep: float = 0.1, max_per_partition: int = 20
+        self,
+        streams_client: Any,
+        idle_sleep: float = 0.1,
+        max_per_partition: int = 20,
+        max_connections_per_user: int = 10,
+        queue_size: int = QUEUE_SIZE,
     ) -> None:
         self.client = streams_client
         self.max_per_partition = max_per_partition
+        self.max_connections_per_user = max_connections_per_user
+        self.queue_size = queue_size
         self.idle_sleep = idle_sleep
         self._by_pk: dict[str, set[Subscriber]] = {}
+        self._connections: dict[str, int] = {}
         self._task: asyncio.Task[None] | None = None
         self.ready = asyncio.Event()  # the reader holds its LATEST positions
         self.delivered = 0
+        self.overflows = 0
 
     @property
     def running(self) -> bool:
@@ -84,18 +147,40 @@ class LiveHub:
             for subscriber in list(self._by_pk.get(change.key[0], ())):
                 if subscriber.overflowed:
                     continue
-                if subscriber.queue.qsize() >= QUEUE_SIZE - 1:
-                    subscriber.overflowed = True
-                    subscriber.queue.put_nowait(None)
-                    continue
-                subscriber.queue.put_nowait(change)
-                self.delivered += 1
+                if subscriber.offer(change):
+                    self.delivered += 1
+                else:
+                    self.overflows += 1
+
+    def connect(self, user_id: str, on_slow: Callable[[], None]) -> LiveConnection:
+        """A socket of `user_id`'s; TooManyConnections beyond the cap."""
+        open_now = self._connections.get(user_id, 0)
+        if open_now >= self.max_connections_per_user:
+            raise TooManyConnections(
+                f"At most {self.max_connections_per_user} live connections per athlete"
+            )
+        self._connections[user_id] = open_now + 1
+        return LiveConnection(self, user_id, on_slow)
+
+    def _release(self, user_id: str) -> None:
+        left = self._connections.get(user_id, 0) - 1
+        if left > 0:
+            self._connections[user_id] = left
+        else:
+            self._connections.pop(user_id, None)
+
+    def connections(self, user_id: str | None = None) -> int:
+        if user_id is not None:
+            return self._connections.get(user_id, 0)
+        return sum(self._connections.values())
 
     @contextlib.contextmanager
-    def subscribe(self, pk: str) -> Iterator[Subscriber]:
-        subscriber = Subscriber(pk)
+    def subscribe(
+        self, pk: str, on_overflow: Callable[[], None] | None = None
+    ) -> Iterator[Subscriber]:
         if len(self._by_pk.get(pk, ())) >= self.max_per_partition:
             raise TooMany(f"at most {self.max_per_partition} live subscriptions per athlete")
+        subscriber = Subscriber(pk, self.queue_size, on_overflow)
         self._by_pk.setdefault(pk, set()).add(subscriber)
         try:
             yield subscriber

@@ -8,7 +8,7 @@ import strawberry
 
 from auth import Principal, Verifier
 from datasources.cost import CostRecorder
-from datasources.live import LiveHub
+from datasources.live import LiveConnection, LiveHub
 from datasources.loaders import Loaders
 from datasources.stores import Stores
 from resolvers.errors import unauthenticated
@@ -26,6 +26,9 @@ class Context:
     cost: CostRecorder = field(default_factory=CostRecorder)
     query_cost: int = 0  # estimated by schema.limits before execution
     live: LiveHub | None = None  # subscriptions' source (None: the table has no stream)
+    # A socket's share of the hub (per-athlete connection cap, slow consumers): set at
+    # connection_init (schema/live_socket.py).
+    connection: LiveConnection | None = None
     # graphql-transport-ws: the connection_init payload (the token travels there).
     connection_params: dict[str, object] | None = None
     verifier: Verifier | None = None  # checks connection_init's token

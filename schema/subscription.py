@@ -118,12 +118,23 @@ def _record(image: dict[str, Any] | None, record_type: type[ItemRecord]) -> Any:
 
 @contextlib.contextmanager
 def _subscribed(info: Info, pk: str) -> Iterator[Subscriber]:
+    """Subscribed through the socket's connection (schema/live_socket.py), which learns
+    when this subscriber falls too far behind and closes the socket."""
     hub = _hub(info)
+    connection = info.context.connection
     try:
-        with hub.subscribe(pk) as subscriber:
+        with (
+            connection.subscribe(pk) if connection is not None else hub.subscribe(pk)
+        ) as subscriber:
             yield subscriber
     except TooMany as err:
-        raise ApiError(Code.RATE_LIMITED, str(err).capitalize(), retryAfterSeconds=60) from err
+        raise ApiError(
+            Code.RATE_LIMITED,
+            str(err).capitalize(),
+            retryAfterSeconds=60,
+            limit="subscriptionsPerUser",
+            maximum=hub.max_per_partition,
+        ) from err
 
 
 def _hub(info: Info) -> LiveHub:
@@ -153,6 +164,10 @@ async def _changes(info: Info, subscriber: Subscriber) -> AsyncGenerator[Change,
         except TimeoutError:
             continue
         except Overflow as err:
+            if info.context.connection is not None:
+                # A slow consumer: its socket is being closed (1013) and this subscription
+                # cancelled with it; an error result now would only queue behind the rest.
+                await asyncio.Event().wait()
             raise ApiError(Code.SERVICE_UNAVAILABLE, str(err), retryAfterSeconds=1) from err
         # Fields of an event read through fresh loaders (nothing cached from earlier events).
         stores = info.context.stores

@@ -1,0 +1,215 @@
+"""graphql-transport-ws with this API's limits: the socket side of live updates.
+
+Strawberry's protocol handler, with what a public socket needs on top:
+
+- **Connections per athlete** (per process, `NEONPANDA_MAX_CONNECTIONS_PER_USER`): one
+  over the cap is closed at `connection_init`, after the token is checked and before the
+  ack, with **4429** and a reason naming the cap.
+- **Subscriptions per connection** (`NEONPANDA_MAX_SUBSCRIPTIONS_PER_CONNECTION`): one
+  more is answered with the protocol's `error` message for its id, the error carrying
+  `extensions.code` `RATE_LIMITED` (`limit: "subscriptionsPerConnection"`, `maximum`);
+  the socket and its other subscriptions carry on.
+- **Inbound message size** (`NEONPANDA_MAX_WS_MESSAGE_BYTES`): a bigger message closes
+  the socket with **1009** (message too big). `server.py` also gives uvicorn the same
+  limit, so such a message is refused as it arrives, before it is buffered whole.
+- **Slow consumers**: a subscriber that falls more than `NEONPANDA_LIVE_QUEUE_SIZE`
+  changes behind (datasources/live.py) ends every subscription of its socket and closes
+  it with **1013** (try again later): the client reconnects and resubscribes from its
+  last cursor. Nothing more is queued for it, so its memory stays bounded.
+
+- **Subscriptions only**: a query or mutation sent over the socket is answered with an
+  `error` message (`BAD_USER_INPUT`): they go over HTTP, where the request deadline, the
+  concurrency cap and the request line apply.
+
+Only graphql-transport-ws is served (the legacy graphql-ws protocol would bypass these).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncGenerator
+from json import JSONDecodeError
+from typing import Any
+
+from graphql import GraphQLError, OperationType, get_operation_ast, parse
+from starlette.websockets import WebSocketDisconnect, WebSocketState
+from strawberry.asgi import ASGIWebSocketAdapter
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageReceived
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    ErrorMessage,
+    SubscribeMessage,
+)
+from strawberry.types.unset import UnsetType
+
+from datasources.live import LiveConnection, TooManyConnections
+from resolvers.context import Context
+from schema.documents import DocumentRefused
+
+log = logging.getLogger("neonpanda.live")
+
+PROTOCOLS = (GRAPHQL_TRANSPORT_WS_PROTOCOL,)
+# Close codes (README: Live updates; docs/api.md: Subscriptions).
+TOO_MANY_CONNECTIONS = 4429
+MESSAGE_TOO_BIG = 1009
+SLOW_CONSUMER = 1013
+# Only to tell a subscription from a query (the schema's own token limit applies after).
+MAX_SOCKET_TOKENS = 10_000
+
+
+def _message_bytes(text: str, limit: int) -> int:
+    """The message's UTF-8 size, encoded only when its length alone does not decide."""
+    if len(text) > limit or len(text) * 4 <= limit:
+        return len(text)
+    return len(text.encode())
+
+
+class LiveSocketAdapter(ASGIWebSocketAdapter):
+    """Strawberry's ASGI socket, refusing inbound messages over the size limit."""
+
+    async def iter_json(
+        self, *, ignore_parsing_errors: bool = False
+    ) -> AsyncGenerator[object, None]:
+        limit: int = self.ws.state.runtime.settings.max_ws_message_bytes
+        try:
+            while self.ws.application_state != WebSocketState.DISCONNECTED:
+                try:
+                    text = await self.ws.receive_text()
+                    if _message_bytes(text, limit) > limit:
+                        await self.close(MESSAGE_TOO_BIG, f"Message too big: at most {limit} bytes")
+                        return
+                    yield self.view.decode_json(text)
+                except (JSONDecodeError, DocumentRefused) as err:
+                    if not ignore_parsing_errors:
+                        raise NonJsonMessageReceived from err
+        except KeyError as err:
+            raise NonTextMessageReceived from err
+        except WebSocketDisconnect:
+            pass
+
+
+def _is_subscription(message: SubscribeMessage) -> bool:
+    """False only for a document that parses and names a query or mutation to run: any
+    other mistake is left to strawberry's own answer (and its limits)."""
+    payload = message.get("payload") or {}
+    query = payload.get("query")
+    if not isinstance(query, str):
+        return True
+    try:
+        document = parse(query, max_tokens=MAX_SOCKET_TOKENS)
+    except GraphQLError:
+        return True
+    operation = get_operation_ast(document, payload.get("operationName"))
+    return operation is None or operation.operation is OperationType.SUBSCRIPTION
+
+
+class LiveSocket(BaseGraphQLTransportWSHandler[Context, None]):
+    """One graphql-transport-ws connection (see the module's docstring for the limits)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.connection: LiveConnection | None = None
+        self._closing: asyncio.Task[None] | None = None
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        """Strawberry's steps (payload, one init only, the token through the view's
+        `on_ws_connect`), then the per-athlete connection cap, then the ack."""
+        if self.connection_timed_out:
+            return
+        if self.connection_init_timeout_task:
+            self.connection_init_timeout_task.cancel()
+        payload = message.get("payload", {})
+        if not isinstance(payload, dict):
+            await self.websocket.close(code=4400, reason="Invalid connection init payload")
+            return
+        if self.connection_init_received:
+            await self.websocket.close(code=4429, reason="Too many initialisation requests")
+            return
+        self.connection_init_received = True
+        self.context.connection_params = payload
+        try:
+            ack_payload = await self.view.on_ws_connect(self.context)
+        except ConnectionRejectionError:
+            await self.websocket.close(code=4403, reason="Forbidden")
+            return
+        hub, principal = self.context.live, self.context.principal
+        if hub is not None and principal is not None:
+            try:
+                self.connection = hub.connect(principal.user_id, on_slow=self._slow_consumer)
+            except TooManyConnections as err:
+                log.info("refused a live connection of %s: %s", principal.user_id, err)
+                await self.websocket.close(code=TOO_MANY_CONNECTIONS, reason=f"{err} per process")
+                return
+            self.context.connection = self.connection
+        if isinstance(ack_payload, UnsetType) or ack_payload is None:
+            await self.send_message({"type": "connection_ack"})
+        else:
+            await self.send_message({"type": "connection_ack", "payload": ack_payload})
+        self.connection_acknowledged = True
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        if self.connection_acknowledged and not _is_subscription(message):
+            # Queries and mutations go over HTTP, where the request deadline, the
+            # concurrency cap and the request line apply; a socket must not bypass them.
+            await self._refuse(
+                message["id"],
+                GraphQLError(
+                    "Queries and mutations are served over HTTP (POST /graphql); "
+                    "this socket carries subscriptions",
+                    extensions={"code": "BAD_USER_INPUT"},
+                ),
+            )
+            return
+        limit = self.max_subscriptions_per_connection
+        if (
+            limit is not None
+            and self.connection_acknowledged
+            and message["id"] not in self.operations
+            and len(self.operations) >= limit
+        ):
+            # Strawberry's own refusal has no code; ours says which limit, as api.md asks.
+            error = GraphQLError(
+                f"At most {limit} subscriptions per connection; complete one first",
+                extensions={
+                    "code": "RATE_LIMITED",
+                    "limit": "subscriptionsPerConnection",
+                    "maximum": limit,
+                },
+            )
+            await self._refuse(message["id"], error)
+            return
+        await super().handle_subscribe(message)
+
+    async def _refuse(self, operation_id: str, error: GraphQLError) -> None:
+        refusal: ErrorMessage = {"id": operation_id, "type": "error", "payload": [error.formatted]}
+        await self.send_message(refusal)
+
+    def _slow_consumer(self) -> None:
+        if self._closing is None:
+            self._closing = asyncio.create_task(self._close_slow())
+
+    async def _close_slow(self) -> None:
+        """Every subscription ends now (nothing more is queued for this socket); the close
+        frame follows whatever the socket already holds, once the client reads again."""
+        for operation_id in list(self.operations):
+            await self.cleanup_operation(operation_id)
+        with contextlib.suppress(Exception):  # the client may be gone already
+            await self.websocket.close(
+                code=SLOW_CONSUMER, reason="Slow consumer: resubscribe from your last cursor"
+            )
+
+    async def shutdown(self) -> None:
+        await super().shutdown()
+        if self._closing is not None and not self._closing.done():
+            self._closing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._closing
+        if self.connection is not None:
+            self.connection.close()

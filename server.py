@@ -1,6 +1,7 @@
 """NeonPanda GraphQL API: the command line.
 
 uv run server.py [--host 127.0.0.1] [--port 8000]   run the server
+uv run server.py --workers N                       ... as N processes (one embedded engine)
 uv run server.py dev-token USER_ID                 mint a local dev token
 uv run server.py export-schema [--check]           write (or check) schema/schema.graphql
 uv run server.py sweep-orphans [--dry-run]         delete S3 objects no item names
@@ -14,12 +15,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
+import os
 import sys
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from settings import Backend, Settings
+from settings import Backend, ProductionRefused, Settings
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 def _banner(settings: Settings, host: str, port: int) -> str:
@@ -42,12 +46,32 @@ def _banner(settings: Settings, host: str, port: int) -> str:
     return "\n".join(lines)
 
 
-def serve(settings: Settings, host: str, port: int) -> int:
+def _uvicorn_options(settings: Settings, host: str, port: int) -> dict[str, Any]:
+    return {
+        "host": host,
+        "port": port,
+        # Logging is ours (telemetry.configure_logging: JSON in production); the request
+        # line replaces uvicorn's access line.
+        "log_config": None,
+        "access_log": False,
+        # Connections beyond this get 503 before any app code runs (README: Security).
+        "limit_concurrency": settings.max_connections,
+        "timeout_keep_alive": 5,
+        # Request line and headers: at most 16 KB (h11's own default is 16 KB too).
+        "h11_max_incomplete_event_size": 16 * 1024,
+        "timeout_graceful_shutdown": 30,
+        # A WebSocket message over the app's limit is refused as it arrives (1009), before
+        # it is buffered whole; the app checks again (schema/live_socket.py).
+        "ws_max_size": settings.max_ws_message_bytes,
+    }
+
+
+def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
     import uvicorn
 
     from app import create_app
 
-    if settings.backend is Backend.EMBEDDED:
+    if settings.backend is Backend.EMBEDDED and settings.embedded_engine_port is None:
         from devserver.engine import DataDirInUse, check_data_dir
 
         try:
@@ -55,22 +79,105 @@ def serve(settings: Settings, host: str, port: int) -> int:
         except DataDirInUse as err:
             print(f"error: {err}", file=sys.stderr)
             return 1
+    if workers > 1:
+        return serve_workers(settings, host, port, workers)
     app = create_app(
         settings, on_ready=lambda _: print("\n" + _banner(settings, host, port) + "\n", flush=True)
     )
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level="info",
-        # Connections beyond this get 503 before any app code runs (README: Security).
-        limit_concurrency=settings.max_connections,
-        timeout_keep_alive=5,
-        # Request line and headers: at most 16 KB (h11's own default is 16 KB too).
-        h11_max_incomplete_event_size=16 * 1024,
-        timeout_graceful_shutdown=30,
-    )
+    uvicorn.run(app, **_uvicorn_options(settings, host, port))
     return 0
+
+
+def serve_workers(settings: Settings, host: str, port: int, workers: int) -> int:
+    """uvicorn's worker processes on one socket, each building the app from the
+    environment (`worker_app`). What they must share comes from here: in embedded mode
+    ONE engine, started (and stopped, after the last worker) by this process, its table
+    prepared once, its port handed down as NEONPANDA_EMBEDDED_ENGINE_PORT; the dev secret
+    (its file in the data directory, written before any worker starts) and so the cursor
+    secret derived from it; outside dev mode without NEONPANDA_CURSOR_SECRET, one random
+    cursor secret for all of them. Everything else they share lives in the table
+    (idempotency markers, versions, claims, rate limits)."""
+    import secrets
+
+    import uvicorn
+
+    from app import check_settings
+    from auth import dev_secret
+
+    # Settings a worker would refuse (production checks, documents) fail here, once,
+    # rather than in every worker as uvicorn restarts them.
+    check_settings(settings)
+    engine = None
+    try:
+        if settings.backend is Backend.EMBEDDED:
+            from devserver.engine import DataDirInUse, EmbeddedEngine
+
+            if settings.embedded_engine_port is None:
+                engine = EmbeddedEngine(
+                    log_path=settings.data_dir / "engine.log",
+                    data_dir=settings.data_dir / "engine",
+                )
+                try:
+                    engine.start()  # from the main thread: its death signal follows this one
+                except DataDirInUse as err:
+                    print(f"error: {err}", file=sys.stderr)
+                    return 1
+                os.environ["NEONPANDA_EMBEDDED_ENGINE_PORT"] = str(engine.port)
+                settings = settings.model_copy(update={"embedded_engine_port": engine.port})
+            asyncio.run(_prepare_embedded(settings))
+        elif not settings.cursor_secret:
+            os.environ["NEONPANDA_CURSOR_SECRET"] = secrets.token_urlsafe(32)
+        if settings.dev_auth_enabled:
+            dev_secret(settings)  # the file exists before the workers read it
+        print("\n" + _banner(settings, host, port) + f"\n{workers} workers\n", flush=True)
+        options = _uvicorn_options(settings, host, port)
+        uvicorn.run("server:worker_app", factory=True, workers=workers, **options)
+    finally:
+        if engine is not None:
+            engine.stop()  # after the workers: every write they acknowledged is durable
+    return 0
+
+
+async def _prepare_embedded(settings: Settings) -> None:
+    """The table created, migrated and seeded once, before any worker opens it."""
+    from runtime import open_runtime
+
+    async with open_runtime(settings):
+        pass
+
+
+class _ServedBy:
+    """Dev mode, in workers: every HTTP answer names the process that gave it
+    (`X-Served-By: <pid>`), to see how requests spread (and test guarantees across them)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        served_by = (b"x-served-by", str(os.getpid()).encode())
+
+        async def send_named(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), served_by]}
+            await send(message)
+
+        await self.app(scope, receive, send_named)
+
+
+def worker_app() -> ASGIApp:
+    """The app of one worker process, from the environment (Settings()): uvicorn's
+    (`server.py --workers N`) and gunicorn's (`gunicorn 'server:worker_app()' -k
+    uvicorn_worker.UvicornWorker`, README: Several processes)."""
+    from app import create_app
+    from telemetry import configure_logging
+
+    settings = Settings()
+    configure_logging(settings)
+    app = create_app(settings)
+    return _ServedBy(app) if settings.dev_auth_enabled else app
 
 
 def dev_token(settings: Settings, user_id: str, groups: list[str]) -> int:
@@ -170,6 +277,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="NeonPanda GraphQL API")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument(
+        "--workers", type=int, default=1, help="server processes on the one port (default 1)"
+    )
     sub = parser.add_subparsers(dest="command")
     token_cmd = sub.add_parser("dev-token", help="mint a dev token (dev mode only)")
     token_cmd.add_argument("user_id")
@@ -191,7 +301,9 @@ def main(argv: list[str] | None = None) -> int:
         return dev_token(settings, args.user_id, args.group)
     if args.command == "export-schema":
         return export_schema(args.check)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from telemetry import configure_logging
+
+    configure_logging(settings)
     from datasources.migrate import SeedMismatch, TableMissing, how_to_create
 
     try:
@@ -203,11 +315,11 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(create_table(settings))
         if args.command == "repair-counts":
             return asyncio.run(repair_counts(settings, args.user_ids))
-        return serve(settings, args.host, args.port)
+        return serve(settings, args.host, args.port, args.workers)
     except TableMissing:
         print(how_to_create(settings.table_name, settings.use_aws), file=sys.stderr)
         return 1
-    except SeedMismatch as err:
+    except (SeedMismatch, ProductionRefused) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
 

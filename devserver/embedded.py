@@ -39,8 +39,12 @@ class Embedded:
     async def open(
         cls, settings: Settings, engine: EmbeddedEngine | None
     ) -> AsyncIterator[Embedded]:
-        """The given engine (tests share one), or a new one on the data directory, stopped
-        on exit (after the server's last request: every write it acknowledged is durable)."""
+        """The given engine (tests share one), the one already running at
+        `embedded_engine_port` (the workers of `server.py --workers N` use their parent's),
+        or a new one on the data directory, stopped on exit (after the server's last
+        request: every write it acknowledged is durable)."""
+        if engine is None and settings.embedded_engine_port is not None:
+            engine = EmbeddedEngine.running_at(settings.embedded_engine_port)
         if engine is not None:
             yield cls(settings, engine, owns_engine=False)
             return

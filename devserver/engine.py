@@ -88,6 +88,14 @@ class EmbeddedEngine:
         self._proc: subprocess.Popen[bytes] | None = None
         self._lifeline: int | None = None  # our end of the pipe the engine watches
 
+    @classmethod
+    def running_at(cls, port: int) -> EmbeddedEngine:
+        """An engine another process started on `port` and stops (the parent of
+        `server.py --workers N`, a test): never started or stopped through this object."""
+        engine = cls()
+        engine.port = port
+        return engine
+
     @property
     def endpoint_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"

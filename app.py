@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -35,14 +36,19 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from auth import Principal, authenticate_header
 from datasources.loaders import Loaders
+from graphiql import asset_routes, page_response
 from resolvers.context import Context
 from runtime import Runtime, open_runtime
 from schema.build import build_schema
 from schema.documents import DocumentRefused, Documents
 from schema.extensions import format_errors
-from settings import Settings
+from schema.live_socket import PROTOCOLS, LiveSocket, LiveSocketAdapter
+from settings import ProductionRefused, Settings
+from telemetry import Metrics, RequestTelemetry, Tracing, current_request
 
 if TYPE_CHECKING:
+    from opentelemetry.sdk.trace.export import SpanExporter
+
     from devserver.engine import EmbeddedEngine
 
 log = logging.getLogger("neonpanda")
@@ -61,6 +67,10 @@ _HTTP_REASONS = {
 
 
 class NeonPandaGraphQL(GraphQL[Context, None]):
+    # graphql-transport-ws with this API's limits (schema/live_socket.py).
+    graphql_transport_ws_handler_class = LiveSocket
+    websocket_adapter_class = LiveSocketAdapter
+
     def __init__(
         self,
         deadline_seconds: float,
@@ -74,6 +84,10 @@ class NeonPandaGraphQL(GraphQL[Context, None]):
         self.deadline_seconds = deadline_seconds
         self.documents = documents
         self.validation_details = validation_details
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Our GraphiQL page (graphiql.py): its files from this server, integrity-checked."""
+        return page_response()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """A request that is not valid GraphQL over HTTP gets a GraphQL error (JSON, with
@@ -147,6 +161,9 @@ class NeonPandaGraphQL(GraphQL[Context, None]):
         principal, auth_error = await authenticate_header(
             runtime.verifier, request.headers.get("authorization")
         )
+        info = current_request.get()
+        if info is not None and principal is not None:
+            info.user_id = principal.user_id
         return Context(
             principal=principal,
             auth_error=auth_error,
@@ -177,6 +194,11 @@ class NeonPandaGraphQL(GraphQL[Context, None]):
     async def process_result(self, request: Any, result: ExecutionResult) -> Any:
         if result.errors:
             result.errors = format_errors(result.errors, details=self.validation_details)
+            info = current_request.get()
+            if info is not None:
+                info.error_codes = [
+                    str((e.extensions or {}).get("code", "UNKNOWN")) for e in result.errors
+                ]
         return await super().process_result(request, result)
 
     async def execute_single(
@@ -444,29 +466,107 @@ async def healthz(request: Request) -> Response:
     )
 
 
+class Readiness:
+    """/readyz: can this process serve? The table answers DescribeTable, the bucket
+    HeadBucket and the token verifier has its keys. The verdict is kept
+    `readiness_cache_seconds`, so a storm of probes is not a storm of backend calls."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.ttl = settings.readiness_cache_seconds
+        self.checked_at = float("-inf")
+        self.verdict: dict[str, str] = {}
+        self.lock = asyncio.Lock()
+
+    async def check(self, runtime: Runtime) -> dict[str, str]:
+        async with self.lock:
+            if time.monotonic() - self.checked_at < self.ttl:
+                return self.verdict
+            table, bucket, keys = await asyncio.gather(
+                _probe(
+                    runtime.clients.dynamodb.describe_table(TableName=runtime.settings.table_name)
+                ),
+                _probe(runtime.clients.s3.head_bucket(Bucket=runtime.settings.bucket)),
+                runtime.verifier.ready(),
+            )
+            self.verdict = {"table": table, "bucket": bucket, "tokens": keys or "ok"}
+            self.checked_at = time.monotonic()
+            return self.verdict
+
+
+async def _probe(call: Awaitable[Any]) -> str:
+    try:
+        async with asyncio.timeout(3):
+            await call
+    except Exception as err:  # any failure is "not ready"; the reason goes to the probe
+        return f"unreachable ({type(err).__name__})"
+    return "ok"
+
+
+async def readyz(request: Request) -> Response:
+    runtime: Runtime | None = getattr(request.state, "runtime", None)
+    if runtime is None or not runtime.ready:
+        return JSONResponse({"status": "starting"}, status_code=503)
+    checks = await request.state.readiness.check(runtime)
+    ready = all(v == "ok" for v in checks.values())
+    return JSONResponse(
+        {"status": "ready" if ready else "not ready", "checks": checks},
+        status_code=200 if ready else 503,
+    )
+
+
+async def metrics_text(request: Request) -> Response:
+    metrics: Metrics = request.state.metrics
+    return Response(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
+
+
+def check_settings(settings: Settings) -> Documents:
+    """What create_app refuses, without building anything: production with development
+    settings on (ProductionRefused), an unreadable trusted-documents manifest."""
+    if settings.production and (found := settings.development_conveniences()):
+        raise ProductionRefused(
+            "NEONPANDA_ENVIRONMENT=production refuses development settings: " + "; ".join(found)
+        )
+    return Documents.from_settings(settings.documents, settings.trusted_documents)
+
+
 def create_app(
     settings: Settings,
     *,
     engine: EmbeddedEngine | None = None,
     on_ready: Callable[[Runtime], None] | None = None,
     migrate: bool = True,
+    span_exporter: SpanExporter | None = None,
 ) -> Starlette:
     """The ASGI app. With `engine` given, it is used as is (tests share one); `migrate`
-    False leaves an embedded table as it is (a test of the seed's table unmigrated)."""
+    False leaves an embedded table as it is (a test of the seed's table unmigrated);
+    `span_exporter` receives the traces (tests) instead of OTLP when tracing is on."""
+    documents = check_settings(settings)
+    tracing = (
+        Tracing.from_settings(settings, span_exporter)
+        if settings.tracing or span_exporter is not None
+        else None
+    )
+    metrics = Metrics()
 
     @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Runtime]]:
-        async with open_runtime(settings, engine=engine, migrate=migrate) as runtime:
-            if on_ready is not None:
-                on_ready(runtime)
-            yield {"runtime": runtime}
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        try:
+            async with open_runtime(settings, engine=engine, migrate=migrate) as runtime:
+                if on_ready is not None:
+                    on_ready(runtime)
+                yield {"runtime": runtime, "metrics": metrics, "readiness": Readiness(settings)}
+        finally:
+            if tracing is not None:
+                tracing.close()
 
     graphql_app = NeonPandaGraphQL(
         settings.request_deadline_seconds,
-        Documents.from_settings(settings.documents, settings.trusted_documents),
+        documents,
         settings.validation_details_enabled,
         settings.max_document_bytes,
-        schema=build_schema(settings),
+        schema=build_schema(
+            settings, extensions=[tracing.extension()] if tracing is not None else []
+        ),
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
         allow_queries_via_get=False,
         # Live updates: the socket must say who it is promptly; server pings keep idle
@@ -474,12 +574,21 @@ def create_app(
         connection_init_wait_timeout=timedelta(seconds=settings.connection_init_timeout_seconds),
         keep_alive=True,
         keep_alive_interval=15,
+        subscription_protocols=PROTOCOLS,
+        max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
     )
     return Starlette(
         routes=[
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql_app),
             Route("/healthz", healthz, methods=["GET"]),
+            *asset_routes(settings),  # GraphiQL's files (when the page is on)
+            Route("/readyz", readyz, methods=["GET"]),
+            *(
+                [Route("/metrics", metrics_text, methods=["GET"])]
+                if settings.metrics_endpoint_enabled
+                else []
+            ),
         ],
         middleware=[
             # Outermost: preflights are answered here, and every answer (refusals too)
@@ -494,7 +603,19 @@ def create_app(
                 expose_headers=["Retry-After"],
                 max_age=600,
             ),
+            # The request id and the request line cover every answer, refusals included.
+            Middleware(RequestTelemetry, settings=settings, metrics=metrics),
             Middleware(RequestGuard, settings=settings),
+            # Innermost of ours: one span per request (when tracing), around the app.
+            *([Middleware(_Traced, tracing=tracing)] if tracing is not None else []),
         ],
         lifespan=lifespan,
     )
+
+
+class _Traced:
+    def __init__(self, app: ASGIApp, tracing: Tracing) -> None:
+        self.app = tracing.wrap(app)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)

@@ -41,6 +41,10 @@ class AuthError(Exception):
 class Verifier(Protocol):
     async def verify(self, token: str) -> Principal: ...
 
+    async def ready(self) -> str | None:
+        """None when tokens can be checked now; otherwise why not (for /readyz)."""
+        ...
+
     async def aclose(self) -> None: ...
 
 
@@ -126,6 +130,9 @@ class DevVerifier:
         except jwt.PyJWTError as err:
             raise AuthError(_reason(err)) from err
         return _principal(claims)
+
+    async def ready(self) -> str | None:
+        return None
 
     async def aclose(self) -> None:
         return None
@@ -218,6 +225,11 @@ class CognitoVerifier:
             raise AuthError("token was issued to another client")
         return _principal(claims)
 
+    async def ready(self) -> str | None:
+        if not self._keys:
+            await self._refresh()
+        return None if self._keys else f"no signing keys from {self.jwks_url}"
+
     async def aclose(self) -> None:
         if self._owns_http:
             await self._http.aclose()
@@ -228,6 +240,9 @@ class NoVerifier:
 
     async def verify(self, token: str) -> Principal:
         raise AuthError("authentication is not configured")
+
+    async def ready(self) -> str | None:
+        return "no way to sign in is configured (Cognito or dev tokens)"
 
     async def aclose(self) -> None:
         return None

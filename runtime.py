@@ -67,6 +67,8 @@ class Background:
         self.hub = LiveHub(
             runtime.clients.streams,
             max_per_partition=runtime.settings.max_subscriptions_per_user,
+            max_connections_per_user=runtime.settings.max_connections_per_user,
+            queue_size=runtime.settings.live_queue_size,
         )
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -77,7 +79,7 @@ class Background:
     def _maybe_index(self) -> None:
         table = self.runtime.stores.table
         arn = table.accelerators.stream_arn
-        if arn is not None:
+        if arn is not None and self.runtime.settings.live_updates:
             self.hub.start(arn)
         if arn is None or self.indexer is not None or not self.runtime.settings.indexer:
             return

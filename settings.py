@@ -14,6 +14,10 @@ class Backend(StrEnum):
     AWS = "aws"
 
 
+class ProductionRefused(Exception):
+    """NEONPANDA_ENVIRONMENT=production with a development convenience still on."""
+
+
 class Settings(BaseSettings):
     """Configuration; no endpoint and no AWS/Cognito settings means the embedded engine."""
 
@@ -54,6 +58,32 @@ class Settings(BaseSettings):
     # Keep list keys and username/email claims true for items other writers add, from the
     # table's stream (README: the indexer). Off where a stream-triggered Lambda does it.
     indexer: bool = True
+    # Live updates: follow the stream for this process's subscribers. Off where no socket
+    # can subscribe (the Lambda handler: it would poll the stream in every invocation).
+    live_updates: bool = True
+
+    # "production" refuses development conveniences at start (dev tokens, GraphiQL,
+    # introspection, localhost or wildcard CORS, a per-process cursor secret, the embedded
+    # engine): a deployment that forgot a setting fails loudly instead of running open.
+    environment: str = "development"
+
+    # Telemetry (README: Observability). Logs: "json" (one object per line, with the
+    # request id and user id) or "text"; default: json in production.
+    log_format: str | None = None
+    log_level: str = "INFO"
+    # CloudWatch embedded metric format: each request line also carries its metrics
+    # (Lambda and the CloudWatch agent turn them into metrics without an API call).
+    metrics_emf: bool = False
+    metrics_namespace: str = "NeonPanda/GraphQL"
+    # Prometheus text at /metrics (default: on in development, off in production).
+    metrics_endpoint: bool | None = None
+    # OpenTelemetry traces: a span per request, per resolver that awaits I/O and per AWS
+    # call. Exported by OTLP/HTTP to this endpoint (or OTEL_EXPORTER_OTLP_ENDPOINT) when set.
+    tracing: bool = False
+    otlp_endpoint: str | None = None
+    service_name: str = "neonpanda-graphql"
+    # /readyz caches its verdict this long (a probe storm is not a backend storm).
+    readiness_cache_seconds: float = 5.0
 
     graphiql: bool | None = None
     # Browser origins allowed to call the API (CORS). Default: in dev mode any
@@ -67,6 +97,18 @@ class Settings(BaseSettings):
     # and how long a socket may take to send connection_init.
     max_subscriptions_per_user: int = 20
     connection_init_timeout_seconds: float = 10.0
+    # Per socket: open subscriptions (beyond: an `error` with RATE_LIMITED) and the size of
+    # one inbound message (beyond: closed with 1009). Sockets per athlete in one process
+    # (beyond: closed at connection_init with 4429). Changes a subscriber may fall behind
+    # (beyond: a slow consumer, its socket closed with 1013).
+    max_subscriptions_per_connection: int = 10
+    max_ws_message_bytes: int = 64 * 1024
+    max_connections_per_user: int = 10
+    live_queue_size: int = 1000
+    # Embedded mode: use the engine already listening on this loopback port instead of
+    # starting one (`server.py --workers N` sets it for its workers; tests run several
+    # servers on one engine). Whoever started that engine holds the data directory.
+    embedded_engine_port: int | None = None
     introspection: bool | None = None  # default: on in dev mode, off otherwise
 
     # Abuse limits (README: Security).
@@ -150,6 +192,46 @@ class Settings(BaseSettings):
     @property
     def graphiql_enabled(self) -> bool:
         return self.dev_auth_enabled if self.graphiql is None else self.graphiql
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def json_logs(self) -> bool:
+        return self.production if self.log_format is None else self.log_format == "json"
+
+    @property
+    def metrics_endpoint_enabled(self) -> bool:
+        return not self.production if self.metrics_endpoint is None else self.metrics_endpoint
+
+    def development_conveniences(self) -> list[str]:
+        """What production refuses: each entry names a setting and why."""
+        found = []
+        if self.backend is Backend.EMBEDDED:
+            found.append("no AWS settings (the embedded engine is for development)")
+        if self.dev_auth_enabled:
+            found.append("NEONPANDA_DEV_AUTH (development tokens)")
+        if self.graphiql_enabled:
+            found.append("NEONPANDA_GRAPHIQL (the in-browser IDE)")
+        if self.introspection_enabled:
+            found.append("NEONPANDA_INTROSPECTION")
+        if self.cors_origin_regex is not None:
+            found.append("the development CORS default (any localhost origin)")
+        for origin in self.cors_origins or []:
+            if origin == "*" or not origin.startswith("https://"):
+                found.append(f"NEONPANDA_CORS_ORIGINS entry {origin!r} (https origins only)")
+        if not self.cursor_secret:
+            found.append("no NEONPANDA_CURSOR_SECRET (cursors would differ per process)")
+        return found
+
+    @model_validator(mode="after")
+    def _check_environment(self) -> Settings:
+        if self.environment not in ("development", "production"):
+            raise ValueError("NEONPANDA_ENVIRONMENT is development or production")
+        if self.log_format not in (None, "json", "text"):
+            raise ValueError("NEONPANDA_LOG_FORMAT is json or text")
+        return self
 
     @model_validator(mode="after")
     def _resolve_dev_auth(self) -> Settings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +34,11 @@ class QuietSchema(strawberry.Schema):
         return None
 
 
-def build_schema(settings: Settings | None = None) -> strawberry.Schema:
-    """The schema with the limits of `settings` (defaults: dev mode's)."""
+def build_schema(
+    settings: Settings | None = None, extensions: Sequence[Any] = ()
+) -> strawberry.Schema:
+    """The schema with the limits of `settings` (defaults: dev mode's); `extensions` run
+    after ours (tracing's resolver spans)."""
     settings = settings or Settings(dev_auth=True)
     limits = Limits(
         max_depth=settings.max_depth,
@@ -43,21 +47,22 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         max_cost=settings.max_cost,
     )
     # Factories: a fresh instance per request; caches are shared.
-    extensions: list[Any] = [
+    chain: list[Any] = [
         CostExtension,
         lambda: MaxTokensLimiter(settings.max_tokens),
         lambda: ParserCache(maxsize=256),
         # Limits first, then validation (cached): QueryLimits runs both, in that order.
         lambda: QueryLimits(limits),
         RateLimit,
+        *extensions,
     ]
     if not settings.introspection_enabled:
-        extensions.append(DisableIntrospection)
+        chain.append(DisableIntrospection)
     return QuietSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=extensions,
+        extensions=chain,
         config=StrawberryConfig(
             disable_field_suggestions=not settings.introspection_enabled, scalar_map=SCALAR_MAP
         ),

@@ -15,6 +15,7 @@ from datasources.cost import current_cost
 from datasources.errors import BackendUnavailable, ContentUnavailable, WriteRefused
 from datasources.loaders import request_cache
 from resolvers.errors import ApiError, Code, from_storage
+from telemetry import current_request, operation_type
 
 log = logging.getLogger("neonpanda.errors")
 
@@ -32,6 +33,11 @@ class CostExtension(SchemaExtension):
         finally:
             request_cache.reset(cache_token)
             current_cost.reset(cost_token)
+            info = current_request.get()  # the request line (telemetry.py)
+            if info is not None:
+                info.cost = context.cost.to_dict()
+                info.operation_name = self.execution_context.operation_name
+                info.operation_type = operation_type(self.execution_context)
 
     def get_results(self) -> dict[str, Any]:
         return {"cost": self.execution_context.context.cost.to_dict()}
@@ -116,7 +122,9 @@ def _format(error: GraphQLError, details: bool = True) -> GraphQLError:
         extensions["retryAfterSeconds"] = RETRY_AFTER_SECONDS
         log.warning("backend unavailable: %s", error.original_error)
     if code is Code.INTERNAL_SERVER_ERROR:
-        request_id = uuid.uuid4().hex[:12]
+        # The request's own id (its X-Request-Id and log lines) where there is one.
+        info = current_request.get()
+        request_id = info.request_id if info is not None else uuid.uuid4().hex[:12]
         extensions["requestId"] = request_id
         log.error("request %s: %s", request_id, error.message, exc_info=error.original_error)
     return GraphQLError(message, nodes=error.nodes, path=error.path, extensions=extensions)

@@ -9,7 +9,7 @@ from typing import Any
 import aioboto3
 from botocore.config import Config
 
-from datasources import wire
+from datasources import operations, wire
 from datasources.cost import count_attempt
 from settings import Settings
 
@@ -66,4 +66,6 @@ async def open_clients(
         wire.install(dynamodb)  # item reads skip botocore's generic parser (wire.py)
     for client in (dynamodb, s3):
         client.meta.events.register("before-send", _count_send)
+    for client in (dynamodb, s3, streams):
+        operations.install(client)  # what the code calls: the IAM policy's evidence
     return AwsClients(dynamodb=dynamodb, s3=s3, streams=streams)

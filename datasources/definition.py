@@ -15,7 +15,8 @@ at the round-trip floor only with them):
 `uv run server.py migrate` adds them and backfills what they index; the embedded engine
 is bootstrapped with the seed's table and then migrated by the same code. The
 CloudFormation template (`infra/template.json`) is rendered from here: seed table plus
-accelerators; a test keeps the two in step.
+accelerators and the bucket, and the service around them (`datasources/deployment.py`);
+a test keeps the two in step.
 """
 
 from __future__ import annotations
@@ -171,7 +172,10 @@ def _cfn_lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
 
 
 def cloudformation_template() -> dict[str, Any]:
-    """The same table (seed plus accelerators) and bucket for real AWS."""
+    """The same table (seed plus accelerators) and bucket for real AWS (created unless the
+    stack uses existing ones: `CreateStorage`), and the service (datasources/deployment.py)."""
+    from datasources.deployment import add_service
+
     spec = table_spec("PLACEHOLDER")
     gsis = SEED_GSIS + ACCELERATOR_GSIS
     table_props: dict[str, Any] = {
@@ -195,10 +199,11 @@ def cloudformation_template() -> dict[str, Any]:
         "PublicAccessBlockConfiguration": PUBLIC_ACCESS_BLOCK,
         "LifecycleConfiguration": {"Rules": [_cfn_lifecycle_rule(r) for r in LIFECYCLE_RULES]},
     }
-    return {
+    template: dict[str, Any] = {
         "AWSTemplateFormatVersion": "2010-09-09",
-        "Description": "NeonPanda single table (the seed's, plus this API's accelerators) and "
-        "athlete-data bucket (generated from datasources/definition.py; do not edit by hand)",
+        "Description": "NeonPanda GraphQL API on Lambda, its single table (the seed's, plus "
+        "this API's accelerators) and athlete-data bucket (generated from "
+        "datasources/definition.py; do not edit by hand)",
         "Parameters": {
             "TableName": {"Type": "String", "Default": "neonpanda"},
             "BucketName": {"Type": "String", "Default": "neonpanda-athlete-data"},
@@ -206,23 +211,30 @@ def cloudformation_template() -> dict[str, Any]:
         "Resources": {
             "Table": {
                 "Type": "AWS::DynamoDB::Table",
+                "Condition": "CreateStorage",
                 "DeletionPolicy": "Retain",
                 "UpdateReplacePolicy": "Retain",
                 "Properties": table_props,
             },
             "Bucket": {
                 "Type": "AWS::S3::Bucket",
+                "Condition": "CreateStorage",
                 "DeletionPolicy": "Retain",
                 "UpdateReplacePolicy": "Retain",
                 "Properties": bucket_props,
             },
         },
         "Outputs": {
-            "TableArn": {"Value": {"Fn::GetAtt": ["Table", "Arn"]}},
-            "TableStreamArn": {"Value": {"Fn::GetAtt": ["Table", "StreamArn"]}},
-            "BucketArn": {"Value": {"Fn::GetAtt": ["Bucket", "Arn"]}},
+            "TableArn": {"Condition": "CreateStorage", "Value": {"Fn::GetAtt": ["Table", "Arn"]}},
+            "TableStreamArn": {
+                "Condition": "CreateStorage",
+                "Value": {"Fn::GetAtt": ["Table", "StreamArn"]},
+            },
+            "BucketArn": {"Condition": "CreateStorage", "Value": {"Fn::GetAtt": ["Bucket", "Arn"]}},
         },
     }
+    add_service(template)
+    return template
 
 
 def render_template() -> str:

@@ -16,6 +16,7 @@ from starlette.applications import Starlette
 
 from app import create_app
 from auth import mint_dev_token
+from datasources import operations
 from datasources.accelerators import read_accelerators
 from datasources.aws import AwsClients, open_clients
 from datasources.content import ContentStore
@@ -29,6 +30,10 @@ from devserver.engine import ENGINE_CREDENTIALS, EmbeddedEngine
 from devserver.snapshot import Snapshotter
 from runtime import Runtime, open_runtime
 from settings import Settings
+
+# Every AWS call the suite's code makes is recorded: the evidence tests/test_zz_iam_policy.py
+# checks the IAM policy against (datasources/operations.py).
+operations.enable()
 
 DEV_SECRET = "test-only-dev-secret-not-used-anywhere-else-0123456789"
 

@@ -27,9 +27,6 @@ if TYPE_CHECKING:
 
 
 def _banner(settings: Settings, host: str, port: int) -> str:
-    from auth import dev_secret, mint_dev_token
-    from devserver.demo_data import DEMO_USER_ID
-
     url = f"http://{host}:{port}/graphql"
     lines = [f"NeonPanda GraphQL API on {url}"]
     if settings.backend is Backend.EMBEDDED:
@@ -37,6 +34,9 @@ def _banner(settings: Settings, host: str, port: int) -> str:
     else:
         lines.append(f"AWS backend: table {settings.table_name}, bucket {settings.bucket}")
     if settings.dev_auth_enabled:
+        from auth import dev_secret, mint_dev_token
+        from devserver.demo_data import DEMO_USER_ID
+
         token = mint_dev_token(dev_secret(settings), DEMO_USER_ID)
         lines += [
             f"GraphiQL: open {url} in a browser, then add this under Headers:",
@@ -56,7 +56,7 @@ def _uvicorn_options(settings: Settings, host: str, port: int) -> dict[str, Any]
         "access_log": False,
         # Connections beyond this get 503 before any app code runs (README: Security).
         "limit_concurrency": settings.max_connections,
-        "timeout_keep_alive": 5,
+        "timeout_keep_alive": settings.keep_alive_seconds,
         # Request line and headers: at most 16 KB (h11's own default is 16 KB too).
         "h11_max_incomplete_event_size": 16 * 1024,
         "timeout_graceful_shutdown": 30,

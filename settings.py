@@ -128,6 +128,10 @@ class Settings(BaseSettings):
     max_queued_requests: int = 512
     # Open connections per process (uvicorn's limit_concurrency; beyond: 503).
     max_connections: int = 2048
+    # How long an idle HTTP keep-alive connection stays open (uvicorn's timeout_keep_alive).
+    # Behind a load balancer, longer than its idle timeout, so the balancer always closes
+    # first (else it may reuse a connection the server is closing: a 502).
+    keep_alive_seconds: int = 5
     # Which documents run (schema/documents.py): "apq" (any, plus automatic persisted
     # queries) or "trusted" (only those of the manifest NEONPANDA_TRUSTED_DOCUMENTS).
     documents: str = "apq"

@@ -201,8 +201,9 @@ def cloudformation_template() -> dict[str, Any]:
     }
     template: dict[str, Any] = {
         "AWSTemplateFormatVersion": "2010-09-09",
-        "Description": "NeonPanda GraphQL API on Lambda, its single table (the seed's, plus "
-        "this API's accelerators) and athlete-data bucket (generated from "
+        "Description": "NeonPanda GraphQL API on Lambda (and, with LiveUpdates, on ECS "
+        "Fargate behind a load balancer for subscriptions), its single table (the seed's, "
+        "plus this API's accelerators) and athlete-data bucket (generated from "
         "datasources/definition.py; do not edit by hand)",
         "Parameters": {
             "TableName": {"Type": "String", "Default": "neonpanda"},

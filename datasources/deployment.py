@@ -6,6 +6,11 @@ function URL (a parameter chooses), the stream indexer function with its event s
 mapping, their log groups, alarms, the cursor secret, and the IAM policies of
 `datasources/permissions.py` (least privilege, derived from the code's calls) on the
 functions' roles and an operations role for `migrate`, `repair-counts` and `sweep-orphans`.
+
+With `LiveUpdates=true`, also the service that holds WebSockets (a Lambda cannot):
+`server.py --workers N` in a container (the repository's Dockerfile) on ECS Fargate in
+private subnets, behind an internet-facing Application Load Balancer (HTTPS, WebSockets),
+serving subscriptions and, as any server process, queries and mutations too.
 """
 
 from __future__ import annotations
@@ -24,6 +29,25 @@ INDEXER_TIMEOUT_SECONDS = 60
 LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653]
 # Routes of the HTTP API (the function URL passes every path to the app).
 ROUTES = ["POST /graphql", "OPTIONS /graphql", "GET /healthz", "GET /readyz"]
+
+# --- the live-updates service (LiveUpdates=true) -----------------------------------------
+CONTAINER_NAME = "graphql"
+CONTAINER_PORT = 8000
+# The load balancer closes a connection idle this long. WebSockets are never idle that
+# long (uvicorn pings every 20 s, the GraphQL protocol's keep-alive every 15 s).
+LOAD_BALANCER_IDLE_SECONDS = 120
+# uvicorn keeps an idle HTTP connection longer than the balancer does, so the balancer is
+# the one that closes it (a connection the server closes as the balancer reuses it is a 502).
+SERVICE_KEEP_ALIVE_SECONDS = LOAD_BALANCER_IDLE_SECONDS + 5
+# Connections come only from the balancer's nodes (the tasks' security group admits only
+# its group), whose addresses are private: uvicorn takes the client's address from the
+# X-Forwarded-For entry the balancer appended (the rate limits and the contact form key
+# anonymous callers by it). A VPC whose CIDR is outside these needs its CIDR here.
+TRUSTED_PROXIES = "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16"
+# ECS stops a task with SIGTERM, then SIGKILL after this: longer than uvicorn's 30 s
+# graceful shutdown (server.py).
+STOP_TIMEOUT_SECONDS = 40
+FARGATE_CPU = ["256", "512", "1024", "2048", "4096"]
 
 
 def _ref(name: str) -> dict[str, Any]:
@@ -117,6 +141,93 @@ def parameters() -> dict[str, Any]:
             "Default": 5,
             "Description": "alarm when the endpoint answers more 5xx than this in 5 minutes",
         },
+        **service_parameters(),
+    }
+
+
+def service_parameters() -> dict[str, Any]:
+    """The live-updates service's parameters (empty defaults: unused while LiveUpdates is
+    false; the template's rules require them when it is true)."""
+    return {
+        "LiveUpdates": {
+            "Type": "String",
+            "AllowedValues": ["true", "false"],
+            "Default": "false",
+            "Description": "true: also run server.py on ECS Fargate behind a load balancer "
+            "that holds WebSockets (subscriptions; queries and mutations too)",
+        },
+        "VpcId": {
+            "Type": "String",
+            "Default": "",
+            "Description": "LiveUpdates: the VPC of the load balancer and the tasks",
+        },
+        "PublicSubnetIds": {
+            "Type": "CommaDelimitedList",
+            "Default": "",
+            "Description": "LiveUpdates: the load balancer's subnets (public, two or more "
+            "availability zones)",
+        },
+        "PrivateSubnetIds": {
+            "Type": "CommaDelimitedList",
+            "Default": "",
+            "Description": "LiveUpdates: the tasks' subnets (private, with a route to a NAT "
+            "gateway: the tasks call DynamoDB, S3, Cognito's keys, ECR and CloudWatch Logs)",
+        },
+        "ContainerImage": {
+            "Type": "String",
+            "Default": "",
+            "Description": "LiveUpdates: the image built from the repository's Dockerfile "
+            "(account.dkr.ecr.region.amazonaws.com/neonpanda:tag)",
+        },
+        "ContainerArchitecture": {
+            "Type": "String",
+            "AllowedValues": ["X86_64", "ARM64"],
+            "Default": "X86_64",
+            "Description": "LiveUpdates: the platform the image was built for",
+        },
+        "CertificateArn": {
+            "Type": "String",
+            "Default": "",
+            "Description": "LiveUpdates: the ACM certificate of the HTTPS listener (the "
+            "domain pointed at the load balancer: wss:// needs it)",
+        },
+        "ServiceWorkers": {
+            "Type": "Number",
+            # One: every process reads every stream shard, and DynamoDB Streams advises
+            # at most two readers per shard (README: Deploying).
+            "Default": 1,
+            "MinValue": 1,
+            "MaxValue": 16,
+            "Description": "LiveUpdates: server processes per task (server.py --workers)",
+        },
+        "ServiceDesiredCount": {
+            "Type": "Number",
+            "Default": 2,
+            "MinValue": 1,
+            "MaxValue": 50,
+            "Description": "LiveUpdates: tasks (spread over the private subnets)",
+        },
+        "ServiceCpu": {
+            "Type": "String",
+            "AllowedValues": FARGATE_CPU,
+            "Default": "1024",
+            "Description": "LiveUpdates: CPU units per task (1024 is one vCPU)",
+        },
+        "ServiceMemory": {
+            "Type": "Number",
+            "Default": 2048,
+            "MinValue": 512,
+            "MaxValue": 30720,
+            "Description": "LiveUpdates: MB per task, a valid Fargate size for ServiceCpu "
+            "(1024 CPU: 2048 to 8192)",
+        },
+        "ServiceCpuPercent": {
+            "Type": "Number",
+            "Default": 80,
+            "MinValue": 1,
+            "MaxValue": 100,
+            "Description": "LiveUpdates: alarm when the service's average CPU stays above this",
+        },
     }
 
 
@@ -127,6 +238,31 @@ def conditions() -> dict[str, Any]:
         "UseFunctionUrl": {"Fn::Equals": [_ref("Endpoint"), "FunctionUrl"]},
         "StreamIndexer": {"Fn::Equals": [_ref("StreamIndexer"), "true"]},
         "HasAlarmTopic": {"Fn::Not": [{"Fn::Equals": [_ref("AlarmTopicArn"), ""]}]},
+        "LiveUpdates": {"Fn::Equals": [_ref("LiveUpdates"), "true"]},
+    }
+
+
+def _given(parameter: str) -> dict[str, Any]:
+    return {"Fn::Not": [{"Fn::Equals": [_ref(parameter), ""]}]}
+
+
+def rules() -> dict[str, Any]:
+    """LiveUpdates=true refuses to deploy without its network, image and certificate."""
+    assertions = [
+        {"Assert": _given(name), "AssertDescription": f"LiveUpdates=true needs {name}"}
+        for name in ("VpcId", "ContainerImage", "CertificateArn")
+    ] + [
+        {
+            "Assert": {"Fn::Not": [{"Fn::Contains": [_ref(name), ""]}]},
+            "AssertDescription": f"LiveUpdates=true needs {name} (no empty entry)",
+        }
+        for name in ("PublicSubnetIds", "PrivateSubnetIds")
+    ]
+    return {
+        "LiveUpdatesNeedsItsNetwork": {
+            "RuleCondition": {"Fn::Equals": [_ref("LiveUpdates"), "true"]},
+            "Assertions": assertions,
+        }
     }
 
 
@@ -147,6 +283,8 @@ def environment(cors: bool) -> dict[str, Any]:
         },
         # A frozen Lambda cannot follow the stream: the indexer function does.
         "NEONPANDA_INDEXER": "false",
+        # Each request line is also a CloudWatch EMF record (README: Observability).
+        "NEONPANDA_METRICS_EMF": "true",
     }
     if cors:
         variables["NEONPANDA_CORS_ORIGINS"] = _ref("CorsOrigins")
@@ -259,6 +397,328 @@ def _function(
             "LoggingConfig": {"LogGroup": _ref(log_group), "LogFormat": "Text"},
             "Environment": environment(cors=handler == API_HANDLER),
         },
+    }
+
+
+# cfn-lint resolves VpcId and the subnet lists to their empty defaults and warns (W1030)
+# that "" is no VPC or subnet id. Those defaults only serve LiveUpdates=false, where no
+# resource using them exists; with LiveUpdates=true the template's rule refuses them
+# empty. So exactly the resources that use them skip that one check.
+_NETWORK_LINT = {"cfn-lint": {"config": {"ignore_checks": ["W1030"]}}}
+
+
+def service_environment() -> list[dict[str, Any]]:
+    """The service container's environment: the API function's settings (the same table,
+    bucket, Cognito ids, CORS origins and cursor secret, so a cursor from one is valid at
+    the other), the indexer on only where no indexer function runs, and the HTTP
+    keep-alive and proxy addresses its load balancer needs."""
+    variables: dict[str, Any] = {
+        **environment(cors=True)["Variables"],
+        "NEONPANDA_INDEXER": _if("StreamIndexer", "false", "true"),
+        "NEONPANDA_KEEP_ALIVE_SECONDS": str(SERVICE_KEEP_ALIVE_SECONDS),
+        # uvicorn's own setting (server.py leaves forwarded_allow_ips to it).
+        "FORWARDED_ALLOW_IPS": TRUSTED_PROXIES,
+    }
+    return [{"Name": name, "Value": value} for name, value in variables.items()]
+
+
+def service_command() -> list[Any]:
+    return [
+        "python",
+        "server.py",
+        "--host",
+        "0.0.0.0",
+        "--port",
+        str(CONTAINER_PORT),
+        "--workers",
+        _ref("ServiceWorkers"),
+    ]
+
+
+def _health_probe(path: str) -> str:
+    # The image has no curl: Python asks, and an answer other than 2xx raises (exit 1).
+    return (
+        "import urllib.request; urllib.request.urlopen("
+        f"'http://127.0.0.1:{CONTAINER_PORT}{path}', timeout=3)"
+    )
+
+
+def service_resources() -> dict[str, Any]:
+    """The live-updates service (Condition LiveUpdates): ECS Fargate behind an ALB."""
+    ecs_principal = {"Service": "ecs-tasks.amazonaws.com"}
+    live = "LiveUpdates"
+    load_balancer = {"Fn::GetAtt": ["LoadBalancer", "LoadBalancerFullName"]}
+    return {
+        "ServiceCluster": {"Type": "AWS::ECS::Cluster", "Condition": live},
+        "ServiceLogGroup": _log_group("/ecs/${AWS::StackName}-service", Condition=live),
+        # Pulls the image and writes the container's logs (AWS's managed policy for it).
+        "ServiceExecutionRole": _role(
+            "NeonPanda service: ECS pulls the image and writes the logs",
+            ecs_principal,
+            [
+                {
+                    "Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/"
+                    "AmazonECSTaskExecutionRolePolicy"
+                }
+            ],
+            Condition=live,
+        ),
+        # What the server's code calls: the derived policies, nothing else.
+        "ServiceTaskRole": _role(
+            "NeonPanda service tasks (server.py: API, live updates, indexer)",
+            ecs_principal,
+            _policy_arns("ServiceTaskRole"),
+            Condition=live,
+        ),
+        "ServiceTaskDefinition": {
+            "Type": "AWS::ECS::TaskDefinition",
+            "Condition": live,
+            "Properties": {
+                "Family": {"Fn::Sub": "${AWS::StackName}-service"},
+                "RequiresCompatibilities": ["FARGATE"],
+                "NetworkMode": "awsvpc",
+                "Cpu": _ref("ServiceCpu"),
+                "Memory": _ref("ServiceMemory"),
+                "RuntimePlatform": {
+                    "CpuArchitecture": _ref("ContainerArchitecture"),
+                    "OperatingSystemFamily": "LINUX",
+                },
+                "ExecutionRoleArn": _arn_of("ServiceExecutionRole"),
+                "TaskRoleArn": _arn_of("ServiceTaskRole"),
+                "ContainerDefinitions": [
+                    {
+                        "Name": CONTAINER_NAME,
+                        "Image": _ref("ContainerImage"),
+                        "Essential": True,
+                        "Command": service_command(),
+                        "PortMappings": [{"ContainerPort": CONTAINER_PORT, "Protocol": "tcp"}],
+                        "Environment": service_environment(),
+                        "StopTimeout": STOP_TIMEOUT_SECONDS,
+                        "HealthCheck": {
+                            "Command": ["CMD", "python", "-c", _health_probe("/healthz")],
+                            "Interval": 15,
+                            "Timeout": 5,
+                            "Retries": 3,
+                            "StartPeriod": 60,
+                        },
+                        "LogConfiguration": {
+                            "LogDriver": "awslogs",
+                            "Options": {
+                                "awslogs-group": _ref("ServiceLogGroup"),
+                                "awslogs-region": _ref("AWS::Region"),
+                                "awslogs-stream-prefix": "service",
+                                # A slow log service never blocks the server's writes.
+                                "mode": "non-blocking",
+                                "max-buffer-size": "25m",
+                            },
+                        },
+                    }
+                ],
+            },
+        },
+        "LoadBalancerSecurityGroup": {
+            "Type": "AWS::EC2::SecurityGroup",
+            "Condition": live,
+            "Metadata": _NETWORK_LINT,
+            "Properties": {
+                "GroupDescription": "NeonPanda load balancer: HTTPS and HTTP (redirected) "
+                "from anywhere, out to the tasks port only",
+                "VpcId": _ref("VpcId"),
+                "SecurityGroupIngress": [
+                    {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "CidrIp": "0.0.0.0/0"}
+                    for port in (443, 80)
+                ],
+                "SecurityGroupEgress": [
+                    {
+                        "IpProtocol": "tcp",
+                        "FromPort": CONTAINER_PORT,
+                        "ToPort": CONTAINER_PORT,
+                        "DestinationSecurityGroupId": _ref("ServiceSecurityGroup"),
+                    }
+                ],
+            },
+        },
+        "ServiceSecurityGroup": {
+            "Type": "AWS::EC2::SecurityGroup",
+            "Condition": live,
+            "Metadata": _NETWORK_LINT,
+            "Properties": {
+                "GroupDescription": "NeonPanda service tasks: the server port from the load "
+                "balancer only, out to HTTPS (AWS APIs, Cognito keys, ECR)",
+                "VpcId": _ref("VpcId"),
+                "SecurityGroupEgress": [
+                    {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "0.0.0.0/0"}
+                ],
+            },
+        },
+        # A separate rule: inline, the two groups would name each other (a cycle).
+        "ServiceIngressFromLoadBalancer": {
+            "Type": "AWS::EC2::SecurityGroupIngress",
+            "Condition": live,
+            "Properties": {
+                "Description": "the load balancer's requests and health checks",
+                "GroupId": _ref("ServiceSecurityGroup"),
+                "IpProtocol": "tcp",
+                "FromPort": CONTAINER_PORT,
+                "ToPort": CONTAINER_PORT,
+                "SourceSecurityGroupId": _ref("LoadBalancerSecurityGroup"),
+            },
+        },
+        "LoadBalancer": {
+            "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+            "Condition": live,
+            "Metadata": _NETWORK_LINT,
+            "Properties": {
+                "Type": "application",
+                "Scheme": "internet-facing",
+                "Subnets": _ref("PublicSubnetIds"),
+                "SecurityGroups": [_ref("LoadBalancerSecurityGroup")],
+                "LoadBalancerAttributes": [
+                    {
+                        "Key": "idle_timeout.timeout_seconds",
+                        "Value": str(LOAD_BALANCER_IDLE_SECONDS),
+                    },
+                    {"Key": "routing.http.drop_invalid_header_fields.enabled", "Value": "true"},
+                ],
+            },
+        },
+        "ServiceTargetGroup": {
+            "Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
+            "Condition": live,
+            "Metadata": _NETWORK_LINT,
+            "Properties": {
+                "TargetType": "ip",
+                "Protocol": "HTTP",
+                "Port": CONTAINER_PORT,
+                "VpcId": _ref("VpcId"),
+                # Ready: the table and the bucket answer and the token keys are loaded.
+                "HealthCheckPath": "/readyz",
+                "HealthCheckIntervalSeconds": 15,
+                "HealthCheckTimeoutSeconds": 5,
+                "HealthyThresholdCount": 2,
+                "UnhealthyThresholdCount": 3,
+                "Matcher": {"HttpCode": "200"},
+                "TargetGroupAttributes": [
+                    # A stopping task's sockets are closed (clients reconnect and resume
+                    # from their cursors); 30 s lets requests in flight finish.
+                    {"Key": "deregistration_delay.timeout_seconds", "Value": "30"},
+                ],
+            },
+        },
+        "HttpsListener": {
+            "Type": "AWS::ElasticLoadBalancingV2::Listener",
+            "Condition": live,
+            "Properties": {
+                "LoadBalancerArn": _ref("LoadBalancer"),
+                "Port": 443,
+                "Protocol": "HTTPS",
+                "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+                "Certificates": [{"CertificateArn": _ref("CertificateArn")}],
+                "DefaultActions": [
+                    {"Type": "forward", "TargetGroupArn": _ref("ServiceTargetGroup")}
+                ],
+            },
+        },
+        "HttpListener": {
+            "Type": "AWS::ElasticLoadBalancingV2::Listener",
+            "Condition": live,
+            "Properties": {
+                "LoadBalancerArn": _ref("LoadBalancer"),
+                "Port": 80,
+                "Protocol": "HTTP",
+                "DefaultActions": [
+                    {
+                        "Type": "redirect",
+                        "RedirectConfig": {
+                            "Protocol": "HTTPS",
+                            "Port": "443",
+                            "StatusCode": "HTTP_301",
+                        },
+                    }
+                ],
+            },
+        },
+        "Service": {
+            "Type": "AWS::ECS::Service",
+            "Condition": live,
+            # The target group must belong to a load balancer before the service uses it.
+            "DependsOn": ["HttpsListener"],
+            "Metadata": _NETWORK_LINT,
+            "Properties": {
+                "Cluster": _ref("ServiceCluster"),
+                "TaskDefinition": _ref("ServiceTaskDefinition"),
+                "LaunchType": "FARGATE",
+                "DesiredCount": _ref("ServiceDesiredCount"),
+                "NetworkConfiguration": {
+                    "AwsvpcConfiguration": {
+                        "Subnets": _ref("PrivateSubnetIds"),
+                        "SecurityGroups": [_ref("ServiceSecurityGroup")],
+                        "AssignPublicIp": "DISABLED",
+                    }
+                },
+                "LoadBalancers": [
+                    {
+                        "ContainerName": CONTAINER_NAME,
+                        "ContainerPort": CONTAINER_PORT,
+                        "TargetGroupArn": _ref("ServiceTargetGroup"),
+                    }
+                ],
+                "HealthCheckGracePeriodSeconds": 60,
+                "DeploymentConfiguration": {
+                    "MinimumHealthyPercent": 100,
+                    "MaximumPercent": 200,
+                    "DeploymentCircuitBreaker": {"Enable": True, "Rollback": True},
+                },
+            },
+        },
+        # --- the service's alarms ----------------------------------------------------
+        "ServiceTarget5xxAlarm": _alarm(
+            "Service 5xx answers (the server's own)",
+            "AWS/ApplicationELB",
+            "HTTPCode_Target_5XX_Count",
+            {"LoadBalancer": load_balancer},
+            _ref("ServerErrorsPerFiveMinutes"),
+            comparison="GreaterThanThreshold",
+            condition=live,
+        ),
+        "ServiceLoadBalancer5xxAlarm": _alarm(
+            "Load balancer 5xx answers (no healthy task, a task that closed or timed out)",
+            "AWS/ApplicationELB",
+            "HTTPCode_ELB_5XX_Count",
+            {"LoadBalancer": load_balancer},
+            _ref("ServerErrorsPerFiveMinutes"),
+            comparison="GreaterThanThreshold",
+            condition=live,
+        ),
+        "ServiceUnhealthyHostsAlarm": _alarm(
+            "Service tasks failing the load balancer's /readyz check in 2 five-minute periods",
+            "AWS/ApplicationELB",
+            "UnHealthyHostCount",
+            {
+                "TargetGroup": {"Fn::GetAtt": ["ServiceTargetGroup", "TargetGroupFullName"]},
+                "LoadBalancer": load_balancer,
+            },
+            1,
+            statistic="Maximum",
+            periods=2,
+            datapoints=2,
+            condition=live,
+        ),
+        "ServiceCpuAlarm": _alarm(
+            "Service average CPU above ServiceCpuPercent in 2 of 3 five-minute periods",
+            "AWS/ECS",
+            "CPUUtilization",
+            {
+                "ClusterName": _ref("ServiceCluster"),
+                "ServiceName": {"Fn::GetAtt": ["Service", "Name"]},
+            },
+            _ref("ServiceCpuPercent"),
+            statistic="Average",
+            comparison="GreaterThanThreshold",
+            periods=3,
+            datapoints=2,
+            condition=live,
+        ),
     }
 
 
@@ -548,6 +1008,7 @@ def resources() -> dict[str, Any]:
         },
     ]
     out["ApiFunctionRole"]["Properties"]["Policies"] = [_log_writer("ApiLogGroup")]
+    out.update(service_resources())
     return out
 
 
@@ -566,6 +1027,24 @@ def outputs() -> dict[str, Any]:
         "DataAccessPolicyArn": {"Value": _ref("DataAccessPolicy")},
         "StreamReadPolicyArn": {"Value": _ref("StreamReadPolicy")},
         "OperationsRoleArn": {"Value": _arn_of("OperationsRole")},
+        # The service's addresses: point the certificate's domain at the load balancer
+        # (an alias record: the DNS name and zone below) and use that domain.
+        "ServiceGraphQLUrl": {
+            "Condition": "LiveUpdates",
+            "Value": {"Fn::Sub": "https://${LoadBalancer.DNSName}/graphql"},
+        },
+        "ServiceWebSocketUrl": {
+            "Condition": "LiveUpdates",
+            "Value": {"Fn::Sub": "wss://${LoadBalancer.DNSName}/graphql"},
+        },
+        "ServiceLoadBalancerDnsName": {
+            "Condition": "LiveUpdates",
+            "Value": {"Fn::GetAtt": ["LoadBalancer", "DNSName"]},
+        },
+        "ServiceLoadBalancerZoneId": {
+            "Condition": "LiveUpdates",
+            "Value": {"Fn::GetAtt": ["LoadBalancer", "CanonicalHostedZoneID"]},
+        },
     }
 
 
@@ -573,5 +1052,6 @@ def add_service(template: dict[str, Any]) -> None:
     """Add the service to a template holding the table and the bucket."""
     template["Parameters"].update(parameters())
     template["Conditions"] = conditions()
+    template["Rules"] = rules()
     template["Resources"].update(resources())
     template["Outputs"].update(outputs())

@@ -10,7 +10,7 @@ these operations, and every call the test suite made (recorded by
 The policies (rendered into `infra/template.json` by `datasources/deployment.py`):
 
 - `DataAccess`: what the API does on the table, its indexes and the bucket (the API
-  function's role; also the subscription service's, with `StreamRead`);
+  function's role; also the ECS service's task role, with `StreamRead`);
 - `StreamRead`: reading the table's stream (the live-update hub and the indexer in a
   server process; the indexer function's event source mapping);
 - `Operations`: what `migrate`, `repair-counts` and `sweep-orphans` need beyond those.
@@ -224,11 +224,13 @@ POLICIES: dict[str, list[Statement]] = {
     ],
     "Operations": [Statement("Migration", _dynamodb_actions(OPERATIONS_CALLS), "table")],
 }
-# Which policies each role of the template has (and what a subscription service's task
-# role should have: DataAccess and StreamRead).
+# Which policies each role of the template has. The service's task role (`server.py`'s
+# processes on ECS: queries, mutations, subscriptions through the live-update hub, and the
+# indexer where no indexer function runs) has the server's: DataAccess and StreamRead.
 ROLES: dict[str, tuple[str, ...]] = {
     "ApiFunctionRole": ("DataAccess",),
     "IndexerFunctionRole": ("DataAccess", "StreamRead"),
+    "ServiceTaskRole": ("DataAccess", "StreamRead"),
     "OperationsRole": ("DataAccess", "StreamRead", "Operations"),
 }
 

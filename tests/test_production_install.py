@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -88,6 +89,27 @@ def _token(sub: str) -> str:
     return jwt.encode(claims, KEY, algorithm="RS256", headers={"kid": "prod-1"})
 
 
+@pytest.fixture(scope="module")
+def image_code(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Exactly the code the container image's COPY lines take (Dockerfile): the server
+    must start and serve from that alone (no devserver/, tests/ or static/)."""
+    from tests.test_infra import _copied
+
+    where = tmp_path_factory.mktemp("image") / "app"
+    where.mkdir()
+    for source in _copied():
+        if source.name in ("pyproject.toml", "uv.lock"):
+            continue
+        if source.is_dir():
+            shutil.copytree(
+                source, where / source.name, ignore=shutil.ignore_patterns("__pycache__")
+            )
+        else:
+            shutil.copy2(source, where / source.name)
+    assert not (where / "devserver").exists() and not (where / "tests").exists()
+    return where
+
+
 def _port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -122,6 +144,7 @@ def test_no_development_packages(production_python: Path) -> None:
 
 async def test_serves_with_aws_settings(
     production_python: Path,
+    image_code: Path,
     engine: EmbeddedEngine,
     aws: AwsClients,
     settings: Settings,
@@ -131,7 +154,7 @@ async def test_serves_with_aws_settings(
     env = _environment(engine, jwks_url, settings)
     proc = subprocess.Popen(  # noqa: ASYNC220 - one server process for the test
         [str(production_python), "server.py", "--port", str(port)],
-        cwd=ROOT,
+        cwd=image_code,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

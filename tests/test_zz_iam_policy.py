@@ -406,7 +406,8 @@ def _atom(op: Operation) -> tuple[str, str, str | None]:
     return (need.action, need.resource, need.prefix)
 
 
-SERVER = ("DataAccess", "StreamRead")  # a server process's role: API, hub, indexer
+# A server process's role (API, hub, indexer): the ECS service's task role in the template.
+SERVER = permissions.ROLES["ServiceTaskRole"]
 OPERATIONS = permissions.ROLES["OperationsRole"]
 
 

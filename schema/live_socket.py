@@ -52,6 +52,7 @@ from strawberry.types.unset import UnsetType
 from datasources.live import LiveConnection, TooManyConnections
 from resolvers.context import Context
 from schema.documents import DocumentRefused
+from schema.extensions import format_errors
 
 log = logging.getLogger("neonpanda.live")
 
@@ -60,7 +61,8 @@ PROTOCOLS = (GRAPHQL_TRANSPORT_WS_PROTOCOL,)
 TOO_MANY_CONNECTIONS = 4429
 MESSAGE_TOO_BIG = 1009
 SLOW_CONSUMER = 1013
-# Only to tell a subscription from a query (the schema's own token limit applies after).
+# A subscription document longer than this is refused on the socket (the schema's own
+# token limit, NEONPANDA_MAX_TOKENS, applies after).
 MAX_SOCKET_TOKENS = 10_000
 
 
@@ -95,18 +97,16 @@ class LiveSocketAdapter(ASGIWebSocketAdapter):
             pass
 
 
-def _is_subscription(message: SubscribeMessage) -> bool:
-    """False only for a document that parses and names a query or mutation to run: any
-    other mistake is left to strawberry's own answer (and its limits)."""
-    payload = message.get("payload") or {}
-    query = payload.get("query")
-    if not isinstance(query, str):
-        return True
+def _is_subscription(query: str, operation_name: object) -> bool:
+    """False for a document that names a query or mutation to run, or that does not parse
+    within the token cap (a real subscription is small): only subscriptions reach the
+    schema over the socket. An unknown operation name is left to strawberry's answer."""
     try:
         document = parse(query, max_tokens=MAX_SOCKET_TOKENS)
     except GraphQLError:
-        return True
-    operation = get_operation_ast(document, payload.get("operationName"))
+        return False
+    name = operation_name if isinstance(operation_name, str) else None
+    operation = get_operation_ast(document, name)
     return operation is None or operation.operation is OperationType.SUBSCRIPTION
 
 
@@ -155,7 +155,30 @@ class LiveSocket(BaseGraphQLTransportWSHandler[Context, None]):
         self.connection_acknowledged = True
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
-        if self.connection_acknowledged and not _is_subscription(message):
+        payload = message.get("payload")
+        if not isinstance(payload, dict):
+            await self.websocket.close(code=4400, reason="Invalid subscribe payload")
+            return
+        if not self.connection_acknowledged or message["id"] in self.operations:
+            await super().handle_subscribe(message)  # strawberry's 4401 / 4409
+            return
+        # The HTTP path's rules for a document, before anything is parsed: the documents
+        # policy (trusted documents, persisted queries) and the size cap.
+        view: Any = self.view  # app.NeonPandaGraphQL: its documents policy and cap
+        try:
+            query = view.documents.resolve(payload)
+            if query is not None and len(query) > view.max_document_bytes:
+                raise DocumentRefused(
+                    "QUERY_TOO_COMPLEX",
+                    f"The document is {len(query):,} characters; at most "
+                    f"{view.max_document_bytes:,}",
+                    limit="documentBytes",
+                )
+        except DocumentRefused as refused:
+            extensions = {"code": refused.code, **refused.extensions}
+            await self._refuse(message["id"], GraphQLError(refused.message, extensions=extensions))
+            return
+        if query is None or not _is_subscription(query, payload.get("operationName")):
             # Queries and mutations go over HTTP, where the request deadline, the
             # concurrency cap and the request line apply; a socket must not bypass them.
             await self._refuse(
@@ -167,13 +190,9 @@ class LiveSocket(BaseGraphQLTransportWSHandler[Context, None]):
                 ),
             )
             return
+        message = {**message, "payload": {**payload, "query": query}}
         limit = self.max_subscriptions_per_connection
-        if (
-            limit is not None
-            and self.connection_acknowledged
-            and message["id"] not in self.operations
-            and len(self.operations) >= limit
-        ):
+        if limit is not None and len(self.operations) >= limit:
             # Strawberry's own refusal has no code; ours says which limit, as api.md asks.
             error = GraphQLError(
                 f"At most {limit} subscriptions per connection; complete one first",
@@ -187,6 +206,21 @@ class LiveSocket(BaseGraphQLTransportWSHandler[Context, None]):
             return
         await super().handle_subscribe(message)
 
+    async def _send_result_stream(self, operation: Any, result_source: Any) -> None:
+        """Strawberry's, with the HTTP path's error policy (schema/extensions.py) on every
+        result: codes on every error, internal errors masked (with a request id), generic
+        validation messages where introspection is off."""
+        view: Any = self.view
+        details: bool = view.validation_details
+
+        async def formatted() -> AsyncGenerator[Any, None]:
+            async for result in result_source:
+                if getattr(result, "errors", None):
+                    result.errors = format_errors(result.errors, details=details)
+                yield result
+
+        await super()._send_result_stream(operation, formatted())
+
     async def _refuse(self, operation_id: str, error: GraphQLError) -> None:
         refusal: ErrorMessage = {"id": operation_id, "type": "error", "payload": [error.formatted]}
         await self.send_message(refusal)
@@ -198,8 +232,12 @@ class LiveSocket(BaseGraphQLTransportWSHandler[Context, None]):
     async def _close_slow(self) -> None:
         """Every subscription ends now (nothing more is queued for this socket); the close
         frame follows whatever the socket already holds, once the client reads again."""
+        tasks = [op.task for op in self.operations.values() if op.task is not None]
         for operation_id in list(self.operations):
             await self.cleanup_operation(operation_id)
+        for task in tasks:  # their cleanup (the subscriber's release) runs before the close
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
         with contextlib.suppress(Exception):  # the client may be gone already
             await self.websocket.close(
                 code=SLOW_CONSUMER, reason="Slow consumer: resubscribe from your last cursor"

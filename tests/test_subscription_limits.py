@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import socket
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -73,11 +75,16 @@ async def running(engine: EmbeddedEngine, settings: Settings) -> AsyncIterator[L
         yield served
 
 
-async def _closed(socket_: ClientConnection) -> tuple[int | None, str | None]:
-    """Read until the server closes; its close code and reason."""
+async def _closed(
+    socket_: ClientConnection, received: list[Any] | None = None
+) -> tuple[int | None, str | None]:
+    """Read until the server closes (what came before into `received`); its close code
+    and reason."""
     with contextlib.suppress(ConnectionClosed):
         while True:
-            await asyncio.wait_for(socket_.recv(), WAIT)
+            message = await asyncio.wait_for(socket_.recv(), WAIT)
+            if received is not None:
+                received.append(json.loads(message))
     assert socket_.close_code is not None
     return socket_.close_code, socket_.close_reason
 
@@ -145,6 +152,66 @@ async def test_queries_and_mutations_over_the_socket_are_sent_to_http(
         assert (event["type"], event["id"]) == ("next", events), event
 
 
+async def test_the_socket_keeps_the_http_paths_document_rules(
+    engine: EmbeddedEngine, aws: AwsClients, settings: Settings, tmp_path: Path
+) -> None:
+    """Trusted documents hold on the socket as over HTTP: anything unregistered is refused
+    before it is parsed (no validation message leaks); a registered id runs."""
+    digest = hashlib.sha256(VIEWER.encode()).hexdigest()
+    manifest = tmp_path / "persisted-documents.json"
+    # The profile and memory mutations the test sends over HTTP are registered too.
+    registered = {VIEWER, PROFILE, MEMORY}
+    manifest.write_text(
+        json.dumps({f"sha256:{hashlib.sha256(d.encode()).hexdigest()}": d for d in registered})
+    )
+    production_like = settings.model_copy(
+        update={
+            "documents": "trusted",
+            "trusted_documents": manifest,
+            "validation_details": False,
+            "introspection": False,
+        }
+    )
+    async with (
+        running(engine, production_like) as served,
+        live(served.url, mint_dev_token(DEV_SECRET, "ann")) as ann,
+    ):
+        crafted = await ann.subscribe("subscription { viewerEvents { notAField } }")
+        refused = await asyncio.wait_for(ann.message(), WAIT)
+        assert (refused["type"], refused["id"]) == ("error", crafted), refused
+        (error,) = refused["payload"]
+        assert error["extensions"]["code"] == "FORBIDDEN"
+        assert "notAField" not in json.dumps(refused)
+        # The registered document, by id: it runs and delivers.
+        operation = "9"
+        await ann.socket.send(
+            json.dumps({"id": operation, "type": "subscribe", "payload": {"documentId": digest}})
+        )
+        await _until(lambda: served.hub.subscribers() == 1, "the registered subscription")
+        await served.gql("ann", MEMORY, {"i": {"content": "c", "memoryType": "GOAL"}})
+        event = await asyncio.wait_for(ann.message(), WAIT)
+        assert (event["type"], event["id"]) == ("next", operation), event
+
+
+async def test_the_socket_masks_validation_details_and_closes_on_a_bad_payload(
+    engine: EmbeddedEngine, aws: AwsClients, settings: Settings
+) -> None:
+    detailed_off = settings.model_copy(update={"validation_details": False})
+    async with (
+        running(engine, detailed_off) as served,
+        live(served.url, mint_dev_token(DEV_SECRET, "ann")) as ann,
+    ):
+        invalid = await ann.subscribe("subscription { viewerEvents { notAField } }")
+        refused = await asyncio.wait_for(ann.message(), WAIT)
+        assert (refused["type"], refused["id"]) == ("error", invalid), refused
+        (error,) = refused["payload"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT"
+        assert error["message"] == "The document is not valid for this API"
+        await ann.socket.send(json.dumps({"id": "x", "type": "subscribe", "payload": "x"}))
+        code, _reason = await _closed(ann.socket)
+        assert code == 4400
+
+
 async def test_one_connection_over_the_per_athlete_cap_is_closed_at_connection_init(
     engine: EmbeddedEngine, aws: AwsClients, settings: Settings
 ) -> None:
@@ -157,7 +224,9 @@ async def test_one_connection_over_the_per_athlete_cap_is_closed_at_connection_i
             async with connect(ws_url, subprotocols=[PROTOCOL]) as third:  # type: ignore[list-item]
                 init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {ann}"}}
                 await third.send(json.dumps(init))
-                code, reason = await _closed(third)
+                before_close: list[Any] = []
+                code, reason = await _closed(third, before_close)
+            assert before_close == []  # no connection_ack (nor anything else) before it
             assert code == 4429
             assert reason == "At most 2 live connections per athlete per process"
             # Per athlete: bob connects.

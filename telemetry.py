@@ -58,6 +58,23 @@ class RequestInfo:
 current_request: ContextVar[RequestInfo | None] = ContextVar("current_request", default=None)
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+_GRAPHQL_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,99}")
+
+
+def operation_name_of(name: object) -> str | None:
+    """The client's operation name as the request line may carry it: a GraphQL name of at
+    most 100 characters, else "(invalid)" (a log line is not the client's to write)."""
+    if name is None:
+        return None
+    if isinstance(name, str) and _GRAPHQL_NAME.fullmatch(name):
+        return name
+    return "(invalid)"
+
+
+def _printable(text: str, limit: int = 200) -> str:
+    """A path for a text log line: no control characters (no forged lines), bounded."""
+    clean = "".join(c if c.isprintable() else "?" for c in text[:limit])
+    return clean + ("..." if len(text) > limit else "")
 
 
 def request_id_from(headers: list[tuple[bytes, bytes]]) -> str:
@@ -157,7 +174,7 @@ class RequestTelemetry:
             await self.app(scope, receive, send)
             return
         info = RequestInfo(
-            request_id_from(scope.get("headers") or []), scope["method"], scope["path"]
+            request_id_from(scope.get("headers") or []), scope["method"], _printable(scope["path"])
         )
         token = current_request.set(info)
         started = time.perf_counter()
@@ -340,6 +357,14 @@ class Tracing:
         self.provider.shutdown()
 
 
+def aws_instrumented() -> bool:
+    """Whether aiobotocore's clients are traced in this process now."""
+    from opentelemetry.instrumentation.botocore import AiobotocoreInstrumentor
+
+    instrumentor = AiobotocoreInstrumentor()  # type: ignore[no-untyped-call]
+    return bool(instrumentor.is_instrumented_by_opentelemetry)
+
+
 class ResolverSpans(SchemaExtension):
     """A span for the operation (named by its type and name, with the cost report's
     figures as attributes) and one for each resolver that awaits (the ones doing I/O);
@@ -355,7 +380,7 @@ class ResolverSpans(SchemaExtension):
         with self.tracer.start_as_current_span("graphql", kind=SpanKind.INTERNAL) as span:
             yield
             kind = operation_type(context) or "unknown"
-            name = context.operation_name or ""
+            name = operation_name_of(context.operation_name) or ""
             span.update_name(f"graphql.{kind} {name}".strip())
             span.set_attribute("graphql.operation.type", kind)
             if name:

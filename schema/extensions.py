@@ -15,7 +15,7 @@ from datasources.cost import current_cost
 from datasources.errors import BackendUnavailable, ContentUnavailable, WriteRefused
 from datasources.loaders import request_cache
 from resolvers.errors import ApiError, Code, from_storage
-from telemetry import current_request, operation_type
+from telemetry import current_request, operation_name_of, operation_type
 
 log = logging.getLogger("neonpanda.errors")
 
@@ -36,7 +36,7 @@ class CostExtension(SchemaExtension):
             info = current_request.get()  # the request line (telemetry.py)
             if info is not None:
                 info.cost = context.cost.to_dict()
-                info.operation_name = self.execution_context.operation_name
+                info.operation_name = operation_name_of(self.execution_context.operation_name)
                 info.operation_type = operation_type(self.execution_context)
 
     def get_results(self) -> dict[str, Any]:

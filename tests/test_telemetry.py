@@ -17,7 +17,7 @@ from datasources.aws import AwsClients
 from devserver.asgi import served
 from devserver.engine import EmbeddedEngine
 from settings import ProductionRefused, Settings
-from telemetry import JsonFormatter, RequestInfo, current_request
+from telemetry import JsonFormatter, RequestInfo, aws_instrumented, current_request
 from tests.conftest import Api, _serve, cost, make_settings, production_settings
 
 CREATE = """mutation($input: CreateProfileInput!) {
@@ -83,6 +83,29 @@ async def test_request_line_carries_id_user_cost_and_emf(
         assert line["Errors"] == 1
 
 
+async def test_the_client_cannot_write_the_request_line(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An operation name that is no GraphQL name, and a path with a line break, reach the
+    log line neutralised: no forged lines, no megabytes."""
+    caplog.set_level(logging.INFO, logger="neonpanda.request")
+    forged = "Me\nINFO neonpanda.request: POST /graphql 200 op=admin user=root"
+    await api.http.post(
+        "/graphql",
+        json={"query": "query Me { viewer { username } }", "operationName": forged},
+    )
+    await api.http.post(
+        "/graphql", json={"query": "{ viewer { username } }", "operationName": "x" * 5000}
+    )
+    await api.http.get("/nowhere%0AINFO%20forged")
+    records = [r for r in caplog.records if r.name == "neonpanda.request"]
+    assert len(records) == 3
+    assert all("\n" not in r.getMessage() and len(r.getMessage()) < 400 for r in records)
+    lines = _request_lines(caplog)
+    assert [line.get("operationName") for line in lines[:2]] == ["(invalid)", "(invalid)"]
+    assert lines[2]["path"] == "/nowhere?INFO forged"
+
+
 def test_every_log_line_in_a_request_names_it() -> None:
     record = logging.LogRecord("neonpanda", logging.WARNING, __file__, 1, "slow %s", ("x",), None)
     token = current_request.set(RequestInfo("r-1", "POST", "/graphql", user_id="demo"))
@@ -131,11 +154,12 @@ async def test_traces_span_request_operation_resolvers_and_aws_calls(
     resolvers = [s for s in spans if s.name.startswith("resolve ")]
     assert resolvers, [s.name for s in spans]
     assert all(s.attributes and s.attributes.get("rpc.system") == "aws-api" for s in aws_spans)
-    # Tracing off (the default): no exporter, no spans, no instrumentation left behind.
-    exporter.clear()
+    # The app's shutdown undid the process-wide AWS instrumentation; tracing off (the
+    # default) instruments nothing.
+    assert not aws_instrumented()
     async for api in _serve(create_app(settings, engine=engine), settings):
         await api.gql(PROFILE, user="traced")
-    assert exporter.get_finished_spans() == ()
+        assert not aws_instrumented()
 
 
 async def test_readyz_checks_table_bucket_and_keys(

@@ -229,6 +229,20 @@ async def test_graphiql_runs_a_query_with_only_the_server_reachable_and_keeps_no
         )
         assert secret not in headers_now and "Bearer" not in headers_now
         assert secret not in await stored(page)
+
+        # A token an older page persisted (strawberry's stock page kept the Headers tab in
+        # localStorage) is removed on load, never shown.
+        await page.evaluate(
+            "t => localStorage.setItem('graphiql:headers', JSON.stringify({Authorization: t}))",
+            f"Bearer {secret}",
+        )
+        await open_graphiql(page, url)
+        await page.locator(".graphiql-editor-tools button", has_text="Headers").click()
+        headers_now = await page.evaluate(
+            EDITOR_VALUE, ".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror"
+        )
+        assert secret not in headers_now and "Bearer" not in headers_now
+        assert secret not in await stored(page)
         assert elsewhere == [], elsewhere
 
 

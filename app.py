@@ -467,8 +467,8 @@ async def healthz(request: Request) -> Response:
 
 
 class Readiness:
-    """/readyz: can this process serve? The table answers DescribeTable, the bucket
-    HeadBucket and the token verifier has its keys. The verdict is kept
+    """/readyz: can this process serve? The table answers DescribeTable, the bucket a
+    one-key listing of athletes/, and the token verifier has its keys. The verdict is kept
     `readiness_cache_seconds`, so a storm of probes is not a storm of backend calls."""
 
     def __init__(self, settings: Settings) -> None:
@@ -485,7 +485,13 @@ class Readiness:
                 _probe(
                     runtime.clients.dynamodb.describe_table(TableName=runtime.settings.table_name)
                 ),
-                _probe(runtime.clients.s3.head_bucket(Bucket=runtime.settings.bucket)),
+                # A listing of one key under athletes/ (not HeadBucket, which IAM would
+                # authorise as a listing of the whole bucket: README, Deploying).
+                _probe(
+                    runtime.clients.s3.list_objects_v2(
+                        Bucket=runtime.settings.bucket, Prefix="athletes/", MaxKeys=1
+                    )
+                ),
                 runtime.verifier.ready(),
             )
             self.verdict = {"table": table, "bucket": bucket, "tokens": keys or "ok"}

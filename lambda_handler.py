@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from collections.abc import Coroutine
 from contextlib import AsyncExitStack
@@ -86,6 +87,7 @@ class Environment(_Loop):
         cycle = LifespanCycle(self.app, "on")
         cycle.__enter__()  # runs startup on self.loop; raises LifespanFailure if it failed
         if "runtime" not in cycle.lifespan_state:
+            cycle.__exit__(None, None, None)  # close what it opened before trying again
             raise RuntimeError("the app's lifespan did not start its runtime")
         log.info("environment started in %.0f ms", (time.perf_counter() - began) * 1000)
         self.starts += 1
@@ -157,14 +159,18 @@ _api: Environment | None = None
 _indexer: IndexerEnvironment | None = None
 
 
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """API Gateway HTTP API (payload 2.0) and function URL events -> the GraphQL app."""
+def _api_environment() -> Environment:
     global _api
     if _api is None:
         settings = Settings()
         configure_logging(settings)
         _api = Environment(api_app(settings))
-    return _api(event, context)
+    return _api
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """API Gateway HTTP API (payload 2.0) and function URL events -> the GraphQL app."""
+    return _api_environment()(event, context)
 
 
 def indexer_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -175,3 +181,13 @@ def indexer_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         configure_logging(settings)
         _indexer = IndexerEnvironment(settings)
     return _indexer(event, context)
+
+
+# In the API function, start during Lambda's init phase (which provisioned concurrency
+# runs ahead of traffic) rather than in the first invocation. A start that fails here is
+# logged and tried again by the first invocation.
+if os.environ.get("_HANDLER") == f"{__name__}.handler":
+    try:
+        _api_environment().start()
+    except Exception:
+        log.exception("start during init failed; the first invocation tries again")

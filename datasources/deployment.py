@@ -247,7 +247,8 @@ def _given(parameter: str) -> dict[str, Any]:
 
 
 def rules() -> dict[str, Any]:
-    """LiveUpdates=true refuses to deploy without its network, image and certificate."""
+    """LiveUpdates=true refuses to deploy without its network, image and certificate; a
+    stack beside an existing table that reads its stream, without the stream's label."""
     assertions = [
         {"Assert": _given(name), "AssertDescription": f"LiveUpdates=true needs {name}"}
         for name in ("VpcId", "ContainerImage", "CertificateArn")
@@ -262,7 +263,29 @@ def rules() -> dict[str, Any]:
         "LiveUpdatesNeedsItsNetwork": {
             "RuleCondition": {"Fn::Equals": [_ref("LiveUpdates"), "true"]},
             "Assertions": assertions,
-        }
+        },
+        # Beside an existing table, whatever reads its stream needs the stream's label
+        # (else the stream ARN ends in "stream/" and the deployment fails late).
+        "ExistingTableNeedsItsStreamLabel": {
+            "RuleCondition": {
+                "Fn::And": [
+                    {"Fn::Equals": [_ref("CreateStorage"), "false"]},
+                    {
+                        "Fn::Or": [
+                            {"Fn::Equals": [_ref("StreamIndexer"), "true"]},
+                            {"Fn::Equals": [_ref("LiveUpdates"), "true"]},
+                        ]
+                    },
+                ]
+            },
+            "Assertions": [
+                {
+                    "Assert": _given("TableStreamLabel"),
+                    "AssertDescription": "CreateStorage=false with StreamIndexer or "
+                    "LiveUpdates needs TableStreamLabel (the table's LatestStreamLabel)",
+                }
+            ],
+        },
     }
 
 
@@ -591,8 +614,9 @@ def service_resources() -> dict[str, Any]:
                 "Protocol": "HTTP",
                 "Port": CONTAINER_PORT,
                 "VpcId": _ref("VpcId"),
-                # Ready: the table and the bucket answer and the token keys are loaded.
-                "HealthCheckPath": "/readyz",
+                # Liveness, not /readyz: a DynamoDB, S3 or Cognito blip must not make ECS
+                # replace every task (and drop every socket); /readyz is for alarms.
+                "HealthCheckPath": "/healthz",
                 "HealthCheckIntervalSeconds": 15,
                 "HealthCheckTimeoutSeconds": 5,
                 "HealthyThresholdCount": 2,
@@ -691,7 +715,7 @@ def service_resources() -> dict[str, Any]:
             condition=live,
         ),
         "ServiceUnhealthyHostsAlarm": _alarm(
-            "Service tasks failing the load balancer's /readyz check in 2 five-minute periods",
+            "Service tasks failing the load balancer's /healthz check in 2 five-minute periods",
             "AWS/ApplicationELB",
             "UnHealthyHostCount",
             {

@@ -33,7 +33,7 @@ Call = tuple[str, str]  # (botocore service id, operation)
 # The API: request paths (reads, writes, transactions, the rate limit, exports, account
 # deletion, presigned GETs), the start-up checks on AWS (`check_seed`: DescribeTable and
 # DescribeTimeToLive; the accelerators: DescribeTable, BatchGetItem) and /readyz
-# (DescribeTable, HeadBucket).
+# (DescribeTable, a one-key ListObjectsV2 of athletes/).
 SERVICE_CALLS: frozenset[Call] = frozenset(
     {
         ("dynamodb", "GetItem"),
@@ -51,7 +51,6 @@ SERVICE_CALLS: frozenset[Call] = frozenset(
         ("s3", "DeleteObject"),
         ("s3", "DeleteObjects"),
         ("s3", "ListObjectsV2"),
-        ("s3", "HeadBucket"),
     }
 )
 # The live-update hub and the indexer of a server process (datasources/stream.py).

@@ -212,7 +212,10 @@ def test_the_service_exists_only_with_live_updates() -> None:
         template["Outputs"][k]["Condition"] == "LiveUpdates" for k in service_outputs
     )
     # A parameter left empty by default is one LiveUpdates=true must be given.
-    (rule,) = template["Rules"].values()
+    rule = template["Rules"]["LiveUpdatesNeedsItsNetwork"]
+    label = template["Rules"]["ExistingTableNeedsItsStreamLabel"]
+    assert {ref for a in label["Assertions"] for ref in _refs(a["Assert"])} == {"TableStreamLabel"}
+    assert {"CreateStorage", "StreamIndexer", "LiveUpdates"} == set(_refs(label["RuleCondition"]))
     assert rule["RuleCondition"] == {"Fn::Equals": [{"Ref": "LiveUpdates"}, "true"]}
     asserted = {ref for a in rule["Assertions"] for ref in _refs(a["Assert"])}
     required = {k for k, p in service_parameters().items() if p.get("Default") == ""}
@@ -337,7 +340,7 @@ def test_the_load_balancer_holds_websockets_over_https_in_front_of_private_tasks
     assert (target["TargetType"], target["Port"], target["HealthCheckPath"]) == (
         "ip",
         8000,
-        "/readyz",
+        "/healthz",
     )
     service = resources["Service"]["Properties"]
     network = service["NetworkConfiguration"]["AwsvpcConfiguration"]

@@ -256,3 +256,43 @@ async def test_the_indexer_handler_sets_the_list_key_of_an_app_write(
     assert stored["Item"]["listsk"]["S"].startswith("workout#2026-03-13T06:30:00.000Z#")
     assert environment.indexer is not None
     assert environment.indexer.stats.seen == 2
+
+
+def test_the_api_function_starts_in_lambdas_init_phase(
+    engine: EmbeddedEngine, aws: AwsClients, settings: Settings
+) -> None:
+    """With Lambda's `_HANDLER` naming the API handler, importing the module starts the
+    environment (the init phase, which provisioned concurrency runs ahead of traffic);
+    the indexer function's import starts nothing."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    probe = (
+        "import lambda_handler as h; "
+        "print(h._api.starts if h._api else 0); "
+        "h._api and h._api.close()"
+    )
+    base = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("NEONPANDA_")},
+        "AWS_ACCESS_KEY_ID": "embedded",
+        "AWS_SECRET_ACCESS_KEY": "embedded",
+        "NEONPANDA_ENDPOINT_URL": engine.endpoint_url,
+        "NEONPANDA_TABLE_NAME": settings.table_name,
+        "NEONPANDA_BUCKET": settings.bucket,
+        "NEONPANDA_LOG_LEVEL": "WARNING",
+    }
+    started = {}
+    for handler in ("lambda_handler.handler", "lambda_handler.indexer_handler"):
+        result = subprocess.run(
+            [sys.executable, "-c", probe],
+            cwd=root,
+            env={**base, "_HANDLER": handler},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        started[handler] = result.stdout.strip().splitlines()[-1]
+    assert started == {"lambda_handler.handler": "1", "lambda_handler.indexer_handler": "0"}

@@ -199,8 +199,20 @@ async def workers(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Cli
         first = await client.gql(PROFILE, {"i": {"username": "ann", "email": "ann@example.com"}})
         assert first.code is None, first.body
         client.served = served
+        # The one engine, started by the parent: its pid is in the data directory's lock.
+        engine_pid = int((data_dir / "engine" / "lock").read_text().split()[0])
+        os.kill(engine_pid, 0)  # running
         yield client
         await client.http.aclose()
+    # The parent stopped the engine after its workers: nothing is left running.
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            os.kill(engine_pid, 0)
+        except ProcessLookupError:
+            break
+        assert time.monotonic() < deadline, f"engine {engine_pid} outlived the server"
+        await asyncio.sleep(0.1)
 
 
 async def test_requests_spread_over_two_worker_processes(workers: Client) -> None:

@@ -184,6 +184,15 @@ async def stored(page: Page) -> str:
 QUERY = "{ viewer { username firstName email } }"
 
 
+async def headers_tab(page: Page) -> str:
+    """What GraphiQL's Headers tab shows."""
+    await page.locator(".graphiql-editor-tools button", has_text="Headers").click()
+    text: str = await page.evaluate(
+        EDITOR_VALUE, ".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror"
+    )
+    return text
+
+
 async def test_graphiql_runs_a_query_with_only_the_server_reachable_and_keeps_no_token(
     browser: Browser, engine: EmbeddedEngine, aws: AwsClients, tmp_path: Path, demo_snapshot: Path
 ) -> None:
@@ -223,10 +232,7 @@ async def test_graphiql_runs_a_query_with_only_the_server_reachable_and_keeps_no
 
         # A reload forgets the token: the Headers tab is empty again.
         await open_graphiql(page, url)
-        await page.locator(".graphiql-editor-tools button", has_text="Headers").click()
-        headers_now = await page.evaluate(
-            EDITOR_VALUE, ".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror"
-        )
+        headers_now = await headers_tab(page)
         assert secret not in headers_now and "Bearer" not in headers_now
         assert secret not in await stored(page)
 
@@ -237,10 +243,7 @@ async def test_graphiql_runs_a_query_with_only_the_server_reachable_and_keeps_no
             f"Bearer {secret}",
         )
         await open_graphiql(page, url)
-        await page.locator(".graphiql-editor-tools button", has_text="Headers").click()
-        headers_now = await page.evaluate(
-            EDITOR_VALUE, ".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror"
-        )
+        headers_now = await headers_tab(page)
         assert secret not in headers_now and "Bearer" not in headers_now
         assert secret not in await stored(page)
         assert elsewhere == [], elsewhere

@@ -750,6 +750,8 @@ def _policies() -> dict[str, Any]:
     descriptions = {
         "DataAccess": "NeonPanda API: the table, its indexes and the bucket's prefixes, only "
         "the actions the code calls",
+        "TableAccess": "NeonPanda indexer: the table and its indexes only, the actions the "
+        "code calls",
         "StreamRead": "NeonPanda: read the table's stream (live updates, the indexer)",
         "Operations": "NeonPanda operations (migrate, sweep-orphans): scans and UpdateTable",
     }

@@ -180,15 +180,20 @@ def _s3_object_actions(calls: frozenset[Call], *, writes: bool) -> tuple[str, ..
     return tuple(sorted(actions))
 
 
+def _table_access() -> list[Statement]:
+    return [
+        Statement("TableItems", _dynamodb_actions(SERVICE_CALLS), "table"),
+        # Only Query reads an index (the lists, email, username and entityType GSIs).
+        Statement("IndexQueries", ("dynamodb:Query",), "index"),
+    ]
+
+
 def _data_access() -> list[Statement]:
-    table_actions = _dynamodb_actions(SERVICE_CALLS)
     listing = [
         op for svc, op in SERVICE_CALLS if svc == "s3" and _S3_ACTIONS.get(op) == "s3:ListBucket"
     ]
     statements = [
-        Statement("TableItems", table_actions, "table"),
-        # Only Query reads an index (the lists, email, username and entityType GSIs).
-        Statement("IndexQueries", ("dynamodb:Query",), "index"),
+        *_table_access(),
         Statement(
             "AthleteObjects",
             _s3_object_actions(SERVICE_CALLS, writes=True),
@@ -214,6 +219,8 @@ def _data_access() -> list[Statement]:
 
 POLICIES: dict[str, list[Statement]] = {
     "DataAccess": _data_access(),
+    # The table alone: the indexer function (list keys, claims, counters) touches no object.
+    "TableAccess": _table_access(),
     "StreamRead": [
         Statement(
             "StreamRecords",
@@ -228,7 +235,7 @@ POLICIES: dict[str, list[Statement]] = {
 # indexer where no indexer function runs) has the server's: DataAccess and StreamRead.
 ROLES: dict[str, tuple[str, ...]] = {
     "ApiFunctionRole": ("DataAccess",),
-    "IndexerFunctionRole": ("DataAccess", "StreamRead"),
+    "IndexerFunctionRole": ("TableAccess", "StreamRead"),
     "ServiceTaskRole": ("DataAccess", "StreamRead"),
     "OperationsRole": ("DataAccess", "StreamRead", "Operations"),
 }

@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import socket
 import sys
 import time
 from collections.abc import Iterator
@@ -25,7 +24,7 @@ import httpx
 import pytest
 
 from auth import mint_dev_token
-from tests.conftest import DEV_SECRET
+from tests.conftest import DEV_SECRET, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = mint_dev_token(DEV_SECRET, "demo")
@@ -43,19 +42,13 @@ WORKOUTS = """query($after: String) { viewer { workouts(first: 50, after: $after
   pageInfo { hasNextPage endCursor } } } }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass
 class Server:
     """`server.py` as a process on a data directory, in a process group of its own (the
     terminal's Ctrl-C reaches that group)."""
 
     data_dir: Path
-    port: int = field(default_factory=_free_port)
+    port: int = field(default_factory=free_port)
     proc: asyncio.subprocess.Process | None = None
 
     @property

@@ -36,7 +36,7 @@ from websockets.exceptions import ConnectionClosed
 from auth import mint_dev_token
 from devserver.engine import ENGINE_CREDENTIALS, EmbeddedEngine
 from devserver.live_client import live
-from tests.conftest import DEV_SECRET
+from tests.conftest import DEV_SECRET, free_port
 
 pytestmark = pytest.mark.slow
 
@@ -48,14 +48,6 @@ WAIT = 20.0
 def _prepare(data_dir: Path) -> Path:
     data_dir.mkdir(parents=True, exist_ok=True)
     return data_dir.parent
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -75,7 +67,7 @@ async def server_process(
 ) -> AsyncIterator[Served]:
     """`server.py` as a process (its own process group) with only the NEONPANDA_* settings
     given here; ready when yielded, stopped (SIGTERM, then SIGKILL) after."""
-    port = _free_port()
+    port = free_port()
     log = _prepare(data_dir) / f"server-{port}.log"
     environment = {k: v for k, v in os.environ.items() if not k.startswith("NEONPANDA_")}
     environment.update(

@@ -10,7 +10,6 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -28,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from datasources.aws import AwsClients
 from devserver.engine import EmbeddedEngine
 from settings import Settings
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 POOL = "us-east-1_PROD"
@@ -110,12 +110,6 @@ def image_code(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return where
 
 
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _environment(engine: EmbeddedEngine, jwks: str, settings: Settings) -> dict[str, str]:
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("NEONPANDA_", "AWS_"))}
     return {
@@ -150,7 +144,7 @@ async def test_serves_with_aws_settings(
     settings: Settings,
     jwks_url: str,
 ) -> None:
-    port = _port()
+    port = free_port()
     env = _environment(engine, jwks_url, settings)
     proc = subprocess.Popen(  # noqa: ASYNC220 - one server process for the test
         [str(production_python), "server.py", "--port", str(port)],
@@ -219,7 +213,7 @@ def test_refuses_development_settings(
 ) -> None:
     env = {**_environment(engine, jwks_url, settings), variable: value}
     result = subprocess.run(
-        [str(production_python), "server.py", "--port", str(_port())],
+        [str(production_python), "server.py", "--port", str(free_port())],
         cwd=ROOT,
         env=env,
         capture_output=True,

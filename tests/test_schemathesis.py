@@ -17,7 +17,6 @@ import json
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -27,18 +26,13 @@ from pathlib import Path
 import pytest
 
 from auth import mint_dev_token
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 # What internal exception text looks like; none of it may reach a client.
 INTERNAL = re.compile(r"Traceback|File \"|botocore|aiobotocore|Exception\b|\.py\b|moto")
 EXAMPLES = os.environ.get("NEONPANDA_SCHEMATHESIS_EXAMPLES", "5")
 MAX_SECONDS = os.environ.get("NEONPANDA_SCHEMATHESIS_SECONDS", "45")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait(url: str, proc: subprocess.Popen[bytes]) -> None:
@@ -56,7 +50,7 @@ def _wait(url: str, proc: subprocess.Popen[bytes]) -> None:
 
 @pytest.mark.slow
 def test_schemathesis_finds_no_server_errors(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     secret = secrets.token_urlsafe(32)
     env = {
         **os.environ,

@@ -556,6 +556,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        if tracing is not None:
+            tracing.start()
         try:
             async with open_runtime(settings, engine=engine, migrate=migrate) as runtime:
                 if on_ready is not None:

@@ -305,8 +305,9 @@ def configure_logging(settings: Settings) -> None:
 
 
 class Tracing:
-    """OpenTelemetry for one app: its provider, the AWS client instrumentation (process-
-    wide, undone by `close`) and the pieces the app wires in (middleware, extension)."""
+    """OpenTelemetry for one app: its provider, the pieces the app wires in (middleware,
+    extension) and the AWS client instrumentation, process-wide, which the app's lifespan
+    turns on (`start`) and off (`close`): an app built but never served patches nothing."""
 
     def __init__(self, provider: TracerProvider) -> None:
         from opentelemetry.instrumentation.botocore import AiobotocoreInstrumentor
@@ -314,7 +315,9 @@ class Tracing:
         self.provider = provider
         self.tracer = provider.get_tracer("neonpanda.graphql")
         self._aws = AiobotocoreInstrumentor()  # type: ignore[no-untyped-call]
-        self._aws.instrument(tracer_provider=provider)
+
+    def start(self) -> None:
+        self._aws.instrument(tracer_provider=self.provider)
 
     @classmethod
     def from_settings(cls, settings: Settings, exporter: SpanExporter | None = None) -> Tracing:

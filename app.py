@@ -127,18 +127,7 @@ class NeonPandaGraphQL(GraphQL[Context, None]):
         data = self.parse_json(await request.get_body())
         if not isinstance(data, dict):
             raise DocumentRefused("BAD_USER_INPUT", "The request body must be a JSON object")
-        query = self.documents.resolve(data)
-        if query is not None and len(query) > self.max_document_bytes:
-            # Lexing is per character, on the event loop: bounded before it starts.
-            raise DocumentRefused(
-                "QUERY_TOO_COMPLEX",
-                f"The document is {len(query):,} characters; at most {self.max_document_bytes:,} "
-                "(send inputs as variables)",
-                status=200,
-                limit="documentBytes",
-                value=len(query),
-                maximum=self.max_document_bytes,
-            )
+        query = self.document_for(data)
         variables = data.get("variables")
         if not isinstance(variables, dict | None):
             raise DocumentRefused("BAD_USER_INPUT", "`variables` must be an object or null")
@@ -155,6 +144,23 @@ class NeonPandaGraphQL(GraphQL[Context, None]):
             extensions=extensions,
             protocol="http",
         )
+
+    def document_for(self, data: dict[str, Any]) -> str | None:
+        """The document a request (HTTP body or socket subscribe payload) runs, decided
+        before anything is parsed: the documents policy, then the size cap."""
+        query = self.documents.resolve(data)
+        if query is not None and len(query) > self.max_document_bytes:
+            # Lexing is per character, on the event loop: bounded before it starts.
+            raise DocumentRefused(
+                "QUERY_TOO_COMPLEX",
+                f"The document is {len(query):,} characters; at most {self.max_document_bytes:,} "
+                "(send inputs as variables)",
+                status=200,
+                limit="documentBytes",
+                value=len(query),
+                maximum=self.max_document_bytes,
+            )
+        return query
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         runtime: Runtime = request.state.runtime

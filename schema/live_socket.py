@@ -164,16 +164,9 @@ class LiveSocket(BaseGraphQLTransportWSHandler[Context, None]):
             return
         # The HTTP path's rules for a document, before anything is parsed: the documents
         # policy (trusted documents, persisted queries) and the size cap.
-        view: Any = self.view  # app.NeonPandaGraphQL: its documents policy and cap
+        view: Any = self.view  # app.NeonPandaGraphQL
         try:
-            query = view.documents.resolve(payload)
-            if query is not None and len(query) > view.max_document_bytes:
-                raise DocumentRefused(
-                    "QUERY_TOO_COMPLEX",
-                    f"The document is {len(query):,} characters; at most "
-                    f"{view.max_document_bytes:,}",
-                    limit="documentBytes",
-                )
+            query = view.document_for(payload)
         except DocumentRefused as refused:
             extensions = {"code": refused.code, **refused.extensions}
             await self._refuse(message["id"], GraphQLError(refused.message, extensions=extensions))

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import httpx
+import pytest
+from boto3.dynamodb.conditions import Key
 
 from datasources.aws import AwsClients
+from datasources.stores import contact
 from tests.conftest import Api, cost
 from tests.faults import FaultPlan
 
@@ -28,13 +33,41 @@ async def test_contact_form_needs_no_token_and_collapses_duplicates(demo_api: Ap
     other = await demo_api.gql(CONTACT, {"input": {**form, "message": "Another thing"}}, user=None)
     assert other["data"]["submitContactForm"]["duplicate"] is False
     runtime = demo_api.runtime
-    from boto3.dynamodb.conditions import Key
-
     page = await runtime.stores.table.query(Key("pk").eq("contactForm#fan@example.com"))
     assert sum(i["entityType"] == "contactForm" for i in page.items) == 2
 
     bad = await demo_api.gql(CONTACT, {"input": {"email": "nope", "message": "x"}}, user=None)
     assert bad["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": ["input", "email"]}
+
+
+async def test_contact_forms_in_the_same_millisecond_are_both_stored(
+    demo_api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The submission's key is `timestamp#<ms>` (the app's format): a second message for
+    the same email in the same millisecond moves to the next free millisecond instead of
+    failing (it answered INTERNAL_SERVER_ERROR when two workers took two at once)."""
+    frozen = datetime(2026, 11, 26, 12, 0, 0, 123000, tzinfo=UTC)
+    monkeypatch.setattr(contact, "utcnow", lambda: frozen)
+    form = {"email": "same@example.com", "subject": "Hi"}
+    answers = [
+        await demo_api.gql(CONTACT, {"input": {**form, "message": f"m{n}"}}, user=None)
+        for n in range(3)
+    ]
+    assert [a.get("errors") for a in answers] == [None] * 3
+    stamps = [a["data"]["submitContactForm"]["submittedAt"] for a in answers]
+    assert stamps == [
+        "2026-11-26T12:00:00.123Z",
+        "2026-11-26T12:00:00.124Z",
+        "2026-11-26T12:00:00.125Z",
+    ]
+    page = await demo_api.runtime.stores.table.query(Key("pk").eq("contactForm#same@example.com"))
+    stored = {
+        i["sk"]: i["attributes"]["message"] for i in page.items if i["entityType"] == "contactForm"
+    }
+    assert stored == {f"timestamp#{stamp}": f"m{n}" for n, stamp in enumerate(stamps)}
+    # The same message again is still a duplicate of the first, not a fourth submission.
+    again = await demo_api.gql(CONTACT, {"input": {**form, "message": "m0"}}, user=None)
+    assert again["data"]["submitContactForm"] == {"submittedAt": stamps[0], "duplicate": True}
 
 
 async def test_other_mutations_need_a_token(demo_api: Api) -> None:

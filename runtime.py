@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from auth import Verifier, build_verifier, dev_secret
 from datasources.accelerators import read_accelerators
-from datasources.aws import AwsClients, Endpoints, open_clients
+from datasources.aws import AwsClients, Endpoints, open_clients, read_secret
 from datasources.content import ContentStore
 from datasources.indexer import Indexer
 from datasources.live import LiveHub
@@ -47,9 +47,14 @@ class Runtime:
     background: Background | None = None
 
 
-def cursor_secret(settings: Settings) -> bytes:
+async def cursor_secret(
+    settings: Settings, endpoint: str | None, credentials: dict[str, str] | None
+) -> bytes:
     if settings.cursor_secret:
         return settings.cursor_secret.encode()
+    if settings.cursor_secret_arn:
+        value = await read_secret(settings, settings.cursor_secret_arn, endpoint, credentials)
+        return value.encode()
     if settings.dev_auth_enabled:
         return hashlib.sha256(b"cursor:" + dev_secret(settings).encode()).digest()
     return secrets.token_bytes(32)
@@ -140,7 +145,10 @@ async def open_runtime(
         stores = Stores.from_settings(table, ContentStore(clients.s3, settings.bucket), settings)
         verifier = build_verifier(settings)
         stack.push_async_callback(verifier.aclose)
-        runtime = Runtime(settings, clients, stores, verifier, CursorCodec(cursor_secret(settings)))
+        # Secrets Manager: AWS's own, or the engine (which serves every service it has).
+        secrets_endpoint = embedded.endpoint_url if embedded is not None else settings.endpoint_url
+        cursors = CursorCodec(await cursor_secret(settings, secrets_endpoint, credentials))
+        runtime = Runtime(settings, clients, stores, verifier, cursors)
         if embedded is not None:
             await embedded.prepare(
                 stores, settings.seed_demo_data if seed is None else seed, migrate=migrate

@@ -125,7 +125,7 @@ def serve_workers(settings: Settings, host: str, port: int, workers: int) -> int
                 os.environ["NEONPANDA_EMBEDDED_ENGINE_PORT"] = str(engine.port)
                 settings = settings.model_copy(update={"embedded_engine_port": engine.port})
             asyncio.run(_prepare_embedded(settings))
-        elif not settings.cursor_secret:
+        elif not settings.cursor_secret and not settings.cursor_secret_arn:
             os.environ["NEONPANDA_CURSOR_SECRET"] = secrets.token_urlsafe(32)
         if settings.dev_auth_enabled:
             dev_secret(settings)  # the file exists before the workers read it
@@ -205,12 +205,18 @@ def export_schema(check: bool) -> int:
     return 0
 
 
+def _operator(settings: Settings) -> Settings:
+    """An operator's command signs no cursor: it never reads the cursor secret (the
+    operations role is not allowed to), even with the service's settings copied."""
+    return settings.model_copy(update={"cursor_secret_arn": None})
+
+
 async def sweep(settings: Settings, grace_minutes: float, dry_run: bool) -> int:
     """Runs against the configured backend (embedded: the persisted data)."""
     from datasources.sweep import sweep_orphans
     from runtime import open_runtime
 
-    async with open_runtime(settings, seed=False) as runtime:
+    async with open_runtime(_operator(settings), seed=False) as runtime:
         orphans = await sweep_orphans(
             runtime.stores, grace=timedelta(minutes=grace_minutes), dry_run=dry_run
         )
@@ -226,7 +232,7 @@ async def migrate(settings: Settings, dry_run: bool) -> int:
     from datasources.migrate import migrate as run_migration
     from runtime import open_runtime
 
-    async with open_runtime(settings, seed=False, migrate=False) as runtime:
+    async with open_runtime(_operator(settings), seed=False, migrate=False) as runtime:
         report = await run_migration(runtime.stores.table, dry_run=dry_run, out=sys.stdout)
     print(report.summary())
     return 0
@@ -242,7 +248,7 @@ async def repair_counts(settings: Settings, user_ids: list[str]) -> int:
     async def once(call: Any) -> Any:
         return await call()
 
-    async with open_runtime(settings, seed=False, migrate=False) as runtime:
+    async with open_runtime(_operator(settings), seed=False, migrate=False) as runtime:
         table = runtime.stores.table
         if user_ids:
             for user_id in user_ids:

@@ -149,6 +149,10 @@ class Settings(BaseSettings):
     # Signs pagination cursors. Unset: derived from the dev secret in dev mode, otherwise
     # random per process (set it when several server processes share traffic).
     cursor_secret: str | None = None
+    # ...or the ARN (or name) of a Secrets Manager secret holding it, read once when the
+    # process starts (what the template sets: the value never sits in the function's or
+    # the task's configuration). NEONPANDA_CURSOR_SECRET wins when both are set.
+    cursor_secret_arn: str | None = None
 
     @property
     def dynamodb_endpoint(self) -> str | None:
@@ -225,8 +229,11 @@ class Settings(BaseSettings):
         for origin in self.cors_origins or []:
             if origin == "*" or not origin.startswith("https://"):
                 found.append(f"NEONPANDA_CORS_ORIGINS entry {origin!r} (https origins only)")
-        if not self.cursor_secret:
-            found.append("no NEONPANDA_CURSOR_SECRET (cursors would differ per process)")
+        if not self.cursor_secret and not self.cursor_secret_arn:
+            found.append(
+                "no NEONPANDA_CURSOR_SECRET or NEONPANDA_CURSOR_SECRET_ARN "
+                "(cursors would differ per process)"
+            )
         return found
 
     @model_validator(mode="after")

@@ -69,3 +69,26 @@ async def open_clients(
     for client in (dynamodb, s3, streams):
         operations.install(client)  # what the code calls: the IAM policy's evidence
     return AwsClients(dynamodb=dynamodb, s3=s3, streams=streams)
+
+
+async def read_secret(
+    settings: Settings,
+    secret_id: str,
+    endpoint: str | None,
+    credentials: dict[str, str] | None = None,
+) -> str:
+    """A Secrets Manager secret's string (the cursor secret), read once at start with a
+    client opened for that call alone."""
+    session = aioboto3.Session(region_name=settings.region, **(credentials or {}))
+    config = Config(
+        retries={"mode": "standard", "total_max_attempts": settings.aws_total_max_attempts},
+        connect_timeout=settings.aws_connect_timeout,
+        read_timeout=settings.aws_read_timeout,
+    )
+    async with session.client("secretsmanager", endpoint_url=endpoint, config=config) as client:
+        operations.install(client)
+        answer = await client.get_secret_value(SecretId=secret_id)
+    value = answer.get("SecretString")
+    if not value:
+        raise ValueError(f"secret {secret_id!r} holds no SecretString")
+    return str(value)

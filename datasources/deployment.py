@@ -289,8 +289,9 @@ def rules() -> dict[str, Any]:
     }
 
 
-def environment(cors: bool) -> dict[str, Any]:
-    """The functions' settings (`settings.py`), as NEONPANDA_* variables."""
+def environment(api: bool) -> dict[str, Any]:
+    """The functions' settings (`settings.py`), as NEONPANDA_* variables; `api`: the API's
+    own too (CORS origins, the cursor secret), which the indexer does without."""
     variables: dict[str, Any] = {
         "NEONPANDA_ENVIRONMENT": "production",
         "NEONPANDA_USE_AWS": "true",
@@ -299,18 +300,17 @@ def environment(cors: bool) -> dict[str, Any]:
         "NEONPANDA_REGION": _ref("AWS::Region"),
         "NEONPANDA_COGNITO_USER_POOL_ID": _ref("CognitoUserPoolId"),
         "NEONPANDA_COGNITO_CLIENT_ID": _ref("CognitoClientId"),
-        # Resolved at deploy time from the secret this template generates (one value for
-        # every process: cursors from one are valid at the others).
-        "NEONPANDA_CURSOR_SECRET": {
-            "Fn::Sub": "{{resolve:secretsmanager:${CursorSecret}:SecretString}}"
-        },
         # A frozen Lambda cannot follow the stream: the indexer function does.
         "NEONPANDA_INDEXER": "false",
         # Each request line is also a CloudWatch EMF record (README: Observability).
         "NEONPANDA_METRICS_EMF": "true",
     }
-    if cors:
+    if api:
         variables["NEONPANDA_CORS_ORIGINS"] = _ref("CorsOrigins")
+        # The secret's ARN, not its value: each process reads it once at start (one value
+        # for every process: cursors from one are valid at the others), and the value never
+        # sits in the function's or the task's configuration.
+        variables["NEONPANDA_CURSOR_SECRET_ARN"] = _ref("CursorSecret")
     return {"Variables": variables}
 
 
@@ -418,7 +418,7 @@ def _function(
             "Timeout": timeout,
             "Role": _arn_of(role),
             "LoggingConfig": {"LogGroup": _ref(log_group), "LogFormat": "Text"},
-            "Environment": environment(cors=handler == API_HANDLER),
+            "Environment": environment(api=handler == API_HANDLER),
         },
     }
 
@@ -436,7 +436,7 @@ def service_environment() -> list[dict[str, Any]]:
     the other), the indexer on only where no indexer function runs, and the HTTP
     keep-alive and proxy addresses its load balancer needs."""
     variables: dict[str, Any] = {
-        **environment(cors=True)["Variables"],
+        **environment(api=True)["Variables"],
         "NEONPANDA_INDEXER": _if("StreamIndexer", "false", "true"),
         "NEONPANDA_KEEP_ALIVE_SECONDS": str(SERVICE_KEEP_ALIVE_SECONDS),
         # uvicorn's own setting (server.py leaves forwarded_allow_ips to it).
@@ -754,6 +754,7 @@ def _policies() -> dict[str, Any]:
         "code calls",
         "StreamRead": "NeonPanda: read the table's stream (live updates, the indexer)",
         "Operations": "NeonPanda operations (migrate, sweep-orphans): scans and UpdateTable",
+        "CursorSecretRead": "NeonPanda API: read the cursor secret once at start",
     }
     return {
         f"{name}Policy": {
@@ -787,7 +788,7 @@ def resources() -> dict[str, Any]:
         "CursorSecret": {
             "Type": "AWS::SecretsManager::Secret",
             "Properties": {
-                "Description": "Signs pagination cursors (NEONPANDA_CURSOR_SECRET)",
+                "Description": "Signs pagination cursors (NEONPANDA_CURSOR_SECRET_ARN names it)",
                 "GenerateSecretString": {"PasswordLength": 64, "ExcludePunctuation": True},
             },
         },

@@ -13,7 +13,9 @@ The policies (rendered into `infra/template.json` by `datasources/deployment.py`
   function's role; also the ECS service's task role, with `StreamRead`);
 - `StreamRead`: reading the table's stream (the live-update hub and the indexer in a
   server process; the indexer function's event source mapping);
-- `Operations`: what `migrate`, `repair-counts` and `sweep-orphans` need beyond those.
+- `Operations`: what `migrate`, `repair-counts` and `sweep-orphans` need beyond those;
+- `CursorSecretRead`: reading the cursor secret once at start (the API function's and the
+  service's roles; the indexer signs no cursor).
 
 Creating the table and the bucket (`create-table`, `datasources/definition.py`) is the
 template's job on AWS, done with the deployer's credentials: no role here grants it.
@@ -61,6 +63,8 @@ STREAM_CALLS: frozenset[Call] = frozenset(
         ("dynamodb-streams", "GetRecords"),
     }
 )
+# The cursor secret, read once at start when NEONPANDA_CURSOR_SECRET_ARN names it.
+SECRET_CALLS: frozenset[Call] = frozenset({("secrets-manager", "GetSecretValue")})
 # The migration (adds the accelerators, walks the table) and the orphan sweep.
 OPERATIONS_CALLS: frozenset[Call] = frozenset({("dynamodb", "Scan"), ("dynamodb", "UpdateTable")})
 # `create-table` and the embedded engine's bootstrap; CloudFormation does this on AWS.
@@ -76,7 +80,7 @@ DEPLOY_CALLS: frozenset[Call] = frozenset(
         ("s3", "PutBucketLifecycleConfiguration"),
     }
 )
-ALL_CALLS = SERVICE_CALLS | STREAM_CALLS | OPERATIONS_CALLS | DEPLOY_CALLS
+ALL_CALLS = SERVICE_CALLS | STREAM_CALLS | SECRET_CALLS | OPERATIONS_CALLS | DEPLOY_CALLS
 
 # TransactWriteItems is authorised per action, by the action's own operation.
 TRANSACTION_ACTIONS = {
@@ -99,7 +103,7 @@ ATHLETE_PREFIX = "athletes/"
 # marks it unavailable) and fails `deleteAccount` until the prefix is added here.
 APP_PREFIXES = ("user-uploads/", "programs/", "sharedPrograms/")
 
-Resource = Literal["table", "index", "stream", "bucket", "objects"]
+Resource = Literal["table", "index", "stream", "bucket", "objects", "secret"]
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,8 @@ def needs(op: Operation) -> Need:
         return Need(f"dynamodb:{op.operation}", "index" if op.target == "index" else "table")
     if op.service == "dynamodb-streams":
         return Need(f"dynamodb:{op.operation}", "stream")
+    if op.service == "secrets-manager":
+        return Need(f"secretsmanager:{op.operation}", "secret")
     if op.service == "s3":
         action = _S3_ACTIONS.get(op.operation, f"s3:{op.operation}")
         if action == "s3:ListBucket":
@@ -229,14 +235,22 @@ POLICIES: dict[str, list[Statement]] = {
         )
     ],
     "Operations": [Statement("Migration", _dynamodb_actions(OPERATIONS_CALLS), "table")],
+    "CursorSecretRead": [
+        Statement(
+            "CursorSecret",
+            tuple(sorted(f"secretsmanager:{op}" for _svc, op in SECRET_CALLS)),
+            "secret",
+        )
+    ],
 }
 # Which policies each role of the template has. The service's task role (`server.py`'s
 # processes on ECS: queries, mutations, subscriptions through the live-update hub, and the
-# indexer where no indexer function runs) has the server's: DataAccess and StreamRead.
+# indexer where no indexer function runs) has the server's: DataAccess, StreamRead and the
+# cursor secret.
 ROLES: dict[str, tuple[str, ...]] = {
-    "ApiFunctionRole": ("DataAccess",),
+    "ApiFunctionRole": ("DataAccess", "CursorSecretRead"),
     "IndexerFunctionRole": ("TableAccess", "StreamRead"),
-    "ServiceTaskRole": ("DataAccess", "StreamRead"),
+    "ServiceTaskRole": ("DataAccess", "StreamRead", "CursorSecretRead"),
     "OperationsRole": ("DataAccess", "StreamRead", "Operations"),
 }
 
@@ -253,6 +267,8 @@ def granted_actions(policies: tuple[str, ...]) -> set[str]:
 
 
 def _arn(resource: Resource, prefix: str = "") -> dict[str, Any]:
+    if resource == "secret":
+        return {"Ref": "CursorSecret"}  # a Secrets Manager secret's Ref is its ARN
     table = "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${TableName}"
     bucket = "arn:${AWS::Partition}:s3:::${BucketName}"
     text = {

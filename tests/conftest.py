@@ -76,6 +76,16 @@ def production_settings(
     return make_settings(tmp_path, **{**values, **overrides})
 
 
+async def put_secret(engine: EmbeddedEngine, name: str, value: str) -> str:
+    """A Secrets Manager secret in the engine (as the template's CursorSecret); its ARN."""
+    import aioboto3
+
+    session = aioboto3.Session(region_name="us-east-1", **ENGINE_CREDENTIALS)
+    async with session.client("secretsmanager", endpoint_url=engine.endpoint_url) as client:
+        created = await client.create_secret(Name=name, SecretString=value)
+    return str(created["ARN"])
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return make_settings(tmp_path)

@@ -271,9 +271,9 @@ def test_the_service_runs_server_py_with_the_api_functions_settings(
     assert different == {"NEONPANDA_INDEXER"}
     assert variables["NEONPANDA_INDEXER"] == {"Fn::If": ["StreamIndexer", "false", "true"]}
     assert variables["NEONPANDA_ENVIRONMENT"] == "production"
-    assert (
-        "resolve:secretsmanager:${CursorSecret}" in variables["NEONPANDA_CURSOR_SECRET"]["Fn::Sub"]
-    )
+    # The secret's ARN, read at start: its value is in no function's or task's configuration.
+    assert variables["NEONPANDA_CURSOR_SECRET_ARN"] == {"Ref": "CursorSecret"}
+    assert "secretsmanager" not in json.dumps(_resources()).replace("secretsmanager:Get", "")
 
     attributes = _resources()["LoadBalancer"]["Properties"]["LoadBalancerAttributes"]
     idle = int({a["Key"]: a["Value"] for a in attributes}["idle_timeout.timeout_seconds"])
@@ -307,10 +307,11 @@ def test_the_service_task_role_holds_the_servers_policies() -> None:
             }
         ]
     task_role = resources["ServiceTaskRole"]["Properties"]
-    assert permissions.ROLES["ServiceTaskRole"] == ("DataAccess", "StreamRead")
+    assert permissions.ROLES["ServiceTaskRole"] == ("DataAccess", "StreamRead", "CursorSecretRead")
     assert task_role["ManagedPolicyArns"] == [
         {"Ref": "DataAccessPolicy"},
         {"Ref": "StreamReadPolicy"},
+        {"Ref": "CursorSecretReadPolicy"},
     ]
     assert "Policies" not in task_role
     execution = resources["ServiceExecutionRole"]["Properties"]

@@ -35,7 +35,7 @@ from devserver.engine import EmbeddedEngine
 from devserver.snapshot import Snapshotter
 from lambda_handler import Environment, IndexerEnvironment, api_app
 from settings import Settings
-from tests.conftest import DEV_SECRET, make_settings
+from tests.conftest import DEV_SECRET, make_settings, put_secret
 
 EVENTS = Path(__file__).resolve().parent / "events"
 ORIGIN = "https://app.neonpanda.ai"
@@ -130,7 +130,10 @@ async def test_the_handler_serves_both_event_kinds_from_one_start(
     opened: list[int],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    environment = Environment(api_app(lambda_settings, engine=engine))
+    # The cursor secret as the template gives it: a secret's ARN, read once at the start.
+    arn = await put_secret(engine, "neonpanda-lambda-cursor", "lambda-cursor-secret")
+    settings = lambda_settings.model_copy(update={"cursor_secret_arn": arn})
+    environment = Environment(api_app(settings, engine=engine))
     monkeypatch.setattr(lambda_handler, "_api", environment)
     handler = lambda_handler.handler
     try:
@@ -193,6 +196,9 @@ async def test_the_handler_serves_both_event_kinds_from_one_start(
             assert "data" not in broken_body and broken_body["errors"]
 
         assert opened == [1] and environment.starts == 1 and environment.invocations == 5
+        assert runtime is not None and runtime.cursors.secret == b"lambda-cursor-secret"
+        reads = [c.operation for c in calls if c.service == "secrets-manager"]
+        assert reads == ["GetSecretValue"]
         # Queries and mutations only: no stream reads in a Lambda, and every call the
         # invocations made is one the API function's role allows.
         service = {c for c in calls if c.origin == "service"}

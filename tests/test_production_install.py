@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from datasources.aws import AwsClients
 from devserver.engine import EmbeddedEngine
 from settings import Settings
-from tests.conftest import free_port
+from tests.conftest import free_port, put_secret
 
 ROOT = Path(__file__).resolve().parent.parent
 POOL = "us-east-1_PROD"
@@ -146,6 +146,9 @@ async def test_serves_with_aws_settings(
 ) -> None:
     port = free_port()
     env = _environment(engine, jwks_url, settings)
+    # The cursor secret as the template gives it: the ARN of a secret, read at start.
+    del env["NEONPANDA_CURSOR_SECRET"]
+    env["NEONPANDA_CURSOR_SECRET_ARN"] = await put_secret(engine, "neonpanda-cursor", "c" * 43)
     proc = subprocess.Popen(  # noqa: ASYNC220 - one server process for the test
         [str(production_python), "server.py", "--port", str(port)],
         cwd=image_code,

@@ -7,8 +7,8 @@ account deletion of an athlete of the app's, /readyz, a start as on AWS, the mig
 the sweep), so that it means the same when run alone. Then:
 
 (a) every recorded call is allowed to its origin's role (the service's calls to the
-    server's policies, DataAccess and StreamRead; the migration's and the sweep's to the
-    operations role; table and bucket creation is CloudFormation's);
+    server's policies, DataAccess, StreamRead and CursorSecretRead; the migration's and the
+    sweep's to the operations role; table and bucket creation is CloudFormation's);
 (b) every action the policies grant is one the code calls: the call lists of
     `datasources/permissions.py` equal a scan of the code's client calls (so they cannot
     drift), and every (action, resource, prefix) a policy grants was used by some call.
@@ -41,7 +41,7 @@ from runtime import open_runtime
 from settings import Settings
 from tests import app_items
 from tests.builders import bulk_put
-from tests.conftest import Api, make_settings, production_settings
+from tests.conftest import Api, make_settings, production_settings, put_secret
 from tests.test_mutations_account import CONTACT, DELETE, EXPORT
 from tests.test_mutations_session import ABANDON, ANSWER, COMPLETE, START
 from tests.test_mutations_workout import LOG, _fran_input
@@ -53,7 +53,7 @@ from tests.test_mutations_workout import LOG, _fran_input
 CODE = [p for p in ROOT.glob("*.py")] + [
     p for d in ("datasources", "resolvers", "schema") for p in (ROOT / d).rglob("*.py")
 ]
-SERVICES = ("dynamodb", "s3", "dynamodbstreams")
+SERVICES = ("dynamodb", "s3", "dynamodbstreams", "secretsmanager")
 
 
 def _botocore_names() -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
@@ -374,7 +374,9 @@ async def workload(
     async with served(create_app(settings, engine=engine)) as (http, runtime):
         await drive(Api(http, settings, runtime))
     # Started as on AWS (check_seed, the accelerators) and the operator's commands.
-    production = production_settings(tmp_path / "aws", monkeypatch, engine)
+    # The cursor secret as the template gives it: an ARN, read at start.
+    arn = await put_secret(engine, "neonpanda-iam-cursor", "iam-cursor-secret")
+    production = production_settings(tmp_path / "aws", monkeypatch, engine, cursor_secret_arn=arn)
     async with open_runtime(production, seed=False, migrate=False) as runtime:
         assert runtime.stores.table.accelerators.lists
         await sweep_orphans(runtime.stores, dry_run=True)

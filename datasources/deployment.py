@@ -26,6 +26,8 @@ INDEXER_HANDLER = "lambda_handler.indexer_handler"
 # and a cold start adds ~1-2 s; the indexer's batch of 100 changes needs far less.
 API_TIMEOUT_SECONDS = 15
 INDEXER_TIMEOUT_SECONDS = 60
+# The on-failure queue keeps a skipped batch's description this long (SQS's maximum).
+FAILED_BATCH_RETENTION_SECONDS = 14 * 24 * 3600
 LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653]
 # Routes of the HTTP API (the function URL passes every path to the app).
 ROUTES = ["POST /graphql", "OPTIONS /graphql", "GET /healthz", "GET /readyz"]
@@ -911,6 +913,18 @@ def resources() -> dict[str, Any]:
             INDEXER_TIMEOUT_SECONDS,
             Condition="StreamIndexer",
         ),
+        # A batch that still fails after its retries (bisected down to the failing
+        # record) is skipped so the shard moves on; its description (shard, sequence
+        # numbers, not the records) lands here, and `server.py migrate` re-indexes the
+        # whole table (README: Deploying, "When the indexer skips a batch").
+        "IndexerFailedBatches": {
+            "Type": "AWS::SQS::Queue",
+            "Condition": "StreamIndexer",
+            "Properties": {
+                "MessageRetentionPeriod": FAILED_BATCH_RETENTION_SECONDS,
+                "SqsManagedSseEnabled": True,
+            },
+        },
         "IndexerEventSource": {
             "Type": "AWS::Lambda::EventSourceMapping",
             "Condition": "StreamIndexer",
@@ -923,6 +937,9 @@ def resources() -> dict[str, Any]:
                 "MaximumBatchingWindowInSeconds": 1,
                 "BisectBatchOnFunctionError": True,
                 "MaximumRetryAttempts": 10,
+                "DestinationConfig": {
+                    "OnFailure": {"Destination": {"Fn::GetAtt": ["IndexerFailedBatches", "Arn"]}}
+                },
             },
         },
         # --- operations ------------------------------------------------------------------
@@ -999,6 +1016,16 @@ def resources() -> dict[str, Any]:
             datapoints=2,
             condition="StreamIndexer",
         ),
+        "IndexerFailedBatchesAlarm": _alarm(
+            "Stream indexer batches skipped after their retries (described in the "
+            "IndexerFailedBatches queue): run `server.py migrate` to re-index",
+            "AWS/SQS",
+            "ApproximateNumberOfMessagesVisible",
+            {"QueueName": {"Fn::GetAtt": ["IndexerFailedBatches", "QueueName"]}},
+            1,
+            statistic="Maximum",
+            condition="StreamIndexer",
+        ),
     }
     for route in ROUTES:
         method, path = route.split(" ")
@@ -1012,7 +1039,8 @@ def resources() -> dict[str, Any]:
                 "Target": {"Fn::Sub": "integrations/${HttpApiIntegration}"},
             },
         }
-    # The indexer's poller also lists the stream (the code never does).
+    # The indexer's poller also lists the stream and reports skipped batches (the code
+    # does neither).
     indexer_role = out["IndexerFunctionRole"]["Properties"]
     indexer_role["Policies"] = [
         _log_writer("IndexerLogGroup"),
@@ -1029,7 +1057,14 @@ def resources() -> dict[str, Any]:
                             "Fn::Sub": "arn:${AWS::Partition}:dynamodb:${AWS::Region}:"
                             "${AWS::AccountId}:table/${TableName}/stream/*"
                         },
-                    }
+                    },
+                    {
+                        # The poller describes a skipped batch to the on-failure queue.
+                        "Sid": "PollerReportsFailedBatches",
+                        "Effect": "Allow",
+                        "Action": list(permissions.EVENT_SOURCE_FAILURE_ACTIONS),
+                        "Resource": {"Fn::GetAtt": ["IndexerFailedBatches", "Arn"]},
+                    },
                 ],
             },
         },

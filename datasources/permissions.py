@@ -92,6 +92,8 @@ TRANSACTION_ACTIONS = {
 # Lambda's event source mapping reads the stream with the indexer function's role: the
 # three calls the code makes, and ListStreams, which only the poller makes.
 EVENT_SOURCE_ACTIONS = ("dynamodb:ListStreams",)
+# ...and sends the description of a batch it gave up on to the on-failure queue.
+EVENT_SOURCE_FAILURE_ACTIONS = ("sqs:SendMessage",)
 
 # --- S3: which prefixes -------------------------------------------------------------------
 

@@ -137,6 +137,37 @@ def test_alarms_watch_errors_throttles_p99_duration_and_5xx() -> None:
     } <= watched
 
 
+def test_a_batch_the_indexer_gives_up_on_is_reported_and_alarmed() -> None:
+    """After its retries (bisected to the failing record) the poller skips a batch; its
+    description goes to a queue only the indexer's role may send to, and an alarm fires."""
+    resources = _resources()
+    mapping = resources["IndexerEventSource"]["Properties"]
+    queue = {"Fn::GetAtt": ["IndexerFailedBatches", "Arn"]}
+    assert mapping["BisectBatchOnFunctionError"] is True and mapping["MaximumRetryAttempts"] > 0
+    assert mapping["DestinationConfig"] == {"OnFailure": {"Destination": queue}}
+    assert resources["IndexerFailedBatches"]["Condition"] == "StreamIndexer"
+    senders = [
+        (role, statement)
+        for role, resource in resources.items()
+        if resource["Type"] == "AWS::IAM::Role"
+        for policy in resource["Properties"].get("Policies", [])
+        for statement in policy["PolicyDocument"]["Statement"]
+        if any(a.startswith("sqs:") for a in statement["Action"])
+    ]
+    assert [(role, st["Action"], st["Resource"]) for role, st in senders] == [
+        ("IndexerFunctionRole", ["sqs:SendMessage"], queue)
+    ]
+    alarm = resources["IndexerFailedBatchesAlarm"]["Properties"]
+    assert (alarm["Namespace"], alarm["MetricName"]) == (
+        "AWS/SQS",
+        "ApproximateNumberOfMessagesVisible",
+    )
+    assert alarm["Dimensions"] == [
+        {"Name": "QueueName", "Value": {"Fn::GetAtt": ["IndexerFailedBatches", "QueueName"]}}
+    ]
+    assert alarm["Threshold"] == 1 and "server.py migrate" in alarm["AlarmDescription"]
+
+
 def test_the_roles_hold_the_derived_policies_and_no_wildcards() -> None:
     """The roles' data access is exactly datasources/permissions.py (derived from the code,
     held to it by tests/test_zz_iam_policy.py); no action or resource is a wildcard."""

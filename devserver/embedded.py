@@ -24,7 +24,9 @@ log = logging.getLogger("neonpanda")
 class Embedded:
     settings: Settings
     engine: EmbeddedEngine
-    owns_engine: bool
+    # The engine holds this data directory (started here, or by `server.py --workers`'s
+    # parent for it), not one a test shares: only then is `<data dir>/snapshot` imported.
+    owns_data: bool
 
     @property
     def endpoint_url(self) -> str:
@@ -43,10 +45,12 @@ class Embedded:
         `embedded_engine_port` (the workers of `server.py --workers N` use their parent's),
         or a new one on the data directory, stopped on exit (after the server's last
         request: every write it acknowledged is durable)."""
-        if engine is None and settings.embedded_engine_port is not None:
-            engine = EmbeddedEngine.running_at(settings.embedded_engine_port)
         if engine is not None:
-            yield cls(settings, engine, owns_engine=False)
+            yield cls(settings, engine, owns_data=False)
+            return
+        if settings.embedded_engine_port is not None:
+            running = EmbeddedEngine.running_at(settings.embedded_engine_port)
+            yield cls(settings, running, owns_data=True)
             return
         engine = EmbeddedEngine(
             log_path=settings.data_dir / "engine.log", data_dir=settings.data_dir / "engine"
@@ -55,7 +59,7 @@ class Embedded:
         engine.start()
         log.info("embedded engine on %s, data in %s", engine.endpoint_url, engine.data_dir)
         try:
-            yield cls(settings, engine, owns_engine=True)
+            yield cls(settings, engine, owns_data=True)
         finally:
             await asyncio.to_thread(engine.stop)
 
@@ -66,8 +70,10 @@ class Embedded:
         created = await create_table(stores.table.client, s.table_name)
         await create_bucket(stores.content.client, s.bucket, s.region)
         legacy = s.data_dir / "snapshot"
-        if created and self.owns_engine and (legacy / "table.json").exists():
-            # Data of a version that snapshotted through the API: imported once.
+        if created and self.owns_data and (legacy / "table.json").exists():
+            # Data of a version that snapshotted through the API: imported once (by the
+            # process that created the table: `server.py --workers`'s parent, before any
+            # worker starts).
             restored = await Snapshotter(stores.table, stores.content, legacy).restore()
             legacy.rename(legacy.with_name("snapshot.imported"))
             log.info("imported %d items from %s", restored, legacy)

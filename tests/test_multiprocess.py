@@ -460,3 +460,30 @@ async def _gql(
     assert "errors" not in body, body
     data: dict[str, Any] = body["data"]
     return data
+
+
+async def test_workers_import_an_older_versions_snapshot_once(
+    demo_snapshot: Path, tmp_path: Path
+) -> None:
+    """`<data dir>/snapshot/` (how versions before the engine's journal kept data) is
+    imported by `server.py --workers`'s parent before the workers start, then renamed."""
+    import shutil
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    shutil.copytree(demo_snapshot, data_dir / "snapshot")
+    no_seed = {"NEONPANDA_SEED_DEMO_DATA": "false"}
+    async with server_process(data_dir, "--workers", "2", env=no_seed) as served:
+        client = Client(served.url, (data_dir / "dev-secret").read_text().strip())
+        try:
+            answers = [
+                await client.gql("{ viewer { username workouts { totalCount } } }", user="demo")
+                for _ in range(4)
+            ]
+        finally:
+            await client.http.aclose()
+    for answer in answers:
+        assert answer.body["data"]["viewer"] == {"username": "demo", "workouts": {"totalCount": 32}}
+    assert not (data_dir / "snapshot").exists()
+    assert (data_dir / "snapshot.imported" / "table.json").exists()
+    assert served.output().count("imported ") == 1, served.output()

@@ -28,6 +28,10 @@ from datasources.transaction import Action, Key, Transaction, Update
 from datasources.wire import unwrap
 
 BATCH_GET_LIMIT = 100
+# A write that collided with a concurrent transaction on the same item is sent this many
+# times in all, after a random pause of up to CONTENTION_PAUSE_SECONDS * 2**attempt.
+CONTENTION_ATTEMPTS = 3
+CONTENTION_PAUSE_SECONDS = 0.025
 
 _serializer = TypeSerializer()
 
@@ -144,6 +148,23 @@ class Table:
         self.write_generation = 0
 
     async def _call(self, operation: str, **params: Any) -> dict[str, Any]:
+        """One call. A write that collided with another writer's transaction on one of its
+        items (TransactionConflictException: refused, nothing written; botocore does not
+        retry it) is sent again after a short random pause, then reported unavailable."""
+        for attempt in range(CONTENTION_ATTEMPTS):
+            try:
+                return await self._attempt(operation, params)
+            except ClientError as err:
+                if _client_error_code(err) != "TransactionConflictException":
+                    raise
+                if attempt + 1 == CONTENTION_ATTEMPTS:
+                    raise BackendUnavailable(
+                        f"DynamoDB {operation}: the item stayed busy with other transactions"
+                    ) from err
+            await contention_pause(attempt)
+        raise AssertionError("unreachable")
+
+    async def _attempt(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         method = getattr(self.client, _snake(operation))
         with track("dynamodb", operation) as call:
             try:
@@ -398,27 +419,39 @@ class Table:
         return len(item_keys)
 
     async def transact(self, tx: Transaction) -> None:
-        """All or nothing; a cancellation names the failed actions by label."""
+        """All or nothing; a cancellation names the failed actions by label.
+
+        Cancelled only because another transaction was writing one of the same items at
+        the same moment (every reason TransactionConflict: nothing failed its condition,
+        nothing was written), it is sent again after a short random pause, up to
+        CONTENTION_ATTEMPTS times in all; the conditions are evaluated afresh each time."""
         actions = tx.sendable()
         params: dict[str, Any] = {
             "TransactItems": [_render(self.name, a) for a in actions],
             "ReturnConsumedCapacity": "TOTAL",
         }
-        try:
-            await self._call("TransactWriteItems", **params)
-        except ClientError as err:
-            if _client_error_code(err) != "TransactionCanceledException":
-                raise
-            reasons = err.response.get("CancellationReasons", [])
-            failures = {
-                action.label: Failure(
-                    str(reason.get("Code")),
-                    deserialize_item(reason["Item"]) if reason.get("Item") else None,
+        for attempt in range(CONTENTION_ATTEMPTS):
+            try:
+                await self._call("TransactWriteItems", **params)
+                return
+            except ClientError as err:
+                if _client_error_code(err) != "TransactionCanceledException":
+                    raise
+                reasons = err.response.get("CancellationReasons", [])
+                failures = {
+                    action.label: Failure(
+                        str(reason.get("Code")),
+                        deserialize_item(reason["Item"]) if reason.get("Item") else None,
+                    )
+                    for action, reason in zip(actions, reasons, strict=False)
+                    if reason.get("Code") not in (None, "None")
+                }
+                collided = bool(failures) and all(
+                    f.code == "TransactionConflict" for f in failures.values()
                 )
-                for action, reason in zip(actions, reasons, strict=False)
-                if reason.get("Code") not in (None, "None")
-            }
-            raise Cancelled(failures) from err
+                if not collided or attempt + 1 == CONTENTION_ATTEMPTS:
+                    raise Cancelled(failures) from err
+            await contention_pause(attempt)
 
     async def _conditional(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         try:
@@ -480,3 +513,8 @@ _UNAVAILABLE_CODES = {
 
 def _snake(operation: str) -> str:
     return "".join("_" + c.lower() if c.isupper() else c for c in operation).lstrip("_")
+
+
+async def contention_pause(attempt: int) -> None:
+    """Full jitter: colliding writers spread out instead of colliding again in step."""
+    await asyncio.sleep(random.uniform(0, CONTENTION_PAUSE_SECONDS * 2**attempt))

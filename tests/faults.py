@@ -49,7 +49,9 @@ class _Body:
         return self.body
 
 
-def _error_response(service: str, url: str, status: int, error_type: str) -> Any:
+def _error_response(
+    service: str, url: str, status: int, error_type: str, extra: dict[str, Any] | None = None
+) -> Any:
     from aiobotocore.awsrequest import AioAWSResponse
 
     if service == "s3":
@@ -63,6 +65,7 @@ def _error_response(service: str, url: str, status: int, error_type: str) -> Any
             {
                 "__type": f"com.amazonaws.dynamodb.v20120810#{error_type}",
                 "message": f"injected {error_type}",
+                **(extra or {}),
             }
         ).encode()
         headers = {"content-type": "application/x-amz-json-1.0", "x-amzn-requestid": "injected"}
@@ -83,7 +86,11 @@ class FaultPlan:
     - "throttle": answer 400 ThrottlingException without reaching the engine;
     - "5xx": answer 500 InternalServerError without reaching the engine;
     - "drop": send the request to the engine (the write happens), then lose the response
-      (a connection error botocore retries).
+      (a connection error botocore retries);
+    - "conflict" (DynamoDB): the request collided with another writer's transaction on
+      its first item, without reaching the engine: TransactWriteItems is cancelled
+      (TransactionConflict for that item, None for the rest), any other write answers
+      TransactionConflictException. moto never collides, DynamoDB does under load.
     """
 
     def __init__(
@@ -123,6 +130,21 @@ class FaultPlan:
         if kind in ("throttle", "5xx"):
             status, error_type = _ERRORS[(self.service, kind)]
             return _error_response(self.service, request.url, status, error_type)
+        if kind == "conflict":
+            if operation != "TransactWriteItems":
+                return _error_response(
+                    self.service, request.url, 400, "TransactionConflictException"
+                )
+            actions = json.loads(request.body)["TransactItems"]
+            reasons = [{"Code": "TransactionConflict", "Message": "Transaction is ongoing"}]
+            reasons += [{"Code": "None"}] * (len(actions) - 1)
+            return _error_response(
+                self.service,
+                request.url,
+                400,
+                "TransactionCanceledException",
+                {"CancellationReasons": reasons},
+            )
         if kind == "drop":
             import httpx
             from botocore.exceptions import ConnectionClosedError

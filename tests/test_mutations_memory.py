@@ -5,6 +5,12 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
+from boto3.dynamodb.conditions import Attr
+
+from datasources import keys
+from datasources.errors import BackendUnavailable
+from datasources.transaction import Update
 from tests.conftest import Api, cost
 from tests.faults import FaultPlan
 
@@ -209,3 +215,58 @@ async def test_throttling_and_5xx_are_retried(demo_api: Api) -> None:
     assert len(plan.injected) == 2
     assert "errors" not in body, body["errors"]
     assert cost(body)["dynamodb"]["byOperation"]["TransactWriteItems"] == 3
+
+
+async def test_a_transaction_that_collided_with_another_is_sent_again(demo_api: Api) -> None:
+    """DynamoDB cancels a transaction that meets another writer's transaction on one of
+    its items (here: the partition's counter, which every create touches). Nothing failed
+    its condition and nothing was written, so the write is sent again; moto never
+    collides, so the collision is injected."""
+    runtime = demo_api.runtime
+    before = await _count(demo_api)
+    with FaultPlan(runtime.clients.dynamodb, {"TransactWriteItems": ["conflict"] * 2}) as plan:
+        body = await demo_api.gql(CREATE, {"input": {"content": "Busy", "memoryType": "GOAL"}})
+    assert plan.injected == [("TransactWriteItems", "conflict")] * 2
+    assert "errors" not in body, body["errors"]
+    assert cost(body)["dynamodb"]["byOperation"]["TransactWriteItems"] == 3
+    assert await _count(demo_api) == before + 1
+
+    # Colliding every time: CONFLICT (a retry with the same idempotency key may land), and
+    # nothing written.
+    key = {"idempotencyKey": "collides-1"}
+    with FaultPlan(runtime.clients.dynamodb, {"TransactWriteItems": ["conflict"] * 3}):
+        refused = await demo_api.gql(
+            CREATE, {"input": {"content": "Stuck", "memoryType": "GOAL", **key}}
+        )
+    assert refused["errors"][0]["extensions"]["code"] == "CONFLICT", refused
+    assert refused["errors"][0]["path"] == ["createMemory"]
+    assert cost(refused)["dynamodb"]["byOperation"]["TransactWriteItems"] == 3
+    assert await _count(demo_api) == before + 1
+    again = await demo_api.gql(CREATE, {"input": {"content": "Stuck", "memoryType": "GOAL", **key}})
+    assert "errors" not in again, again["errors"]
+    assert await _count(demo_api) == before + 2
+
+
+async def test_a_single_write_that_collided_with_a_transaction_is_sent_again(
+    demo_api: Api,
+) -> None:
+    """An UpdateItem on an item a transaction holds: TransactionConflictException (nothing
+    written), which botocore does not retry; the table sends it again, and past its
+    attempts the backend is reported unavailable (a retryable code)."""
+    table = demo_api.runtime.stores.table
+    memory = await _create(demo_api)
+    key = (keys.user_pk("demo"), keys.memory_sk(memory["memoryId"]))
+    tags = Update(set={("attributes", "tags"): ["busy"]})
+    with FaultPlan(table.client, {"UpdateItem": ["conflict", "conflict"]}) as plan:
+        updated = await table.update(key, tags, condition=Attr("pk").exists())
+    assert plan.injected == [("UpdateItem", "conflict")] * 2
+    assert updated["attributes"]["tags"] == ["busy"]
+
+    with (
+        FaultPlan(table.client, {"UpdateItem": ["conflict"] * 3}) as plan,
+        pytest.raises(BackendUnavailable, match="busy with other transactions"),
+    ):
+        await table.update(key, Update(set={("attributes", "tags"): ["stuck"]}))
+    assert len(plan.injected) == 3
+    stored = await table.get(*key, consistent=True)
+    assert stored is not None and stored["attributes"]["tags"] == ["busy"]

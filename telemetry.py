@@ -256,8 +256,9 @@ class RequestTelemetry:
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time (UTC, ms), level, logger, message, the current
-    request's id and user id, and a record's `fields` (the request line's figures)."""
+    """One JSON object per line: time (UTC, ms), level, logger, message, the process id
+    (which worker of several), the current request's id and user id, and a record's
+    `fields` (the request line's figures)."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
@@ -267,6 +268,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
+            "pid": record.process,
         }
         info = current_request.get()
         if info is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,7 @@ async def test_request_line_carries_id_user_cost_and_emf(
         [line] = _request_lines(caplog)
         assert line["requestId"] == "trace-me.1"
         assert line["userId"] == "tele"
+        assert line["pid"] == os.getpid()
         assert line["status"] == 200
         assert (line["operationType"], line["operationName"]) == ("query", "Me")
         assert line["cost"]["dynamodb"]["calls"] == cost(body)["dynamodb"]["calls"] >= 1

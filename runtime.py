@@ -47,14 +47,11 @@ class Runtime:
     background: Background | None = None
 
 
-async def cursor_secret(
-    settings: Settings, endpoint: str | None, credentials: dict[str, str] | None
-) -> bytes:
+async def cursor_secret(settings: Settings, clients: AwsClients, endpoint: str | None) -> bytes:
     if settings.cursor_secret:
         return settings.cursor_secret.encode()
     if settings.cursor_secret_arn:
-        value = await read_secret(settings, settings.cursor_secret_arn, endpoint, credentials)
-        return value.encode()
+        return (await read_secret(clients, settings.cursor_secret_arn, endpoint)).encode()
     if settings.dev_auth_enabled:
         return hashlib.sha256(b"cursor:" + dev_secret(settings).encode()).digest()
     return secrets.token_bytes(32)
@@ -147,7 +144,7 @@ async def open_runtime(
         stack.push_async_callback(verifier.aclose)
         # Secrets Manager: AWS's own, or the engine (which serves every service it has).
         secrets_endpoint = embedded.endpoint_url if embedded is not None else settings.endpoint_url
-        cursors = CursorCodec(await cursor_secret(settings, secrets_endpoint, credentials))
+        cursors = CursorCodec(await cursor_secret(settings, clients, secrets_endpoint))
         runtime = Runtime(settings, clients, stores, verifier, cursors)
         if embedded is not None:
             await embedded.prepare(

@@ -84,6 +84,15 @@ async def timed_open_clients(*args, **kwargs):
     finally:
         clients_open.append(time.perf_counter() - s)
 runtime.open_clients = timed_open_clients
+secret_read = []
+real_read_secret = runtime.read_secret
+async def timed_read_secret(*args, **kwargs):
+    s = time.perf_counter()
+    try:
+        return await real_read_secret(*args, **kwargs)
+    finally:
+        secret_read.append(time.perf_counter() - s)
+runtime.read_secret = timed_read_secret
 event = json.loads(os.environ["BENCH_EVENT"])
 app = lambda_handler.api_app(Settings(indexer=False))
 t2 = time.perf_counter()
@@ -103,7 +112,7 @@ assert first["statusCode"] == 200 and "errors" not in json.loads(first["body"]),
 print(json.dumps({
     "import": t1 - t0, "create_app": t2 - t1, "lifespan": t3 - t2, "first_request": t4 - t3,
     "warm_p50": statistics.median(warm), "starts": environment.starts,
-    "clients": sum(clients_open),
+    "clients": sum(clients_open), "secret": sum(secret_read),
     "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
 }))
 """
@@ -327,6 +336,7 @@ def main() -> None:
     print(f"    create_app (schema, settings) {median_ms('create_app'):8.0f}")
     print(f"    lifespan (clients, checks)    {median_ms('lifespan'):8.0f}")
     print(f"      of which opening the clients{median_ms('clients'):8.0f}")
+    print(f"      of which the cursor secret  {median_ms('secret'):8.0f}")
     print(f"    first request (JWKS, query)   {median_ms('first_request'):8.0f}")
     print(f"  warm invocation (p50 of 20)     {median_ms('warm_p50'):8.1f}")
     print(f"  import + first invocation       {median_ms('total'):8.0f}")

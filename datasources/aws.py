@@ -27,6 +27,8 @@ class AwsClients:
     dynamodb: Any
     s3: Any
     streams: Any  # dynamodbstreams: the table's change stream
+    session: Any = None  # the aioboto3 session they came from (its loaded models reused)
+    config: Any = None  # their botocore Config
 
 
 def _count_send(event_name: str, **_: Any) -> None:
@@ -68,24 +70,22 @@ async def open_clients(
         client.meta.events.register("before-send", _count_send)
     for client in (dynamodb, s3, streams):
         operations.install(client)  # what the code calls: the IAM policy's evidence
-    return AwsClients(dynamodb=dynamodb, s3=s3, streams=streams)
+    return AwsClients(dynamodb=dynamodb, s3=s3, streams=streams, session=session, config=config)
 
 
-async def read_secret(
-    settings: Settings,
-    secret_id: str,
-    endpoint: str | None,
-    credentials: dict[str, str] | None = None,
-) -> str:
+async def read_secret(clients: AwsClients, secret_id: str, endpoint: str | None) -> str:
     """A Secrets Manager secret's string (the cursor secret), read once at start with a
-    client opened for that call alone."""
-    session = aioboto3.Session(region_name=settings.region, **(credentials or {}))
-    config = Config(
-        retries={"mode": "standard", "total_max_attempts": settings.aws_total_max_attempts},
-        connect_timeout=settings.aws_connect_timeout,
-        read_timeout=settings.aws_read_timeout,
+    client opened for that call alone, from the other clients' session (its credentials
+    and loaded data files: a new session would load them again)."""
+    shared = clients.config
+    config = Config(  # the same retries and timeouts; not the S3-specific signing
+        retries=shared.retries,
+        connect_timeout=shared.connect_timeout,
+        read_timeout=shared.read_timeout,
     )
-    async with session.client("secretsmanager", endpoint_url=endpoint, config=config) as client:
+    async with clients.session.client(
+        "secretsmanager", endpoint_url=endpoint, config=config
+    ) as client:
         operations.install(client)
         answer = await client.get_secret_value(SecretId=secret_id)
     value = answer.get("SecretString")

@@ -75,24 +75,18 @@ import lambda_handler
 t1 = time.perf_counter()
 from settings import Settings
 import runtime
-clients_open = []
-real_open_clients = runtime.open_clients
-async def timed_open_clients(*args, **kwargs):
-    s = time.perf_counter()
-    try:
-        return await real_open_clients(*args, **kwargs)
-    finally:
-        clients_open.append(time.perf_counter() - s)
-runtime.open_clients = timed_open_clients
-secret_read = []
-real_read_secret = runtime.read_secret
-async def timed_read_secret(*args, **kwargs):
-    s = time.perf_counter()
-    try:
-        return await real_read_secret(*args, **kwargs)
-    finally:
-        secret_read.append(time.perf_counter() - s)
-runtime.read_secret = timed_read_secret
+def timed(module, name):  # module.name, a coroutine function, records its durations
+    real, spent = getattr(module, name), []
+    async def wrapper(*args, **kwargs):
+        s = time.perf_counter()
+        try:
+            return await real(*args, **kwargs)
+        finally:
+            spent.append(time.perf_counter() - s)
+    setattr(module, name, wrapper)
+    return spent
+clients_open = timed(runtime, "open_clients")
+secret_read = timed(runtime, "read_secret")
 event = json.loads(os.environ["BENCH_EVENT"])
 app = lambda_handler.api_app(Settings(indexer=False))
 t2 = time.perf_counter()

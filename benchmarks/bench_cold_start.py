@@ -40,16 +40,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
 
 import aioboto3
-import jwt
-from cryptography.hazmat.primitives.asymmetric import rsa
 
+from devserver.cognito import LocalUserPool
 from devserver.engine import ENGINE_CREDENTIALS, EmbeddedEngine
 from runtime import open_runtime
 from settings import Settings
@@ -57,9 +53,6 @@ from settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 # The code a Lambda bundle holds beside its dependencies (README: Deploying).
 BUNDLED = ["*.py", "datasources", "resolvers", "schema"]  # no static/: GraphiQL is off
-POOL = "us-east-1_BENCHMARK"
-CLIENT = "bench-client"
-ISSUER = f"https://cognito-idp.us-east-1.amazonaws.com/{POOL}"
 DASHBOARD = """{ viewer { userId displayName
   coaches(first: 10) { totalCount edges { node { coachId name } } }
   conversations(first: 10) { totalCount edges { node { conversationId title
@@ -112,43 +105,6 @@ print(json.dumps({
 """
 
 
-class _Jwks(BaseHTTPRequestHandler):
-    body = b""
-
-    def do_GET(self) -> None:
-        self.send_response(200)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(self.body)))
-        self.end_headers()
-        self.wfile.write(self.body)
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-def _jwks_server(key: rsa.RSAPrivateKey) -> HTTPServer:
-    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
-    _Jwks.body = json.dumps(
-        {"keys": [{**jwk, "kid": "bench", "alg": "RS256", "use": "sig"}]}
-    ).encode()
-    server = HTTPServer(("127.0.0.1", 0), _Jwks)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
-def _token(key: rsa.RSAPrivateKey) -> str:
-    now = int(time.time())
-    claims = {
-        "iss": ISSUER,
-        "sub": "demo",
-        "token_use": "access",
-        "client_id": CLIENT,
-        "iat": now,
-        "exp": now + 3600,
-    }
-    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": "bench"})
-
-
 def _event(token: str) -> dict[str, Any]:
     event: dict[str, Any] = json.loads((ROOT / "tests" / "events" / "http_api_v2.json").read_text())
     body = json.dumps({"query": DASHBOARD})
@@ -172,7 +128,7 @@ async def _seed(engine: EmbeddedEngine, directory: Path) -> str:
 
 
 def _child_env(
-    engine: EmbeddedEngine, jwks_url: str, secret_arn: str, event: dict[str, Any]
+    engine: EmbeddedEngine, pool: LocalUserPool, secret_arn: str, event: dict[str, Any]
 ) -> dict[str, str]:
     env = {
         k: v
@@ -185,9 +141,9 @@ def _child_env(
             "AWS_SECRET_ACCESS_KEY": ENGINE_CREDENTIALS["aws_secret_access_key"],
             "NEONPANDA_ENVIRONMENT": "production",
             "NEONPANDA_ENDPOINT_URL": engine.endpoint_url,
-            "NEONPANDA_COGNITO_USER_POOL_ID": POOL,
-            "NEONPANDA_COGNITO_CLIENT_ID": CLIENT,
-            "NEONPANDA_JWKS_URL": jwks_url,
+            "NEONPANDA_COGNITO_USER_POOL_ID": pool.pool_id,
+            "NEONPANDA_COGNITO_CLIENT_ID": pool.client_id,
+            "NEONPANDA_JWKS_URL": pool.jwks_url,
             "NEONPANDA_CURSOR_SECRET_ARN": secret_arn,
             "NEONPANDA_INDEXER": "false",
             "BENCH_EVENT": json.dumps(event),
@@ -285,12 +241,11 @@ def main() -> None:
     with (
         tempfile.TemporaryDirectory() as tmp,
         EmbeddedEngine(log_path=Path(tmp) / "engine.log") as engine,
+        LocalUserPool("us-east-1_BENCHMARK", "bench-client") as pool,
     ):
         secret_arn = asyncio.run(_seed(engine, Path(tmp)))
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        server = _jwks_server(key)
-        jwks_url = f"http://127.0.0.1:{server.server_address[1]}/jwks.json"
-        env = _child_env(engine, jwks_url, secret_arn, _event(_token(key)))
+        token = pool.token("demo", ttl_seconds=3600)
+        env = _child_env(engine, pool, secret_arn, _event(token))
         if args.venv:
             python, cwd = [sys.executable], ROOT
         else:
@@ -312,7 +267,6 @@ def main() -> None:
                 raise SystemExit(out.stderr[-4000:])
             runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
         direct, packages = _importtime(python, cwd, env, args.top)
-        server.shutdown()
 
     for run in runs:  # each process's own sums (a median of sums, not a sum of medians)
         run["first"] = run["create_app"] + run["lifespan"] + run["first_request"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -27,6 +28,7 @@ from datasources.migrate import migrate
 from datasources.stores import Stores
 from datasources.table import Table
 from devserver.asgi import served
+from devserver.cognito import LocalUserPool
 from devserver.engine import ENGINE_CREDENTIALS, EmbeddedEngine
 from devserver.snapshot import Snapshotter
 from runtime import Runtime, open_runtime
@@ -74,6 +76,35 @@ def production_settings(
         "jwks_url": "http://127.0.0.1:9/jwks.json",
     }
     return make_settings(tmp_path, **{**values, **overrides})
+
+
+@pytest.fixture(scope="session")
+def user_pool() -> Iterator[LocalUserPool]:
+    """A local stand-in for the Cognito user pool (its JWKS on loopback, RS256 tokens)."""
+    with LocalUserPool("us-east-1_LOCAL", "local-client") as pool:
+        yield pool
+
+
+def production_environment(
+    engine: EmbeddedEngine, pool: LocalUserPool, settings: Settings
+) -> dict[str, str]:
+    """A server process's environment as on AWS (production, Cognito through `pool`),
+    pointed at the test engine; the cursor secret by value (tests swap in the ARN)."""
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(("NEONPANDA_", "AWS_"))}
+    return {
+        **keep,
+        "AWS_ACCESS_KEY_ID": "embedded",
+        "AWS_SECRET_ACCESS_KEY": "embedded",
+        "NEONPANDA_ENVIRONMENT": "production",
+        "NEONPANDA_ENDPOINT_URL": engine.endpoint_url,
+        "NEONPANDA_TABLE_NAME": settings.table_name,
+        "NEONPANDA_BUCKET": settings.bucket,
+        "NEONPANDA_COGNITO_USER_POOL_ID": pool.pool_id,
+        "NEONPANDA_COGNITO_CLIENT_ID": pool.client_id,
+        "NEONPANDA_JWKS_URL": pool.jwks_url,
+        "NEONPANDA_CURSOR_SECRET": "c" * 43,
+        "NEONPANDA_CORS_ORIGINS": '["https://app.neonpanda.ai"]',
+    }
 
 
 async def put_secret(engine: EmbeddedEngine, name: str, value: str) -> str:

@@ -6,53 +6,21 @@ from __future__ import annotations
 
 import gzip
 import json
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 import server
 from app import create_app
 from datasources.aws import open_clients
 from devserver.asgi import served
+from devserver.cognito import LocalUserPool
 from devserver.engine import ENGINE_CREDENTIALS, EmbeddedEngine
 from settings import Settings
 from tests.conftest import make_settings
-
-KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-POOL = "us-east-1_ENDPOINTS"
-CLIENT = "client-endpoints"
-
-
-@pytest.fixture
-def jwks_url() -> Iterator[str]:
-    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(KEY.public_key()))
-    body = json.dumps({"keys": [{**jwk, "kid": "k1", "alg": "RS256", "use": "sig"}]}).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/jwks.json"
-    httpd.shutdown()
-    httpd.server_close()
 
 
 @pytest.fixture
@@ -61,24 +29,11 @@ def s3_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedEngi
         yield running
 
 
-def _token(user: str) -> str:
-    now = int(time.time())
-    claims = {
-        "iss": f"https://cognito-idp.us-east-1.amazonaws.com/{POOL}",
-        "sub": user,
-        "token_use": "access",
-        "client_id": CLIENT,
-        "iat": now,
-        "exp": now + 600,
-    }
-    return jwt.encode(claims, KEY, algorithm="RS256", headers={"kid": "k1"})
-
-
 @pytest.fixture
 async def settings_two(
     engine: EmbeddedEngine,
     s3_engine: EmbeddedEngine,
-    jwks_url: str,
+    user_pool: LocalUserPool,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> AsyncIterator[Settings]:
@@ -90,9 +45,9 @@ async def settings_two(
         dev_secret=None,
         dynamodb_endpoint_url=engine.endpoint_url,
         s3_endpoint_url=s3_engine.endpoint_url,
-        cognito_user_pool_id=POOL,
-        cognito_client_id=CLIENT,
-        jwks_url=jwks_url,
+        cognito_user_pool_id=user_pool.pool_id,
+        cognito_client_id=user_pool.client_id,
+        jwks_url=user_pool.jwks_url,
     )
 
 
@@ -100,6 +55,7 @@ async def test_dynamodb_and_s3_on_two_endpoints(
     engine: EmbeddedEngine,
     s3_engine: EmbeddedEngine,
     settings_two: Settings,
+    user_pool: LocalUserPool,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     settings = settings_two
@@ -107,7 +63,7 @@ async def test_dynamodb_and_s3_on_two_endpoints(
     assert await server.create_table(settings) == 0
     assert "created" in capsys.readouterr().out
 
-    headers = {"Authorization": f"Bearer {_token('athlete-2e')}"}
+    headers = {"Authorization": f"Bearer {user_pool.token('athlete-2e')}"}
     log = {"marker": "two endpoints", "sets": [5, 5, 5]}
     async with served(create_app(settings)) as (http, _):
 

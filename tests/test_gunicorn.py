@@ -20,13 +20,15 @@ import pytest
 from datasources.aws import AwsClients
 from datasources.content import ContentStore
 from datasources.table import Table
+from devserver.cognito import LocalUserPool
 from devserver.engine import EmbeddedEngine
 from devserver.snapshot import Snapshotter
 from settings import Settings
-from tests.conftest import free_port, put_secret
-from tests.test_production_install import ROOT, _environment, _token, jwks_url  # noqa: F401
+from tests.conftest import free_port, production_environment, put_secret
 
 pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
 
 VIEWER = "{ viewer { userId } }"
 PAGE = """query($after: String) { viewer { workouts(first: 5, after: $after) {
@@ -49,12 +51,12 @@ async def test_gunicorn_serves_the_app_from_two_workers(
     aws: AwsClients,
     settings: Settings,
     demo_snapshot: Path,
-    jwks_url: str,  # noqa: F811
+    user_pool: LocalUserPool,
     tmp_path: Path,
 ) -> None:
     table = Table(aws.dynamodb, settings.table_name)
     await Snapshotter(table, ContentStore(aws.s3, settings.bucket), demo_snapshot).restore()
-    env = _environment(engine, jwks_url, settings)
+    env = production_environment(engine, user_pool, settings)
     del env["NEONPANDA_CURSOR_SECRET"]  # as the template gives it: the secret's ARN
     env["NEONPANDA_CURSOR_SECRET_ARN"] = await put_secret(engine, "gunicorn-cursor", "g" * 43)
     port = free_port()
@@ -79,7 +81,7 @@ async def test_gunicorn_serves_the_app_from_two_workers(
         proc = subprocess.Popen(  # noqa: ASYNC220 - one server for the test
             command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
-    headers = {"Authorization": f"Bearer {_token('demo')}"}
+    headers = {"Authorization": f"Bearer {user_pool.token('demo')}"}
     pages: list[list[str]] = []
     try:
         # A new connection per request (no keep-alive): each is accepted by either worker.

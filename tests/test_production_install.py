@@ -8,32 +8,22 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import httpx
-import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from datasources.aws import AwsClients
+from devserver.cognito import LocalUserPool
 from devserver.engine import EmbeddedEngine
 from settings import Settings
-from tests.conftest import free_port, put_secret
+from tests.conftest import free_port, production_environment, put_secret
 
 ROOT = Path(__file__).resolve().parent.parent
-POOL = "us-east-1_PROD"
-CLIENT = "prod-client"
-ISSUER = f"https://cognito-idp.us-east-1.amazonaws.com/{POOL}"
-KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 pytestmark = pytest.mark.slow
 
@@ -52,41 +42,6 @@ def production_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     python = where / "venv" / "bin" / "python"
     run("pip", "install", "--python", str(python), "-r", str(requirements))
     return python
-
-
-@pytest.fixture(scope="module")
-def jwks_url() -> Iterator[str]:
-    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(KEY.public_key()))
-    body = json.dumps({"keys": [{**jwk, "kid": "prod-1", "alg": "RS256", "use": "sig"}]})
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("content-type", "application/json")
-            self.end_headers()
-            self.wfile.write(body.encode())
-
-        def log_message(self, *args: Any) -> None:
-            return None
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/.well-known/jwks.json"
-    server.shutdown()
-    server.server_close()
-
-
-def _token(sub: str) -> str:
-    now = int(time.time())
-    claims = {
-        "iss": ISSUER,
-        "sub": sub,
-        "token_use": "access",
-        "client_id": CLIENT,
-        "iat": now,
-        "exp": now + 600,
-    }
-    return jwt.encode(claims, KEY, algorithm="RS256", headers={"kid": "prod-1"})
 
 
 @pytest.fixture(scope="module")
@@ -110,24 +65,6 @@ def image_code(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return where
 
 
-def _environment(engine: EmbeddedEngine, jwks: str, settings: Settings) -> dict[str, str]:
-    keep = {k: v for k, v in os.environ.items() if not k.startswith(("NEONPANDA_", "AWS_"))}
-    return {
-        **keep,
-        "AWS_ACCESS_KEY_ID": "embedded",
-        "AWS_SECRET_ACCESS_KEY": "embedded",
-        "NEONPANDA_ENVIRONMENT": "production",
-        "NEONPANDA_ENDPOINT_URL": engine.endpoint_url,
-        "NEONPANDA_TABLE_NAME": settings.table_name,
-        "NEONPANDA_BUCKET": settings.bucket,
-        "NEONPANDA_COGNITO_USER_POOL_ID": POOL,
-        "NEONPANDA_COGNITO_CLIENT_ID": CLIENT,
-        "NEONPANDA_JWKS_URL": jwks,
-        "NEONPANDA_CURSOR_SECRET": "c" * 43,
-        "NEONPANDA_CORS_ORIGINS": '["https://app.neonpanda.ai"]',
-    }
-
-
 def test_no_development_packages(production_python: Path) -> None:
     for module in ("moto", "pytest", "hypothesis", "playwright"):
         found = subprocess.run(
@@ -142,10 +79,10 @@ async def test_serves_with_aws_settings(
     engine: EmbeddedEngine,
     aws: AwsClients,
     settings: Settings,
-    jwks_url: str,
+    user_pool: LocalUserPool,
 ) -> None:
     port = free_port()
-    env = _environment(engine, jwks_url, settings)
+    env = production_environment(engine, user_pool, settings)
     # The cursor secret as the template gives it: the ARN of a secret, read at start.
     del env["NEONPANDA_CURSOR_SECRET"]
     env["NEONPANDA_CURSOR_SECRET_ARN"] = await put_secret(engine, "neonpanda-cursor", "c" * 43)
@@ -173,7 +110,7 @@ async def test_serves_with_aws_settings(
             answer = await http.post(
                 "/graphql",
                 json={"query": "{ viewer { userId } }"},
-                headers={"Authorization": f"Bearer {_token('prod-athlete')}"},
+                headers={"Authorization": f"Bearer {user_pool.token('prod-athlete')}"},
             )
             assert answer.status_code == 200, answer.text
             assert "errors" not in answer.json(), answer.text
@@ -183,7 +120,7 @@ async def test_serves_with_aws_settings(
             introspect = await http.post(
                 "/graphql",
                 json={"query": "{ __schema { types { name } } }"},
-                headers={"Authorization": f"Bearer {_token('prod-athlete')}"},
+                headers={"Authorization": f"Bearer {user_pool.token('prod-athlete')}"},
             )
             assert "errors" in introspect.json()
     finally:
@@ -209,12 +146,12 @@ def test_refuses_development_settings(
     production_python: Path,
     engine: EmbeddedEngine,
     settings: Settings,
-    jwks_url: str,
+    user_pool: LocalUserPool,
     variable: str,
     value: str,
     named: str,
 ) -> None:
-    env = {**_environment(engine, jwks_url, settings), variable: value}
+    env = {**production_environment(engine, user_pool, settings), variable: value}
     result = subprocess.run(
         [str(production_python), "server.py", "--port", str(free_port())],
         cwd=ROOT,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -34,14 +35,16 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
+from admission import Admission, AtCapacity
 from auth import Principal, authenticate_header
 from datasources.loaders import Loaders
 from graphiql import asset_routes, page_response
 from resolvers.context import Context
 from runtime import Runtime, open_runtime
-from schema.build import build_schema
+from schema.build import build_schema, limits_for, validation_rules_for
 from schema.documents import DocumentRefused, Documents
 from schema.extensions import format_errors
+from schema.limits import VariablesExceeded, bounded_variables
 from schema.live_socket import PROTOCOLS, LiveSocket, LiveSocketAdapter
 from settings import ProductionRefused, Settings
 from telemetry import Metrics, RequestTelemetry, Tracing, current_request
@@ -72,18 +75,21 @@ class NeonPandaGraphQL(GraphQL[Context, None]):
     websocket_adapter_class = LiveSocketAdapter
 
     def __init__(
-        self,
-        deadline_seconds: float,
-        documents: Documents,
-        validation_details: bool,
-        max_document_bytes: int,
-        **kwargs: Any,
+        self, settings: Settings, documents: Documents, admission: Admission, **kwargs: Any
     ) -> None:
         super().__init__(**kwargs)
-        self.max_document_bytes = max_document_bytes
-        self.deadline_seconds = deadline_seconds
+        self.settings = settings
+        self.deadline_seconds = settings.request_deadline_seconds
         self.documents = documents
-        self.validation_details = validation_details
+        self.admission = admission
+        self.validation_details = settings.validation_details_enabled
+        self.max_document_bytes = settings.max_document_bytes
+        self.max_tokens = settings.max_tokens
+        self.limits = limits_for(settings)
+        # The rules strawberry validates with (schema/build.py adds the introspection
+        # rule when introspection is off): the socket's checks use the same, so their
+        # result is the one strawberry's run finds in the validation cache.
+        self.validation_rules = validation_rules_for(settings)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """Our GraphiQL page (graphiql.py): its files from this server, integrity-checked."""
@@ -110,11 +116,22 @@ class NeonPandaGraphQL(GraphQL[Context, None]):
 
     def decode_json(self, data: str | bytes) -> object:
         try:
-            return json.loads(data)
+            value = json.loads(data)
         except UnicodeDecodeError:
             raise DocumentRefused("BAD_USER_INPUT", "The request body is not valid UTF-8") from None
         except RecursionError:
             raise DocumentRefused("BAD_USER_INPUT", "The request body nests too deeply") from None
+        pattern = _SURROGATE_IN_BYTES if isinstance(data, bytes) else _SURROGATE_IN_TEXT
+        if pattern.search(data):  # type: ignore[arg-type]
+            # `"\ud800"` decodes to a string no UTF-8 encoder takes (the answer, a hash,
+            # a key): refused here, once, instead of failing wherever it is encoded.
+            try:
+                json.dumps(value, ensure_ascii=False).encode()
+            except UnicodeEncodeError:
+                raise DocumentRefused(
+                    "BAD_USER_INPUT", "The request body holds a lone UTF-16 surrogate escape"
+                ) from None
+        return value
 
     async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
         """One JSON object per request (no batching); its document decided by the
@@ -128,9 +145,7 @@ class NeonPandaGraphQL(GraphQL[Context, None]):
         if not isinstance(data, dict):
             raise DocumentRefused("BAD_USER_INPUT", "The request body must be a JSON object")
         query = self.document_for(data)
-        variables = data.get("variables")
-        if not isinstance(variables, dict | None):
-            raise DocumentRefused("BAD_USER_INPUT", "`variables` must be an object or null")
+        variables = self.variables_for(data)
         extensions = data.get("extensions")
         if not isinstance(extensions, dict | None):
             raise DocumentRefused("BAD_USER_INPUT", "`extensions` must be an object or null")
@@ -145,11 +160,44 @@ class NeonPandaGraphQL(GraphQL[Context, None]):
             protocol="http",
         )
 
+    def variables_for(self, data: dict[str, Any]) -> dict[str, Any] | None:
+        """A request's variables, walked once for their element count and depth before
+        anything else reads them (schema/limits.py: bounded_variables)."""
+        variables = data.get("variables")
+        if not isinstance(variables, dict | None):
+            raise DocumentRefused("BAD_USER_INPUT", "`variables` must be an object or null")
+        try:
+            bounded_variables(variables, self.limits)
+        except VariablesExceeded as over:
+            message = (
+                f"Variables hold more than {over.maximum:,} values"
+                if over.limit == "variableElements"
+                else f"Variable '${over.path[0]}' nests deeper than {over.maximum} levels"
+            )
+            raise DocumentRefused(
+                "BAD_USER_INPUT",
+                message,
+                status=200,  # as a variable the schema refuses (GraphQL over HTTP)
+                limit=over.limit,
+                maximum=over.maximum,
+                field=over.path,
+            ) from None
+        return variables
+
     def document_for(self, data: dict[str, Any]) -> str | None:
         """The document a request (HTTP body or socket subscribe payload) runs, decided
-        before anything is parsed: the documents policy, then the size cap."""
+        before anything is parsed: the size cap (before a persisted query registers its
+        text), then the documents policy."""
+        sent = data.get("query")
+        if isinstance(sent, str):
+            self._check_size(sent)
         query = self.documents.resolve(data)
-        if query is not None and len(query) > self.max_document_bytes:
+        if query is not None and query is not sent:
+            self._check_size(query)
+        return query
+
+    def _check_size(self, query: str) -> None:
+        if len(query) > self.max_document_bytes:
             # Lexing is per character, on the event loop: bounded before it starts.
             raise DocumentRefused(
                 "QUERY_TOO_COMPLEX",
@@ -160,7 +208,6 @@ class NeonPandaGraphQL(GraphQL[Context, None]):
                 value=len(query),
                 maximum=self.max_document_bytes,
             )
-        return query
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         runtime: Runtime = request.state.runtime
@@ -264,10 +311,17 @@ class NeonPandaGraphQL(GraphQL[Context, None]):
             )
 
 
+# A JSON escape of a UTF-16 surrogate (`\ud800`-`\udfff`): the only way a request body
+# can carry a lone surrogate. Pairs decode to one character; only bodies with such an
+# escape are checked further.
+_SURROGATE_ESCAPE = r"\\u[dD][89a-fA-F]"
+_SURROGATE_IN_TEXT = re.compile(_SURROGATE_ESCAPE)
+_SURROGATE_IN_BYTES = re.compile(_SURROGATE_ESCAPE.encode())
+
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 # Request errors (nothing executed) by code: the status GraphQL-over-HTTP gives them when
 # the client accepts application/graphql-response+json.
-_REQUEST_ERROR_STATUS = {"RATE_LIMITED": 429, "SERVICE_UNAVAILABLE": 503}
+_REQUEST_ERROR_STATUS = {"UNAUTHENTICATED": 401, "RATE_LIMITED": 429, "SERVICE_UNAVAILABLE": 503}
 # Protocol answers clients read from a 200 (Apollo's persisted-query link retries on it).
 _KEEP_200 = {"PERSISTED_QUERY_NOT_FOUND"}
 
@@ -332,6 +386,16 @@ def as_graphql_response(response: Response) -> Response:
     )
 
 
+def at_capacity_response() -> JSONResponse:
+    return error_response(
+        503,
+        "SERVICE_UNAVAILABLE",
+        "The server is at capacity; retry shortly",
+        headers={"retry-after": "1"},
+        retryAfterSeconds=1,
+    )
+
+
 def error_response(
     status: int, code: str, message: str, headers: dict[str, str] | None = None, **extra: Any
 ) -> JSONResponse:
@@ -348,18 +412,16 @@ class RequestGuard:
     - A body not complete within `body_read_timeout_seconds` (a slow or stalled client):
       408 and the connection is closed; it never holds a slot or the event loop.
     - A client that disconnects mid-body: one log line, nothing else.
-    - At most `max_concurrent_requests` GraphQL requests run at once; up to
-      `max_queued_requests` more wait for a slot; beyond that, 503 SERVICE_UNAVAILABLE with
-      `retryAfterSeconds`. /healthz is never queued.
+    - At most `max_concurrent_requests` GraphQL requests (and socket subscribes) run at
+      once; up to `max_queued_requests` more wait for a slot (`Admission`); beyond that,
+      503 SERVICE_UNAVAILABLE with `retryAfterSeconds`. /healthz is never queued.
     """
 
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings, admission: Admission) -> None:
         self.app = app
         self.limit = settings.max_body_bytes
         self.timeout = settings.body_read_timeout_seconds
-        self.slots = asyncio.Semaphore(settings.max_concurrent_requests)
-        self.max_queued = settings.max_queued_requests
-        self.queued = 0
+        self.admission = admission
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -401,25 +463,12 @@ class RequestGuard:
         if scope.get("path") != "/graphql":
             await self.app(scope, replay, send)
             return
-        if self.slots.locked() and self.queued >= self.max_queued:
-            response = error_response(
-                503,
-                "SERVICE_UNAVAILABLE",
-                "The server is at capacity; retry shortly",
-                headers={"retry-after": "1"},
-                retryAfterSeconds=1,
-            )
+        try:
+            async with self.admission.slot():
+                await self.app(scope, replay, send)
+        except AtCapacity:
+            response = at_capacity_response()
             await response(scope, replay, send)
-            return
-        self.queued += 1
-        try:
-            await self.slots.acquire()
-        finally:
-            self.queued -= 1
-        try:
-            await self.app(scope, replay, send)
-        finally:
-            self.slots.release()
 
     async def _read(self, receive: Receive) -> bytes:
         chunks: list[bytes] = []
@@ -559,6 +608,7 @@ def create_app(
         else None
     )
     metrics = Metrics()
+    admission = Admission(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
@@ -574,10 +624,9 @@ def create_app(
                 tracing.close()
 
     graphql_app = NeonPandaGraphQL(
-        settings.request_deadline_seconds,
+        settings,
         documents,
-        settings.validation_details_enabled,
-        settings.max_document_bytes,
+        admission,
         schema=build_schema(
             settings, extensions=[tracing.extension()] if tracing is not None else []
         ),
@@ -619,7 +668,7 @@ def create_app(
             ),
             # The request id and the request line cover every answer, refusals included.
             Middleware(RequestTelemetry, settings=settings, metrics=metrics),
-            Middleware(RequestGuard, settings=settings),
+            Middleware(RequestGuard, settings=settings, admission=admission),
             # Innermost of ours: one span per request (when tracing), around the app.
             *([Middleware(_Traced, tracing=tracing)] if tracing is not None else []),
         ],

@@ -24,6 +24,7 @@ frozen environment cannot follow a stream; `indexer_handler` does it).
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import time
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from devserver.engine import EmbeddedEngine
 
 log = logging.getLogger("neonpanda.lambda")
+_STREAM = "aws:dynamodb"
 T = TypeVar("T")
 
 # Answers Mangum may return as text (others it base64-encodes): JSON either way.
@@ -104,6 +106,17 @@ class Environment(_Loop):
         assert self._adapter is not None
         self.invocations += 1
         asyncio.set_event_loop(self.loop)
+        # Any event gets an answer: one that is not an HTTP request Mangum knows (an SQS
+        # batch, a test event without requestContext), or whose request cannot be read
+        # (a body marked base64 that is not), is answered 400 here, never raised (an
+        # event source would retry a raised event for ever).
+        try:
+            request = self._adapter.infer(event, context)
+            request.scope  # noqa: B018 (reads the request: raises if it is malformed)
+            request.body  # noqa: B018
+        except (RuntimeError, ValueError, KeyError, TypeError, AttributeError) as err:
+            log.warning("not an HTTP request this function can read: %s", type(err).__name__)
+            return _refusal("The event is not an HTTP request this API can read")
         return self._adapter(event, context)
 
     def close(self) -> None:
@@ -113,6 +126,16 @@ class Environment(_Loop):
             self._lifespan.__exit__(None, None, None)
             self._lifespan = None
         self.loop.close()
+
+
+def _refusal(message: str) -> dict[str, Any]:
+    body = {"errors": [{"message": message, "extensions": {"code": "BAD_USER_INPUT"}}]}
+    return {
+        "statusCode": 400,
+        "headers": {"content-type": "application/json"},
+        "body": json.dumps(body),
+        "isBase64Encoded": False,
+    }
 
 
 class IndexerEnvironment(_Loop):
@@ -139,7 +162,17 @@ class IndexerEnvironment(_Loop):
         return {"records": len(records)}
 
     def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
-        return self.run(self._apply(list(event.get("Records", []))))
+        records = event.get("Records") if isinstance(event, dict) else None
+        if not isinstance(records, list):
+            log.warning("an event without Records: nothing to index")
+            return {"records": 0, "skipped": 0}
+        stream = [r for r in records if isinstance(r, dict) and r.get("eventSource") == _STREAM]
+        skipped = len(records) - len(stream)
+        if skipped:
+            # Another source's records (SQS, S3) mapped to this function by mistake.
+            log.warning("skipped %d records that are not DynamoDB stream records", skipped)
+        result = self.run(self._apply(stream))
+        return {**result, "skipped": skipped}
 
     def close(self) -> None:
         self.run(self._stack.aclose())

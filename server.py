@@ -47,6 +47,8 @@ def _banner(settings: Settings, host: str, port: int) -> str:
 
 
 def _uvicorn_options(settings: Settings, host: str, port: int) -> dict[str, Any]:
+    from http_protocol import guarded_protocol
+
     return {
         "host": host,
         "port": port,
@@ -54,8 +56,9 @@ def _uvicorn_options(settings: Settings, host: str, port: int) -> dict[str, Any]
         # line replaces uvicorn's access line.
         "log_config": None,
         "access_log": False,
-        # Connections beyond this get 503 before any app code runs (README: Security).
-        "limit_concurrency": settings.max_connections,
+        # A header deadline, and at the connection cap the longest-waiting idle connection
+        # makes room (http_protocol.py; README: Security).
+        "http": guarded_protocol(settings.header_timeout_seconds, settings.max_connections),
         "timeout_keep_alive": settings.keep_alive_seconds,
         # Request line and headers: at most 16 KB (h11's own default is 16 KB too).
         "h11_max_incomplete_event_size": 16 * 1024,

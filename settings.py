@@ -104,6 +104,10 @@ class Settings(BaseSettings):
     max_subscriptions_per_connection: int = 10
     max_ws_message_bytes: int = 64 * 1024
     max_connections_per_user: int = 10
+    # Subscribe messages per socket: a burst, then this many per second (beyond: an
+    # `error` with RATE_LIMITED), on top of the cost budget each subscription is charged.
+    ws_subscribe_burst: int = 20
+    ws_subscribes_per_second: float = 1.0
     live_queue_size: int = 1000
     # Embedded mode: use the engine already listening on this loopback port instead of
     # starting one (`server.py --workers N` sets it for its workers; tests run several
@@ -117,6 +121,12 @@ class Settings(BaseSettings):
     max_directives: int = 10
     max_tokens: int = 3000
     max_cost: int = 10_000
+    # Pairs of same-named fields validation may compare (schema/limits.py).
+    max_field_comparisons: int = 2_000
+    # Every JSON value in a request's `variables`, and how deep they nest: walked once as
+    # the body is read, before anything else looks at them.
+    max_variable_elements: int = 10_000
+    max_variable_depth: int = 48
     max_body_bytes: int = 2 * 1024 * 1024
     # The GraphQL document itself (inputs travel as variables): checked before parsing.
     max_document_bytes: int = 64 * 1024
@@ -126,8 +136,10 @@ class Settings(BaseSettings):
     # GraphQL requests in progress per process; more wait no longer than this queue allows.
     max_concurrent_requests: int = 64
     max_queued_requests: int = 512
-    # Open connections per process (uvicorn's limit_concurrency; beyond: 503).
+    # Open connections per process: beyond, the longest-waiting idle one is closed (every
+    # one busy: 503). A connection's request headers must arrive within the timeout.
     max_connections: int = 2048
+    header_timeout_seconds: float = 10.0
     # How long an idle HTTP keep-alive connection stays open (uvicorn's timeout_keep_alive).
     # Behind a load balancer, longer than its idle timeout, so the balancer always closes
     # first (else it may reuse a connection the server is closing: a 502).

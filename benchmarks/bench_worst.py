@@ -2,10 +2,16 @@
 
     uv run python -m benchmarks.bench_worst
 
-Each crafted request is sent to the app (in process, demo data, dev settings, embedded
-engine) while a probe task ticks on the same event loop; the longest gap between ticks
-is how long that request kept every other request (and /healthz) waiting. Each request
-runs 5 times; the worst run is printed.
+Each request is sent to the app (in process under uvicorn on loopback, demo data, dev
+settings, embedded engine) while a probe task ticks on the same event loop; the longest
+gap between ticks is how long that request kept every other request (and /healthz)
+waiting. Two parts:
+
+1. The crafted requests of earlier reviews, each 5 times (the worst run printed).
+2. A search: every shape of devserver/hostile.py, anonymous and signed in, over HTTP or
+   the WebSocket, at sizes doubling until it is refused by a limit or passes the body
+   cap; for each shape the size and answer that held the loop longest. Then the longest
+   hold found anywhere.
 """
 
 from __future__ import annotations
@@ -15,14 +21,18 @@ import json
 import secrets
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from app import create_app
 from auth import mint_dev_token
-from devserver.asgi import served
+from devserver import hostile
+from devserver.asgi import listening
 from devserver.engine import EmbeddedEngine
+from devserver.live_client import live
 from settings import Settings
 
 
@@ -137,14 +147,114 @@ class Probe:
         self._running = False
 
 
+async def held(send: Callable[[], Awaitable[str]]) -> tuple[float, str]:
+    """How long `send` held the loop (seconds), and its answer."""
+    probe = Probe()
+    ticking = asyncio.create_task(probe.run())
+    await asyncio.sleep(0.01)
+    probe.worst = 0.0
+    try:
+        answer = await send()
+    finally:
+        probe.stop()
+        await ticking
+    return probe.worst, answer
+
+
+def _codes(data: dict[str, Any]) -> str:
+    found = sorted(
+        {
+            str(e.get("extensions", {}).get("limit") or e.get("extensions", {}).get("code"))
+            for e in data.get("errors", [])
+        }
+    )
+    return ",".join(found) or "data"
+
+
+# What a limit's refusal names (extensions.limit), or the parser's token cap.
+LIMITS = (
+    "fieldComparisons",
+    "cost",
+    "aliases",
+    "depth",
+    "introspection",
+    "operations",
+    "fragments",
+    "variableElements",
+    "variableDepth",
+    "documentBytes",
+    "QUERY_TOO_COMPLEX",
+    "RATE_LIMITED",
+)
+
+
+async def search(http: httpx.AsyncClient, url: str, token: str, body_cap: int) -> None:
+    print("\n| shape | caller | worst size | its answer | held the loop (ms) |")
+    print("|---|---|---|---|---|")
+    overall = (0.0, "")
+    for name, shape, first, way in hostile.SHAPES:
+        for caller in ("anonymous", "signed in"):
+            if way == "ws" and caller == "anonymous":
+                continue  # a socket without a token is closed at connection_init
+            headers = {"content-type": "application/json"}
+            if caller == "signed in":
+                headers["Authorization"] = f"Bearer {token}"
+            worst = (0.0, 0, "")
+            for n in hostile.sizes(first):
+                payload = json.dumps(shape(n))
+                if len(payload) > body_cap:
+                    break
+                if way == "http":
+
+                    async def send(
+                        payload: str = payload, headers: dict[str, str] = headers
+                    ) -> str:
+                        response = await http.post("/graphql", content=payload, headers=headers)
+                        return f"{response.status_code} {_codes(response.json())}"
+                else:
+
+                    async def send(payload: str = payload) -> str:
+                        async with live(url, token) as client:
+                            message = {
+                                "id": "1",
+                                "type": "subscribe",
+                                "payload": json.loads(payload),
+                            }
+                            await client.socket.send(json.dumps(message))
+                            try:
+                                answer = await asyncio.wait_for(client.message(), 2)
+                            except TimeoutError:
+                                return "subscribed data"  # accepted: waiting for events
+                        errors = {"errors": answer.get("payload") or []}
+                        return f"{answer['type']} {_codes(errors)}"
+
+                seconds, answer = await held(send)
+                if seconds >= worst[0]:
+                    worst = (seconds, n, answer)
+                if any(limit in answer for limit in LIMITS):
+                    break  # refused by a limit: larger sizes are refused the same way
+            print(f"| {name} | {caller} | {worst[1]:,} | {worst[2]} | {worst[0] * 1000:.1f} |")
+            if worst[0] > overall[0]:
+                overall = (worst[0], f"{name} ({caller}, size {worst[1]:,})")
+    print(f"\nLongest hold found: {overall[0] * 1000:.1f} ms, {overall[1]}")
+
+
 async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, EmbeddedEngine() as engine:
         settings = Settings(
-            data_dir=Path(tmp), dev_secret=secrets.token_urlsafe(32), seed_demo_data=True
+            data_dir=Path(tmp),
+            dev_secret=secrets.token_urlsafe(32),
+            seed_demo_data=True,
+            # The search sends thousands of requests as one athlete: measured, not limited.
+            rate_limit_cost_per_window=10**9,
+            ws_subscribe_burst=10**6,
         )
         token = mint_dev_token(settings.dev_secret or "", "demo")
         headers = {"Authorization": f"Bearer {token}", "content-type": "application/json"}
-        async with served(create_app(settings, engine=engine)) as (http, _):
+        app = create_app(settings, engine=engine)
+        async with listening(app) as url, httpx.AsyncClient(base_url=url, timeout=60) as http:
+            # Warm up (the first request imports and compiles what the rest reuse).
+            await http.post("/graphql", json={"query": "{ viewer { userId } }"}, headers=headers)
             print("| request | body bytes | answer | held the loop, worst of 5 (ms) |")
             print("|---|---|---|---|")
             for name, build in ATTACKS:
@@ -153,18 +263,15 @@ async def main() -> None:
                 body = raw if raw is not None else json.dumps(payload).encode()
                 worst, answer = 0.0, ""
                 for _ in range(5):
-                    probe = Probe()
-                    ticking = asyncio.create_task(probe.run())
-                    await asyncio.sleep(0.01)
-                    probe.worst = 0.0
-                    response = await http.post("/graphql", content=body, headers=headers)
-                    probe.stop()
-                    await ticking
-                    worst = max(worst, probe.worst)
-                    data = response.json()
-                    codes = sorted({e["extensions"]["code"] for e in data.get("errors", [])})
-                    answer = f"{response.status_code} {','.join(codes) or 'data'}"
+
+                    async def send(body: bytes = body) -> str:
+                        response = await http.post("/graphql", content=body, headers=headers)
+                        return f"{response.status_code} {_codes(response.json())}"
+
+                    seconds, answer = await held(send)
+                    worst = max(worst, seconds)
                 print(f"| {name} | {len(body):,} | {answer} | {worst * 1000:.1f} |")
+            await search(http, url, token, settings.max_body_bytes)
 
 
 if __name__ == "__main__":

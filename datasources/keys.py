@@ -15,13 +15,14 @@ from datetime import datetime
 # Identifiers this project puts into keys and S3 prefixes itself: user ids (a token's
 # `sub`) and ids clients choose. No `#` (the key separator), no `/` (S3's), no spaces,
 # nothing a path could read as `..`: a letter or digit first, then letters, digits and
-# `_ . : -`, at most 128 characters. Cognito's subs (UUIDs) and the app's ids fit.
+# `_ . : -`, at most 128 characters, and never two dots in a row (pydantic's regex engine
+# has no look-ahead: `..` is checked apart). Cognito's subs (UUIDs) and the app's ids fit.
 SAFE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
 _SAFE_ID = re.compile(SAFE_ID_PATTERN)
 
 
 def is_safe_id(value: str) -> bool:
-    return _SAFE_ID.fullmatch(value) is not None
+    return _SAFE_ID.fullmatch(value) is not None and ".." not in value
 
 
 class UnsafeId(ValueError):

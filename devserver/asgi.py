@@ -31,3 +31,29 @@ async def served(
         transport = httpx.ASGITransport(app=with_state(app, state))
         async with httpx.AsyncClient(transport=transport, base_url=base_url) as http:
             yield http, state["runtime"]
+
+
+@asynccontextmanager
+async def listening(app: Any, **options: Any) -> AsyncIterator[str]:
+    """The app under uvicorn on a real loopback socket (attacks below HTTP, sockets,
+    outside clients), with uvicorn's `options`: its base URL."""
+    import asyncio
+
+    import uvicorn
+
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=0, log_level="warning", lifespan="on", **options
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:  # uvicorn offers no event to await
+        if task.done():
+            await task  # its error
+            raise RuntimeError("server did not start")
+        await asyncio.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task

@@ -270,7 +270,6 @@ async def seed_athlete(
             last_name=last_name,
             nickname=first_name.lower(),
             preferences={"timezone": "America/New_York", "units": "imperial"},
-            subscription={"plan": "free"},
             demographics={"age_range": "30-39"},
             fitness={"experience": "intermediate", "goals": ["strength", "engine"]},
         ),

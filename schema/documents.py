@@ -45,11 +45,15 @@ class DocumentRefused(Exception):
 
 # Apollo Client's persisted-query link retries with the full query on this code.
 NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
-MAX_APQ_DOCUMENTS = 5_000
+# What this process keeps of registered documents, by their total characters (each is at
+# most NEONPANDA_MAX_DOCUMENT_BYTES, checked before it registers): the oldest go first.
+MAX_APQ_CHARACTERS = 8 * 1024 * 1024
 
 
 def sha256(document: str) -> str:
-    return hashlib.sha256(document.encode()).hexdigest()
+    # Request bodies with lone surrogates are refused before this (app.decode_json);
+    # "surrogatepass" keeps a manifest or a caller from turning one into an error here.
+    return hashlib.sha256(document.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def load_manifest(path: Path) -> dict[str, str]:
@@ -78,6 +82,7 @@ class Documents:
 
     def __post_init__(self) -> None:
         self._registered: OrderedDict[str, str] = OrderedDict()  # APQ, this process
+        self.registered_characters = 0
 
     @classmethod
     def from_settings(cls, mode: str, manifest: Path | None) -> Documents:
@@ -144,7 +149,11 @@ class Documents:
         return digest.lower()
 
     def _register(self, digest: str, query: str) -> None:
+        if digest in self._registered:
+            self._registered.move_to_end(digest)
+            return
         self._registered[digest] = query
-        self._registered.move_to_end(digest)
-        while len(self._registered) > MAX_APQ_DOCUMENTS:
-            self._registered.popitem(last=False)
+        self.registered_characters += len(query)
+        while self.registered_characters > MAX_APQ_CHARACTERS:
+            _, dropped = self._registered.popitem(last=False)
+            self.registered_characters -= len(dropped)

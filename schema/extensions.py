@@ -91,9 +91,23 @@ def format_errors(errors: list[GraphQLError], *, details: bool = True) -> list[G
     or around execution (parse errors from the parser cache, limits, deadlines). Without
     `details` (production: introspection off), validation and variable errors say what
     was wrong in words that name no type or field the client did not send itself: the
-    schema cannot be rebuilt from error messages.
+    schema cannot be rebuilt from error messages, nor from where they point (no
+    locations) or how many there are (one generic error however many fields were wrong).
     """
-    return [_format(e, details) for e in errors]
+    formatted: list[GraphQLError] = []
+    for error in errors:
+        mine = _format(error, details)
+        if (
+            not details
+            and mine.message == _GENERIC
+            and any(e.message == _GENERIC for e in formatted)
+        ):
+            continue
+        formatted.append(mine)
+    return formatted
+
+
+_GENERIC = "The document is not valid for this API"
 
 
 def _format(error: GraphQLError, details: bool = True) -> GraphQLError:
@@ -110,6 +124,7 @@ def _format(error: GraphQLError, details: bool = True) -> GraphQLError:
     field = _variable_path(error.message) if code is Code.BAD_USER_INPUT else None
     if field:
         extensions["field"] = field
+    nodes = error.nodes
     if not details and code is Code.BAD_USER_INPUT and not message.startswith("Syntax Error"):
         where = ".".join(str(p) for p in field[1:]) if field else ""
         if field:
@@ -117,7 +132,10 @@ def _format(error: GraphQLError, details: bool = True) -> GraphQLError:
                 f" at {where}" if where else ""
             )
         else:
-            message = "The document is not valid for this API"
+            message = _GENERIC
+        # Without locations too: which of the names a probe guessed is real would show in
+        # where the (generic) error points.
+        nodes = None
     if code is Code.SERVICE_UNAVAILABLE:
         extensions["retryAfterSeconds"] = RETRY_AFTER_SECONDS
         log.warning("backend unavailable: %s", error.original_error)
@@ -127,4 +145,4 @@ def _format(error: GraphQLError, details: bool = True) -> GraphQLError:
         request_id = info.request_id if info is not None else uuid.uuid4().hex[:12]
         extensions["requestId"] = request_id
         log.error("request %s: %s", request_id, error.message, exc_info=error.original_error)
-    return GraphQLError(message, nodes=error.nodes, path=error.path, extensions=extensions)
+    return GraphQLError(message, nodes=nodes, path=error.path, extensions=extensions)

@@ -20,6 +20,15 @@ Strawberry's protocol handler, with what a public socket needs on top:
 - **Subscriptions only**: a query or mutation sent over the socket is answered with an
   `error` message (`BAD_USER_INPUT`): they go over HTTP, where the request deadline, the
   concurrency cap and the request line apply.
+- **The HTTP path's caps on every subscribe**, before strawberry sees it: a token bucket
+  per socket (`NEONPANDA_WS_SUBSCRIBE_BURST`, refilled at
+  `NEONPANDA_WS_SUBSCRIBES_PER_SECOND`; beyond: an `error` with `RATE_LIMITED` and
+  `retryAfterSeconds`), one of the process's GraphQL work slots (shared with HTTP; none
+  free: `SERVICE_UNAVAILABLE`), the document size cap and documents policy, the
+  variables' element and depth bounds, the token cap (`NEONPANDA_MAX_TOKENS`), and the
+  limits and validation of schema/limits.py (a document with several operations and no
+  `operationName`, or an unknown one, is answered `BAD_USER_INPUT`). Strawberry's own run
+  then finds the parse and the validation in their caches.
 
 Only graphql-transport-ws is served (the legacy graphql-ws protocol would bypass these).
 """
@@ -29,11 +38,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
+import time
 from collections.abc import AsyncGenerator
 from json import JSONDecodeError
 from typing import Any
 
-from graphql import GraphQLError, OperationType, get_operation_ast, parse
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    OperationType,
+    get_operation_ast,
+)
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.exceptions import ConnectionRejectionError
@@ -49,10 +66,13 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 )
 from strawberry.types.unset import UnsetType
 
+from admission import AtCapacity
 from datasources.live import LiveConnection, TooManyConnections
 from resolvers.context import Context
+from schema.build import parse_document
 from schema.documents import DocumentRefused
 from schema.extensions import format_errors
+from schema.limits import check_document
 
 log = logging.getLogger("neonpanda.live")
 
@@ -61,9 +81,6 @@ PROTOCOLS = (GRAPHQL_TRANSPORT_WS_PROTOCOL,)
 TOO_MANY_CONNECTIONS = 4429
 MESSAGE_TOO_BIG = 1009
 SLOW_CONSUMER = 1013
-# A subscription document longer than this is refused on the socket (the schema's own
-# token limit, NEONPANDA_MAX_TOKENS, applies after).
-MAX_SOCKET_TOKENS = 10_000
 
 
 def _message_bytes(text: str, limit: int) -> int:
@@ -97,17 +114,39 @@ class LiveSocketAdapter(ASGIWebSocketAdapter):
             pass
 
 
-def _is_subscription(query: str, operation_name: object) -> bool:
-    """False for a document that names a query or mutation to run, or that does not parse
-    within the token cap (a real subscription is small): only subscriptions reach the
-    schema over the socket. An unknown operation name is left to strawberry's answer."""
-    try:
-        document = parse(query, max_tokens=MAX_SOCKET_TOKENS)
-    except GraphQLError:
-        return False
-    name = operation_name if isinstance(operation_name, str) else None
-    operation = get_operation_ast(document, name)
-    return operation is None or operation.operation is OperationType.SUBSCRIPTION
+class TokenBucket:
+    """`burst` tokens, refilled at `rate` per second; `take` answers 0 when one was taken,
+    else the whole seconds until one will be."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens = float(burst)
+        self.at = time.monotonic()
+
+    def take(self) -> int:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return 0
+        return max(1, math.ceil((1 - self.tokens) / self.rate))
+
+
+def _operation(document: DocumentNode, name: object) -> OperationDefinitionNode | GraphQLError:
+    """The operation a subscribe runs, or why there is none to run."""
+    operation = get_operation_ast(document, name if isinstance(name, str) else None)
+    if operation is not None:
+        return operation
+    if isinstance(name, str):
+        return GraphQLError(
+            f"The document has no operation named {name!r}",
+            extensions={"code": "BAD_USER_INPUT"},
+        )
+    return GraphQLError(
+        "The document holds several operations: name the one to run in operationName",
+        extensions={"code": "BAD_USER_INPUT"},
+    )
 
 
 class LiveSocket(BaseGraphQLTransportWSHandler[Context, None]):
@@ -117,6 +156,8 @@ class LiveSocket(BaseGraphQLTransportWSHandler[Context, None]):
         super().__init__(*args, **kwargs)
         self.connection: LiveConnection | None = None
         self._closing: asyncio.Task[None] | None = None
+        settings = self.view.settings  # type: ignore[attr-defined]
+        self.bucket = TokenBucket(settings.ws_subscribes_per_second, settings.ws_subscribe_burst)
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         """Strawberry's steps (payload, one init only, the token through the view's
@@ -162,28 +203,21 @@ class LiveSocket(BaseGraphQLTransportWSHandler[Context, None]):
         if not self.connection_acknowledged or message["id"] in self.operations:
             await super().handle_subscribe(message)  # strawberry's 4401 / 4409
             return
-        # The HTTP path's rules for a document, before anything is parsed: the documents
-        # policy (trusted documents, persisted queries) and the size cap.
         view: Any = self.view  # app.NeonPandaGraphQL
-        try:
-            query = view.document_for(payload)
-        except DocumentRefused as refused:
-            extensions = {"code": refused.code, **refused.extensions}
-            await self._refuse(message["id"], GraphQLError(refused.message, extensions=extensions))
-            return
-        if query is None or not _is_subscription(query, payload.get("operationName")):
-            # Queries and mutations go over HTTP, where the request deadline, the
-            # concurrency cap and the request line apply; a socket must not bypass them.
+        wait = self.bucket.take()
+        if wait:
             await self._refuse(
                 message["id"],
                 GraphQLError(
-                    "Queries and mutations are served over HTTP (POST /graphql); "
-                    "this socket carries subscriptions",
-                    extensions={"code": "BAD_USER_INPUT"},
+                    f"Too many subscribe messages on this socket: retry in {wait} s",
+                    extensions={
+                        "code": "RATE_LIMITED",
+                        "limit": "subscribesPerSecond",
+                        "retryAfterSeconds": wait,
+                    },
                 ),
             )
             return
-        message = {**message, "payload": {**payload, "query": query}}
         limit = self.max_subscriptions_per_connection
         if limit is not None and len(self.operations) >= limit:
             # Strawberry's own refusal has no code; ours says which limit, as api.md asks.
@@ -197,7 +231,61 @@ class LiveSocket(BaseGraphQLTransportWSHandler[Context, None]):
             )
             await self._refuse(message["id"], error)
             return
-        await super().handle_subscribe(message)
+        try:
+            async with view.admission.slot():
+                refusal, query = self._check(view, dict(payload))
+        except AtCapacity:
+            refusal = GraphQLError(
+                "The server is at capacity; retry shortly",
+                extensions={"code": "SERVICE_UNAVAILABLE", "retryAfterSeconds": 1},
+            )
+        if refusal is not None:
+            await self._refuse(message["id"], refusal)
+            return
+        await super().handle_subscribe({**message, "payload": {**payload, "query": query}})
+
+    def _check(self, view: Any, payload: dict[str, Any]) -> tuple[GraphQLError | None, str]:
+        """The HTTP path's rules for a subscribe's document, in the same order: documents
+        policy and size, variables, tokens, one subscription operation, limits and
+        validation. (None, the query) when it may run."""
+        try:
+            query = view.document_for(payload)
+            variables = view.variables_for(payload)
+        except DocumentRefused as refused:
+            extensions = {"code": refused.code, **refused.extensions}
+            return GraphQLError(refused.message, extensions=extensions), ""
+        if query is None:
+            return GraphQLError(
+                "The subscribe message has no GraphQL document",
+                extensions={"code": "BAD_USER_INPUT"},
+            ), ""
+        try:
+            document = parse_document(query, max_tokens=view.max_tokens)
+        except GraphQLError as err:
+            return format_errors([err], details=view.validation_details)[0], ""
+        operation = _operation(document, payload.get("operationName"))
+        if isinstance(operation, GraphQLError):
+            return operation, ""
+        if operation.operation is not OperationType.SUBSCRIPTION:
+            # Queries and mutations go over HTTP, where the request deadline, the
+            # concurrency cap and the request line apply; a socket must not bypass them.
+            return GraphQLError(
+                "Queries and mutations are served over HTTP (POST /graphql); "
+                "this socket carries subscriptions",
+                extensions={"code": "BAD_USER_INPUT"},
+            ), ""
+        errors, _ = check_document(
+            view.schema._schema,
+            document,
+            operation.name.value if operation.name else None,
+            variables,
+            view.limits,
+            signed_in=self.context.principal is not None,
+            rules=view.validation_rules,
+        )
+        if errors:
+            return format_errors(errors, details=view.validation_details)[0], ""
+        return None, query
 
     async def _send_result_stream(self, operation: Any, result_source: Any) -> None:
         """Strawberry's, with the HTTP path's error policy (schema/extensions.py) on every

@@ -72,7 +72,7 @@ class Query:
     @strawberry.field(description="Whether a username is free to take (case-insensitive).")
     async def username_available(self, info: Info, username: str) -> bool:
         info.context.require_user()
-        if not USERNAME_PATTERN.match(username):
+        if not USERNAME_PATTERN.fullmatch(username):
             raise bad_input("username must be 3-30 letters, digits or underscores", ["username"])
         return not await info.context.stores.users.username_taken(username)
 

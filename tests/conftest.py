@@ -6,14 +6,13 @@ import asyncio
 import os
 import socket
 from collections.abc import AsyncIterator, Iterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 
 from app import create_app
@@ -218,23 +217,6 @@ async def demo_api(
 def cost(body: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = body["extensions"]["cost"]
     return result
-
-
-@asynccontextmanager
-async def listening(app: Any) -> AsyncIterator[str]:
-    """The app under uvicorn on a real loopback socket (attacks below HTTP, outside clients)."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        assert not task.done(), "server did not start"
-        await asyncio.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 def free_port() -> int:

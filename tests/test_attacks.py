@@ -21,10 +21,10 @@ from app import create_app
 from auth import mint_dev_token
 from datasources.aws import AwsClients
 from datasources.inputs.profile import CreateProfile
-from devserver.asgi import served
+from devserver.asgi import listening, served
 from devserver.engine import EmbeddedEngine
 from schema.limits import Exceeded, Limits, analyze
-from tests.conftest import DEV_SECRET, Api, cost, listening, make_settings
+from tests.conftest import DEV_SECRET, Api, cost, make_settings
 
 
 def fan_out(levels: int, width: int = 10, leaf: str = "__typename") -> str:
@@ -339,8 +339,12 @@ async def test_production_errors_do_not_rebuild_the_schema(
         for probe in probes:
             body = await api.gql(probe)
             assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+            assert "locations" not in body["errors"][0]  # where it points names nothing
             messages.add(body["errors"][0]["message"])
         assert messages == {"The document is not valid for this API"}
+        # Guesses mixed with real names: one error, whatever the count of wrong ones.
+        mixed = await api.gql("{ viewer { userId coachez username workoutz email } }")
+        assert len(mixed["errors"]) == 1 and "locations" not in mixed["errors"][0]
         for name in ("User", "Coach", "Query", "coachez", "Did you mean"):
             assert all(name not in m for m in messages)
 

@@ -36,11 +36,12 @@ from auth import mint_dev_token
 from datasources.aws import AwsClients
 from datasources.content import ContentStore
 from datasources.table import Table
+from devserver.asgi import listening
 from devserver.engine import EmbeddedEngine
 from devserver.snapshot import Snapshotter
 from graphiql import load_manifest
 from settings import Settings
-from tests.conftest import DEV_SECRET, listening, make_settings
+from tests.conftest import DEV_SECRET, make_settings
 
 WAIT_MS = 30_000  # any one thing the page must show
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

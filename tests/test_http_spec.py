@@ -11,9 +11,10 @@ import subprocess
 import httpx
 
 from app import create_app
+from devserver.asgi import listening
 from devserver.engine import EmbeddedEngine
 from settings import Settings
-from tests.conftest import NODE_DIR, Api, ensure_node_clients, listening
+from tests.conftest import NODE_DIR, Api, ensure_node_clients
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 MODERN = {"Accept": f"{GRAPHQL_RESPONSE}, application/json;q=0.9"}  # Apollo Client 3.8+
@@ -48,11 +49,11 @@ async def test_request_errors_are_4xx_without_data_for_modern_clients(api: Api) 
 
 
 async def test_executed_requests_stay_200_for_modern_clients(api: Api) -> None:
-    # A field error (no token): execution ran, its error has a path.
-    anonymous = await _post(api, {"query": "{ viewer { userId } }"}, MODERN, user=False)
-    assert anonymous.status_code == 200
-    answer = anonymous.json()
-    assert answer["errors"][0]["path"] == ["viewer"] and "data" in answer
+    # A field error (an id that names nothing): execution ran, its error has a path.
+    missing_node = await _post(api, {"query": '{ node(id: "bad") { id } }'}, MODERN)
+    assert missing_node.status_code == 200
+    answer = missing_node.json()
+    assert answer["errors"][0]["path"] == ["node"] and "data" in answer
     ok = await _post(api, {"query": "{ __typename }"}, MODERN)
     assert ok.status_code == 200 and ok.json()["data"] == {"__typename": "Query"}
     assert ok.headers["content-type"].startswith(GRAPHQL_RESPONSE)
@@ -61,6 +62,19 @@ async def test_executed_requests_stay_200_for_modern_clients(api: Api) -> None:
     missing = await _post(api, {"extensions": persisted}, MODERN)
     assert missing.status_code == 200
     assert missing.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+
+
+async def test_anonymous_requests_are_refused_before_anything_runs(api: Api) -> None:
+    # No token for a field that needs one: a request error (nothing validated or coerced),
+    # 401 for modern clients, 200 with `data: null` for legacy ones.
+    body = {"query": "{ viewer { userId } }"}
+    modern = await _post(api, body, MODERN, user=False)
+    assert modern.status_code == 401
+    answer = modern.json()
+    assert "data" not in answer and answer["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    legacy = await _post(api, body, LEGACY, user=False)
+    assert legacy.status_code == 200 and legacy.json()["data"] is None
+    assert legacy.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
 async def test_graphql_http_audit_has_no_warnings(

@@ -183,7 +183,7 @@ async def test_the_handler_serves_both_event_kinds_from_one_start(
             refused = await invoke(handler, forged, CONTEXT)
             assert refused["statusCode"] == 200
             refused_body = body_of(refused)
-            assert refused_body["data"]["viewer"] is None
+            assert refused_body["data"] is None
             assert refused_body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
             # A document that does not parse: a request error, 400 for a client that
@@ -205,6 +205,36 @@ async def test_the_handler_serves_both_event_kinds_from_one_start(
         assert service and not {c for c in service if c.service == "dynamodb-streams"}
         roles = permissions.ROLES["ApiFunctionRole"]
         assert [c for c in service if not permissions.allowed(permissions.needs(c), roles)] == []
+    finally:
+        await invoke(environment.close)
+
+
+async def test_the_handler_answers_every_event_shape(
+    engine: EmbeddedEngine,
+    lambda_settings: Settings,
+    invoke: Invoker,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Events Lambda can deliver that are not HTTP requests Mangum reads (a test event
+    without requestContext, an SQS batch, a body marked base64 that is not, a lone
+    surrogate in the query) are answered 400 with a GraphQL error, never raised."""
+    environment = Environment(api_app(lambda_settings, engine=engine))
+    monkeypatch.setattr(lambda_handler, "_api", environment)
+    no_context = event("http_api_v2")
+    no_context.pop("requestContext")
+    sqs = {"Records": [{"eventSource": "aws:sqs", "body": "{}", "messageId": "m1"}]}
+    bad_base64 = event("function_url")
+    bad_base64["body"] = "not base64 at all!"
+    surrogate = event("http_api_v2")
+    surrogate["body"] = '{"query": "{ viewer { userId } } \\ud800"}'
+    try:
+        for shape in (no_context, sqs, {}, bad_base64, surrogate):
+            answer = await invoke(lambda_handler.handler, shape, CONTEXT)
+            assert answer["statusCode"] == 400, answer
+            error = json.loads(answer["body"])["errors"][0]
+            assert error["extensions"]["code"] == "BAD_USER_INPUT", answer
+        ok = await invoke(lambda_handler.handler, event("http_api_v2"), CONTEXT)
+        assert ok["statusCode"] == 200  # the environment still serves
     finally:
         await invoke(environment.close)
 
@@ -247,7 +277,15 @@ async def test_the_indexer_handler_sets_the_list_key_of_an_app_write(
         with operations.capture() as calls:
             for _ in range(2):
                 answer = await invoke(environment, copy.deepcopy(recorded), CONTEXT)
-                assert answer == {"records": 1}
+                assert answer == {"records": 1, "skipped": 0}
+            # Events of other shapes are answered, never raised: no Records, and an SQS
+            # batch mapped here by mistake (its records skipped).
+            assert await invoke(environment, {"detail": {}}, CONTEXT) == {
+                "records": 0,
+                "skipped": 0,
+            }
+            sqs = {"Records": [{"eventSource": "aws:sqs", "body": "{}", "messageId": "m1"}]}
+            assert await invoke(environment, sqs, CONTEXT) == {"records": 0, "skipped": 1}
     finally:
         await invoke(environment.close)
     # The function's code reads no stream itself (the event source mapping does), and

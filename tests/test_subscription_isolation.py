@@ -21,10 +21,11 @@ from hypothesis import strategies as st
 from app import create_app
 from auth import mint_dev_token
 from datasources.aws import AwsClients
+from devserver.asgi import listening
 from devserver.engine import EmbeddedEngine
 from devserver.live_client import LiveClient, live
 from settings import Settings
-from tests.conftest import DEV_SECRET, listening
+from tests.conftest import DEV_SECRET
 from tests.test_subscription_limits import _memory_item
 
 WAIT = 20.0

@@ -30,11 +30,12 @@ from websockets.exceptions import ConnectionClosed
 from app import create_app
 from auth import mint_dev_token
 from datasources.aws import AwsClients
+from devserver.asgi import listening
 from devserver.engine import EmbeddedEngine
 from devserver.live_client import PROTOCOL, live
 from runtime import Runtime
 from settings import Settings
-from tests.conftest import DEV_SECRET, listening
+from tests.conftest import DEV_SECRET
 
 WAIT = 20.0
 VIEWER = "subscription { viewerEvents { action entityType entityId } }"

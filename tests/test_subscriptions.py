@@ -19,10 +19,11 @@ import httpx
 
 from app import create_app
 from auth import mint_dev_token
+from devserver.asgi import listening
 from devserver.engine import EmbeddedEngine
 from devserver.live_client import live
 from settings import Settings
-from tests.conftest import DEV_SECRET, ensure_node_clients, listening, make_settings
+from tests.conftest import DEV_SECRET, ensure_node_clients, make_settings
 
 WAIT = 20.0  # seconds an expected event may take (the stream is polled every 0.1 s)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import datetime
 from typing import Annotated, Any
@@ -11,7 +12,18 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from datasources import keys
 
-Id = Annotated[str, Field(min_length=1, max_length=128, pattern=keys.SAFE_ID_PATTERN)]
+
+def _no_double_dot(value: str) -> str:
+    if ".." in value:
+        raise ValueError("must not hold two dots in a row")
+    return value
+
+
+Id = Annotated[
+    str,
+    Field(min_length=1, max_length=128, pattern=keys.SAFE_ID_PATTERN),
+    AfterValidator(_no_double_dot),
+]
 IdempotencyKey = Annotated[str, Field(min_length=1, max_length=128)]
 Tag = Annotated[str, Field(min_length=1, max_length=50)]
 Version = Annotated[int, Field(ge=1)]
@@ -30,6 +42,36 @@ def _plausible(value: datetime) -> datetime:
 
 # A timestamp an athlete could mean: with a time zone, between 1900 and 2100.
 When = Annotated[datetime, AfterValidator(_plausible)]
+
+
+# DynamoDB's numbers: up to 38 significant digits, positive magnitudes from 1E-130 to
+# 9.99...E+125 (and their negatives, and zero). Anything else fails when the item is
+# written, so inputs are refused first (schema/scalars.py for JSON, validated() for the
+# rest).
+_SMALLEST, _LARGEST, _DIGITS = 1e-130, 1e126, 38
+NUMBER_WORDS = "numbers must be finite, between 1e-130 and 1e126, with at most 38 digits"
+
+
+def storable_number(value: int | float) -> bool:
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return abs(value) < 10**126 and len(str(abs(value)).rstrip("0")) <= _DIGITS
+    return math.isfinite(value) and (value == 0 or _SMALLEST <= abs(value) < _LARGEST)
+
+
+def unstorable_number(value: Any) -> list[str | int] | None:
+    """The path of the first number in `value` DynamoDB could not store, if any."""
+    stack: list[tuple[Any, list[str | int]]] = [(value, [])]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            stack.extend((child, [*path, key]) for key, child in node.items())
+        elif isinstance(node, list):
+            stack.extend((child, [*path, index]) for index, child in enumerate(node))
+        elif isinstance(node, int | float) and not storable_number(node):
+            return path
+    return None
 
 
 # Free-form JSON (the JSON scalar): bounded before anything else looks at it. 32 levels is

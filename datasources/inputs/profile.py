@@ -15,10 +15,10 @@ from datasources.inputs.common import (
     WriteInput,
 )
 
-MAP_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+MAP_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 Name = Field(default=None, min_length=1, max_length=80)
 # The free-form maps of a profile, merged key by key on update.
-PROFILE_MAPS = ("preferences", "subscription", "demographics", "fitness")
+PROFILE_MAPS = ("preferences", "demographics", "fitness")
 
 
 class AvatarIn(BaseModel):
@@ -33,15 +33,24 @@ class _ProfileFields(WriteInput):
     nickname: str | None = Name
     avatar: AvatarIn | None = None
     preferences: JsonMap | None = None
+    # The athlete's plan is billing's (the app's subscription item), never the athlete's:
+    # the field stays in the input for old clients, and any value is refused.
     subscription: JsonMap | None = None
     demographics: JsonMap | None = None
     fitness: JsonMap | None = None
+
+    @field_validator("subscription")
+    @classmethod
+    def _not_writable(cls, value: dict[str, Any] | None) -> None:
+        if value is not None:
+            raise ValueError("the plan is set by billing, not through the profile")
+        return None
 
     @field_validator(*PROFILE_MAPS)
     @classmethod
     def _keys(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
         for key in value or {}:
-            if not MAP_KEY.match(key):
+            if not MAP_KEY.fullmatch(key):
                 raise ValueError(f"key {key!r}: letters, digits, _ and - only (1-64)")
         return value
 

@@ -11,7 +11,7 @@ from boto3.dynamodb.conditions import Attr
 from datasources import keys
 from datasources.errors import Busy, Cancelled, RateLimited
 from datasources.inputs.account import SubmitContactForm
-from datasources.quota import Window, window_update
+from datasources.quota import Window, previous_count, window_update
 from datasources.records import ContactFormAttributes, ContactFormRecord, utcnow
 from datasources.records.base import format_timestamp
 from datasources.table import Table
@@ -49,6 +49,11 @@ class ContactStore:
             dedupe, window = keys.contact_dedupe_sk(digest=digest), DUPLICATE_WINDOW_SECONDS
         now = utcnow()
         epoch = int(time.time())  # one clock for the marker's TTL and the windows
+        # The last windows' counts, carried into the current ones (sliding windows).
+        previous = (
+            await previous_count(self.table, "contact-address", address, self.per_address, epoch),
+            await previous_count(self.table, "contact-email", data.email, self.per_email, epoch),
+        )
         # The submission's key is its timestamp (`timestamp#<ms>`, as the app writes it):
         # two different messages for one email in the same millisecond would share it, so
         # the later one moves on to the next free millisecond.
@@ -57,21 +62,22 @@ class ContactStore:
             stamp = format_timestamp(when)
             try:
                 await self.table.transact(
-                    self._submission(data, address, when, dedupe, epoch + window, epoch)
+                    self._submission(data, address, when, dedupe, epoch + window, epoch, previous)
                 )
             except Cancelled as err:
                 existing = err.failed("dedupe")
                 if existing is not None and existing.item is not None:
                     return str(existing.item["attributes"]["submittedAt"]), True
-                for label, cap, what in (
-                    ("cap:address", self.per_address, "from this address"),
-                    ("cap:email", self.per_email, "for this email"),
+                for label, cap, what, before in (
+                    ("cap:address", self.per_address, "from this address", previous[0]),
+                    ("cap:email", self.per_email, "for this email", previous[1]),
                 ):
-                    if err.failed(label) is not None:
+                    if (failed := err.failed(label)) is not None:
+                        count = (failed.item or {}).get("n", 0)
                         raise RateLimited(
                             f"Too many contact form submissions {what}: at most {cap.limit} "
                             f"per {cap.seconds // 60} minutes",
-                            cap.retry_after(time.time()),
+                            cap.wait(before, int(count), 1, time.time()),
                         ) from err
                 if set(err.failures) == {"submission"}:
                     continue  # that millisecond is taken: nothing was written, try the next
@@ -89,6 +95,7 @@ class ContactStore:
         dedupe: str,
         expires: int,
         epoch: int,
+        previous: tuple[int, int],
     ) -> Transaction:
         """One transaction: the dedupe marker (until `expires`), the submission at `when`,
         both counters."""
@@ -115,6 +122,10 @@ class ContactStore:
             "dedupe", marker, condition=Attr("pk").not_exists() | Attr("ttl").lt(epoch)
         )
         tx.create("submission", record)
-        window_update(tx, "cap:address", "contact-address", address, self.per_address, epoch)
-        window_update(tx, "cap:email", "contact-email", data.email, self.per_email, epoch)
+        window_update(
+            tx, "cap:address", "contact-address", address, self.per_address, epoch, previous[0]
+        )
+        window_update(
+            tx, "cap:email", "contact-email", data.email, self.per_email, epoch, previous[1]
+        )
         return tx

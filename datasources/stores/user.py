@@ -14,15 +14,18 @@ from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 
 from datasources import definition, keys
 from datasources.counts import Recount
-from datasources.errors import AlreadyExists, Cancelled, Invalid, StorageError
+from datasources.errors import AlreadyExists, Cancelled, Invalid, RateLimited, StorageError
 from datasources.idempotency import Intent
 from datasources.inputs.profile import PROFILE_MAPS, CreateProfile, UpdateProfile
+from datasources.quota import Window, spend_one
 from datasources.records import UserAttributes, UserRecord, utcnow
 from datasources.records.user import Avatar
 from datasources.stores.base import EntityStore, Everything
 from datasources.transaction import Transaction
 
 log = logging.getLogger("neonpanda.stores")
+# createProfile attempts per account (each one may look an email up).
+SIGN_UP_ATTEMPTS = Window(limit=5, seconds=3600)
 _TAKEN = {"username": "That username is taken", "email": "That email belongs to another account"}
 # kind -> (index, its partition key as the value would be stored, that key's attribute)
 _LOOKUP = {
@@ -107,6 +110,13 @@ class UserStore(EntityStore[UserRecord, Everything]):
                 raise Invalid(_TAKEN[kind], kind)
 
     async def _create(self, user_id: str, data: CreateProfile, intent: Intent) -> UserRecord:
+        # Each attempt looks an email up: capped per account, so sign-ups cannot be used
+        # to learn which addresses hold accounts (README: Security).
+        wait = await spend_one(self.table, "sign-up", user_id, SIGN_UP_ATTEMPTS)
+        if wait:
+            raise RateLimited(
+                f"Too many profile attempts: at most {SIGN_UP_ATTEMPTS.limit} per hour", wait
+            )
         await self._free(user_id, username=data.username, email=data.email)
         attrs = UserAttributes(
             user_id=user_id,
@@ -161,24 +171,18 @@ class UserStore(EntityStore[UserRecord, Everything]):
             if changes:
                 merged = {**getattr(attrs, name), **changes}
                 setattr(attrs, name, {k: v for k, v in merged.items() if v is not None})
-        changing = {
-            kind: new
-            for kind, new, old in (
-                ("username", data.username, attrs.username),
-                ("email", data.email, attrs.email),
-            )
-            if new is not None and new.lower() != old.lower()
-        }
-        await self._free(user_id, **changing)
+        if data.email is not None and data.email != attrs.email:
+            # The sign-in identity: Cognito keeps it, and NeonPanda's app refuses to
+            # change it (update-user-profile/handler.ts:34-37). Refused before any lookup,
+            # so the answer never says whether another account holds the address.
+            raise Invalid("The email cannot be changed: it is the account's sign-in", "email")
+        if data.username is not None and data.username.lower() != attrs.username.lower():
+            await self._free(user_id, username=data.username)
         tx = Transaction()
         if data.username is not None and data.username.lower() != attrs.username.lower():
             _move_claim(tx, "username", attrs.username, data.username, user_id)
             attrs.username = data.username
             record.gsi2pk = keys.username_gsi2pk(data.username)
-        if data.email is not None and data.email.lower() != attrs.email.lower():
-            _move_claim(tx, "email", attrs.email, data.email, user_id)
-            attrs.email = data.email
-            record.gsi1pk = keys.email_gsi1pk(data.email)
         tx.save("profile", record)
         try:
             await self._commit(tx, intent, record.key)

@@ -15,10 +15,13 @@ class AvatarInput:
     pass
 
 
+_PLAN = "The plan is set by billing (viewer.subscription); any value is refused."
+
+
 @pydantic_input(model=CreateProfile, all_fields=True)
 class CreateProfileInput:
     preferences: JSON | None = None
-    subscription: JSON | None = None
+    subscription: JSON | None = strawberry.field(default=None, deprecation_reason=_PLAN)
     demographics: JSON | None = None
     fitness: JSON | None = None
 
@@ -28,9 +31,14 @@ class UpdateProfileInput:
     preferences: JSON | None = strawberry.field(
         default=None, description="Merged key by key; a null value removes that key."
     )
-    subscription: JSON | None = None
+    subscription: JSON | None = strawberry.field(default=None, deprecation_reason=_PLAN)
     demographics: JSON | None = None
     fitness: JSON | None = None
+    email: str | None = strawberry.field(
+        default=None,
+        deprecation_reason="The email is the account's sign-in and cannot be changed; "
+        "a value other than the current one is refused.",
+    )
 
 
 @strawberry.type

@@ -12,8 +12,10 @@
   own `limit_concurrency` answered every newcomer with a plain-text 503 while idle
   connections held every place.)
 
-`server.py` serves with it (`_uvicorn_options`); under gunicorn, the load balancer's
-limits apply instead (README: Several processes).
+`server.py` serves with it (`_uvicorn_options`), configured by `configure` in each process
+that serves (uvicorn pickles its config for worker processes, so the class must be the
+importable one, its settings set where it runs); under gunicorn, the load balancer's limits
+apply instead (README: Several processes).
 """
 
 from __future__ import annotations
@@ -50,10 +52,16 @@ _BUSY_RESPONSE = (
 
 
 class GuardedH11Protocol(H11Protocol):
-    """See the module's docstring. Settings are class attributes (`guarded_protocol`)."""
+    """See the module's docstring. Settings are class attributes (`configure`)."""
 
     header_timeout: float = 10.0
     max_connections: int = 2048
+
+    @classmethod
+    def configure(cls, header_timeout: float, max_connections: int) -> type[GuardedH11Protocol]:
+        """This process's settings, on the class uvicorn is given (by name, picklable)."""
+        cls.header_timeout, cls.max_connections = header_timeout, max_connections
+        return cls
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -136,7 +144,8 @@ class GuardedH11Protocol(H11Protocol):
 
 
 def guarded_protocol(header_timeout: float, max_connections: int) -> type[GuardedH11Protocol]:
-    """The protocol class uvicorn builds per connection, with these settings."""
+    """A protocol class with its own settings, for a server in this process only (tests:
+    several servers with different settings side by side; not picklable)."""
     return type(
         "GuardedH11Protocol",
         (GuardedH11Protocol,),

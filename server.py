@@ -47,7 +47,7 @@ def _banner(settings: Settings, host: str, port: int) -> str:
 
 
 def _uvicorn_options(settings: Settings, host: str, port: int) -> dict[str, Any]:
-    from http_protocol import guarded_protocol
+    from http_protocol import GuardedH11Protocol
 
     return {
         "host": host,
@@ -58,7 +58,9 @@ def _uvicorn_options(settings: Settings, host: str, port: int) -> dict[str, Any]
         "access_log": False,
         # A header deadline, and at the connection cap the longest-waiting idle connection
         # makes room (http_protocol.py; README: Security).
-        "http": guarded_protocol(settings.header_timeout_seconds, settings.max_connections),
+        "http": GuardedH11Protocol.configure(
+            settings.header_timeout_seconds, settings.max_connections
+        ),
         "timeout_keep_alive": settings.keep_alive_seconds,
         # Request line and headers: at most 16 KB (h11's own default is 16 KB too).
         "h11_max_incomplete_event_size": 16 * 1024,
@@ -175,10 +177,13 @@ def worker_app() -> ASGIApp:
     (`server.py --workers N`) and gunicorn's (`gunicorn 'server:worker_app()' -k
     uvicorn_worker.UvicornWorker`, README: Several processes)."""
     from app import create_app
+    from http_protocol import GuardedH11Protocol
     from telemetry import configure_logging
 
     settings = Settings()
     configure_logging(settings)
+    # uvicorn's workers get the protocol class by name: its settings are set here.
+    GuardedH11Protocol.configure(settings.header_timeout_seconds, settings.max_connections)
     app = create_app(settings)
     return _ServedBy(app) if settings.dev_auth_enabled else app
 

@@ -69,9 +69,15 @@ class StreamReader:
     start: Start = "LATEST"
     idle_sleep: float = 0.25
     rediscover_every: float = 10.0
+    max_backoff: float = 30.0
     # Set once every shard has its starting position (from then on no write is missed).
     positioned: asyncio.Event = field(default_factory=asyncio.Event)
+    # When the stream last answered (monotonic), and since when it has been failing (None:
+    # it is not): what /readyz and the live hub report.
+    last_success: float = 0.0
+    failing_since: float | None = None
     _shards: dict[str, _Shard] = field(default_factory=dict)
+    _failures: int = 0
 
     async def _discover(self, first: bool) -> None:
         """Track every shard not yet tracked. Shards already there when the reader starts
@@ -94,9 +100,17 @@ class StreamReader:
             params["ExclusiveStartShardId"] = last
 
     async def changes(self) -> AsyncIterator[list[Change]]:
-        """Batches of changes, forever (until cancelled). Errors are logged and retried."""
-        await self._discover(first=True)
-        self.positioned.set()
+        """Batches of changes, forever (until cancelled). Every failure (a throttled or
+        unreachable stream, a read timeout, an expired iterator) is logged and retried with
+        a growing pause; nothing here ends the loop but cancellation."""
+        while not self.positioned.is_set():
+            try:
+                await self._discover(first=True)
+            except (ClientError, BotoCoreError) as err:
+                await self._failed("listing the stream's shards", err)
+                continue
+            self._succeeded()
+            self.positioned.set()
         discovered = time.monotonic()
         while True:
             got_any = False
@@ -108,11 +122,14 @@ class StreamReader:
                 except (ClientError, BotoCoreError) as err:
                     if _expired(err):
                         # Iterators live 15 minutes; a stale one restarts at the shard's start.
-                        shard.iterator = await self._fresh_iterator(shard.shard_id)
+                        try:
+                            shard.iterator = await self._fresh_iterator(shard.shard_id)
+                        except (ClientError, BotoCoreError) as again:
+                            await self._failed("renewing a shard iterator", again)
                         continue
-                    log.warning("stream read failed (%s); retrying", err)
-                    await asyncio.sleep(1.0)
+                    await self._failed("reading the stream", err)
                     continue
+                self._succeeded()
                 shard.iterator = response.get("NextShardIterator")
                 if shard.iterator is None:
                     shard.done = True  # a closed shard, read to its end
@@ -121,10 +138,32 @@ class StreamReader:
                     got_any = True
                     yield [change_from(r) for r in records]
             if time.monotonic() - discovered > self.rediscover_every:
-                await self._discover(first=False)
-                discovered = time.monotonic()
+                try:
+                    await self._discover(first=False)
+                except (ClientError, BotoCoreError) as err:
+                    await self._failed("listing new shards", err)
+                else:
+                    discovered = time.monotonic()
             if not got_any:
                 await asyncio.sleep(self.idle_sleep)
+
+    def _succeeded(self) -> None:
+        if self.failing_since is not None:
+            log.warning(
+                "stream reads recovered after %.1f s", time.monotonic() - self.failing_since
+            )
+        self.last_success = time.monotonic()
+        self.failing_since, self._failures = None, 0
+
+    async def _failed(self, doing: str, err: Exception) -> None:
+        """Log, then pause: 0.5 s, doubling with each failure in a row, at most
+        `max_backoff`."""
+        if self.failing_since is None:
+            self.failing_since = time.monotonic()
+        self._failures += 1
+        pause = min(self.max_backoff, 0.5 * 2 ** (self._failures - 1))
+        log.warning("%s failed (%s: %s); retrying in %.1f s", doing, type(err).__name__, err, pause)
+        await asyncio.sleep(pause)
 
     async def _fresh_iterator(self, shard_id: str) -> str | None:
         response = await self.client.get_shard_iterator(
@@ -134,5 +173,7 @@ class StreamReader:
 
 
 def _expired(err: Exception) -> bool:
-    code = getattr(err, "response", {}).get("Error", {}).get("Code", "")
+    # A read timeout (BotoCoreError) has no response at all.
+    response = getattr(err, "response", None) or {}
+    code = response.get("Error", {}).get("Code", "")
     return code in {"ExpiredIteratorException", "TrimmedDataAccessException"}

@@ -156,7 +156,8 @@ async def test_contact_form_is_capped_per_address_and_per_email_across_processes
         assert ["errors" in a for a in answers] == [False, False, True]
         refused = answers[2]["errors"][0]
         assert refused["extensions"]["code"] == "RATE_LIMITED"
-        assert 1 <= refused["extensions"]["retryAfterSeconds"] <= 3600
+        # A sliding window: until enough has slid out, at most two windows' length.
+        assert 1 <= refused["extensions"]["retryAfterSeconds"] <= 2 * 3600
         assert refused["path"] == ["submitContactForm"]
         # Case does not make a new email.
         again = await submit(second, "spam@example.COM", 9)

@@ -302,9 +302,16 @@ class NeonPandaGraphQL(GraphQL[Context, None]):
                 )
         except TimeoutError:
             log.warning("request deadline (%.1f s) exceeded", self.deadline_seconds)
+            # Retryable: a write may have been applied before the stop, and the same call
+            # with the same idempotency key answers it (or applies it) exactly once.
             error = GraphQLError(
-                f"The request took longer than {self.deadline_seconds:g} s and was stopped",
-                extensions={"code": "INTERNAL_SERVER_ERROR", "deadlineExceeded": True},
+                f"The request took longer than {self.deadline_seconds:g} s and was stopped; "
+                "retry (with the same idempotency key for a mutation)",
+                extensions={
+                    "code": "SERVICE_UNAVAILABLE",
+                    "deadlineExceeded": True,
+                    "retryAfterSeconds": 1,
+                },
             )
             return ExecutionResult(
                 data=None, errors=[error], extensions={"cost": context.cost.to_dict()}
@@ -317,6 +324,20 @@ class NeonPandaGraphQL(GraphQL[Context, None]):
 _SURROGATE_ESCAPE = r"\\u[dD][89a-fA-F]"
 _SURROGATE_IN_TEXT = re.compile(_SURROGATE_ESCAPE)
 _SURROGATE_IN_BYTES = re.compile(_SURROGATE_ESCAPE.encode())
+
+# What browsers may send cross-origin: the token and content negotiation, the request id,
+# Apollo Client's awareness headers, W3C trace context, and an idempotency key header.
+CORS_REQUEST_HEADERS = [
+    "Authorization",
+    "Content-Type",
+    "Accept",
+    "X-Request-Id",
+    "Apollographql-Client-Name",
+    "Apollographql-Client-Version",
+    "Traceparent",
+    "Tracestate",
+    "Idempotency-Key",
+]
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 # Request errors (nothing executed) by code: the status GraphQL-over-HTTP gives them when
@@ -523,7 +544,9 @@ async def healthz(request: Request) -> Response:
 
 class Readiness:
     """/readyz: can this process serve? The table answers DescribeTable, the bucket a
-    one-key listing of athletes/, and the token verifier has its keys. The verdict is kept
+    one-key listing of athletes/, the token verifier has its keys, and the table's stream
+    is followed (live updates and the indexer: a reader failing for 15 s or more makes it
+    not ready, so a load balancer moves traffic away). The verdict is kept
     `readiness_cache_seconds`, so a storm of probes is not a storm of backend calls."""
 
     def __init__(self, settings: Settings) -> None:
@@ -549,7 +572,13 @@ class Readiness:
                 ),
                 runtime.verifier.ready(),
             )
-            self.verdict = {"table": table, "bucket": bucket, "tokens": keys or "ok"}
+            stream = runtime.background.stream_health() if runtime.background else None
+            self.verdict = {
+                "table": table,
+                "bucket": bucket,
+                "tokens": keys or "ok",
+                "stream": stream or "ok",
+            }
             self.checked_at = time.monotonic()
             return self.verdict
 
@@ -661,9 +690,10 @@ def create_app(
                 allow_origins=settings.cors_origins or [],
                 allow_origin_regex=settings.cors_origin_regex,
                 allow_credentials=settings.cors_allow_credentials,
-                allow_methods=["GET", "POST", "OPTIONS"],
-                allow_headers=["Authorization", "Content-Type", "Accept", "X-Request-Id"],
-                expose_headers=["Retry-After"],
+                # GraphQL is POST (GET /graphql is only the GraphiQL page, same-origin).
+                allow_methods=["POST"],
+                allow_headers=CORS_REQUEST_HEADERS,
+                expose_headers=["Retry-After", "X-Request-Id"],
                 max_age=600,
             ),
             # The request id and the request line cover every answer, refusals included.

@@ -45,6 +45,8 @@ class Runtime:
     cursors: CursorCodec
     ready: bool = False
     background: Background | None = None
+    # Embedded mode: the engine this runtime talks to (started by this process or not).
+    engine: EmbeddedEngine | None = None
 
 
 async def cursor_secret(settings: Settings, clients: AwsClients, endpoint: str | None) -> bytes:
@@ -65,6 +67,7 @@ class Background:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.indexer: Indexer | None = None
+        self.indexer_reader: StreamReader | None = None
         # Live updates (subscriptions): the stream fanned out to this process's subscribers.
         self.hub = LiveHub(
             runtime.clients.streams,
@@ -86,8 +89,14 @@ class Background:
         if arn is None or self.indexer is not None or not self.runtime.settings.indexer:
             return
         self.indexer = Indexer(table)
-        reader = StreamReader(self.runtime.clients.streams, arn, start="TRIM_HORIZON")
-        self._tasks.append(asyncio.create_task(self.indexer.run(reader)))
+        self.indexer_reader = StreamReader(self.runtime.clients.streams, arn, start="TRIM_HORIZON")
+        self._tasks.append(asyncio.create_task(self.indexer.run(self.indexer_reader)))
+
+    def stream_health(self) -> str | None:
+        """None while the stream's readers (live updates, indexer) follow it; otherwise
+        why not (what /readyz reports)."""
+        reader = self.indexer_reader
+        return self.hub.health() or (reader.health() if reader is not None else None)
 
     async def refresh(self) -> None:
         """Re-read the table's accelerators now (and start the indexer if a stream came)."""
@@ -146,6 +155,7 @@ async def open_runtime(
         secrets_endpoint = embedded.endpoint_url if embedded is not None else settings.endpoint_url
         cursors = CursorCodec(await cursor_secret(settings, clients, secrets_endpoint))
         runtime = Runtime(settings, clients, stores, verifier, cursors)
+        runtime.engine = embedded.engine if embedded is not None else None
         if embedded is not None:
             await embedded.prepare(
                 stores, settings.seed_demo_data if seed is None else seed, migrate=migrate

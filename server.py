@@ -20,6 +20,7 @@ import sys
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+import lifeline
 from settings import Backend, ProductionRefused, Settings
 
 if TYPE_CHECKING:
@@ -86,11 +87,21 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
             return 1
     if workers > 1:
         return serve_workers(settings, host, port, workers)
-    app = create_app(
-        settings, on_ready=lambda _: print("\n" + _banner(settings, host, port) + "\n", flush=True)
-    )
-    uvicorn.run(app, **_uvicorn_options(settings, host, port))
-    return 0
+
+    server: Any = None
+
+    def ready(runtime: Any) -> None:
+        print("\n" + _banner(settings, host, port) + "\n", flush=True)
+        engine = getattr(runtime, "engine", None)
+        if engine is not None and engine.pid is not None:  # this process started it
+            lifeline.watch_engine(
+                lambda: engine.running, stop=lambda: setattr(server, "should_exit", True)
+            )
+
+    app = create_app(settings, on_ready=ready)
+    server = uvicorn.Server(uvicorn.Config(app, **_uvicorn_options(settings, host, port)))
+    server.run()
+    return lifeline.ENGINE_DIED if lifeline.died else 0
 
 
 def serve_workers(settings: Settings, host: str, port: int, workers: int) -> int:
@@ -136,11 +147,13 @@ def serve_workers(settings: Settings, host: str, port: int, workers: int) -> int
             dev_secret(settings)  # the file exists before the workers read it
         print("\n" + _banner(settings, host, port) + f"\n{workers} workers\n", flush=True)
         options = _uvicorn_options(settings, host, port)
+        if engine is not None:
+            lifeline.watch_engine(lambda: engine.running)
         uvicorn.run("server:worker_app", factory=True, workers=workers, **options)
     finally:
         if engine is not None:
             engine.stop()  # after the workers: every write they acknowledged is durable
-    return 0
+    return lifeline.ENGINE_DIED if lifeline.died else 0
 
 
 async def _prepare_embedded(settings: Settings) -> None:
@@ -182,6 +195,8 @@ def worker_app() -> ASGIApp:
 
     settings = Settings()
     configure_logging(settings)
+    # A worker ends with the parent that runs it, however the parent ends (kill -9 too).
+    lifeline.follow_parent()
     # uvicorn's workers get the protocol class by name: its settings are set here.
     GuardedH11Protocol.configure(settings.header_timeout_seconds, settings.max_connections)
     app = create_app(settings)
@@ -194,7 +209,20 @@ def dev_token(settings: Settings, user_id: str, groups: list[str]) -> int:
     if not settings.dev_auth_enabled:
         print("dev tokens are disabled (AWS/Cognito settings present)", file=sys.stderr)
         return 2
+    kept = settings.data_dir / "dev-secret"
+    if not settings.dev_secret and not kept.exists():
+        # Never a new secret here: the server would not know it, and its token would be
+        # refused without a word. The server writes the secret on its first start.
+        print(
+            f"error: no dev secret in {settings.data_dir} (NEONPANDA_DATA_DIR): start the "
+            "server once with the same NEONPANDA_DATA_DIR, or set NEONPANDA_DEV_SECRET to "
+            "the server's",
+            file=sys.stderr,
+        )
+        return 2
     print(mint_dev_token(dev_secret(settings), user_id, groups=groups))
+    where = "NEONPANDA_DEV_SECRET" if settings.dev_secret else str(kept)
+    print(f"(signed with the secret of {where})", file=sys.stderr)
     return 0
 
 

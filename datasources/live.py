@@ -116,6 +116,7 @@ class LiveHub:
         self._by_pk: dict[str, set[Subscriber]] = {}
         self._connections: dict[str, int] = {}
         self._task: asyncio.Task[None] | None = None
+        self.reader: StreamReader | None = None
         self.ready = asyncio.Event()  # the reader holds its LATEST positions
         self.delivered = 0
         self.overflows = 0
@@ -126,10 +127,18 @@ class LiveHub:
 
     def start(self, stream_arn: str) -> None:
         if self._task is None:
-            reader = StreamReader(
+            self.reader = StreamReader(
                 self.client, stream_arn, start="LATEST", idle_sleep=self.idle_sleep
             )
-            self._task = asyncio.create_task(self._run(reader))
+            self._task = asyncio.create_task(self._run(self.reader))
+
+    def health(self) -> str | None:
+        """None while live updates flow (or were never started); otherwise why not."""
+        if self._task is None or self.reader is None:
+            return None
+        if self._task.done():
+            return "the live-updates reader stopped"
+        return self.reader.health()
 
     async def stop(self) -> None:
         if self._task is not None:

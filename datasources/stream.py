@@ -22,6 +22,8 @@ from datasources.table import deserialize_item
 log = logging.getLogger("neonpanda.stream")
 
 Start = Literal["LATEST", "TRIM_HORIZON"]
+# A reader failing this long makes /readyz answer 503 (shorter failures are retried quietly).
+FAILING_AFTER_SECONDS = 15.0
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,15 @@ class StreamReader:
                     discovered = time.monotonic()
             if not got_any:
                 await asyncio.sleep(self.idle_sleep)
+
+    def health(self, now: float | None = None, grace: float = FAILING_AFTER_SECONDS) -> str | None:
+        """None while the reader follows the stream; otherwise why not (for /readyz)."""
+        if self.failing_since is None:
+            return None
+        failing = (time.monotonic() if now is None else now) - self.failing_since
+        if failing < grace:
+            return None  # a blip: retried already
+        return f"stream reads failing for {failing:.0f} s"
 
     def _succeeded(self) -> None:
         if self.failing_since is not None:

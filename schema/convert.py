@@ -17,7 +17,7 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import Enum
 from functools import cache
 from typing import Any, TypeVar, Union, cast, get_args, get_origin
@@ -147,3 +147,15 @@ def snake_keys(value: Any) -> Any:
     if isinstance(value, list):
         return [snake_keys(v) for v in value]
     return value
+
+
+def instant(value: object) -> datetime | None:
+    """A stored stamp (ISO 8601 text, as the app and the seed write them) as an instant,
+    or None when it is not one (a stamp without a zone is UTC)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -14,17 +14,23 @@ from resolvers.content import load_content
 from resolvers.context import Info
 from schema.coach import Coach
 from schema.content import StoredContent
-from schema.convert import from_data, snake_keys
+from schema.convert import from_data, instant, snake_keys
 from schema.enums import CreationType, SophisticationLevel
 from schema.node import Node, encode_global_id
+
+_AS_TEXT = "The stamp as stored text; use {} (a DateTime)."
 
 
 @strawberry.type
 class SessionMetadata:
     session_id: str | None
     user_id: str | None
-    started_at: str | None
-    completed_at: str | None
+    started_at: str | None = strawberry.field(
+        deprecation_reason=_AS_TEXT.format("sessionStartedAt")
+    )
+    completed_at: str | None = strawberry.field(
+        deprecation_reason=_AS_TEXT.format("sessionCompletedAt")
+    )
     total_duration: float | None
     final_sophistication_level: SophisticationLevel | None = strawberry.field(
         description=(
@@ -34,6 +40,14 @@ class SessionMetadata:
     final_sophistication_level_name: str | None = strawberry.field(
         description="The level as stored."
     )
+
+    @strawberry.field
+    def session_started_at(self) -> datetime | None:
+        return instant(self.started_at)
+
+    @strawberry.field
+    def session_completed_at(self) -> datetime | None:
+        return instant(self.completed_at)
 
 
 @strawberry.type
@@ -50,9 +64,13 @@ class QuestionHistoryEntry:
     )
     detected_sophistication_name: str | None = strawberry.field(description="The level as stored.")
     sophistication_signals: list[str] | None
-    timestamp: str | None
+    timestamp: str | None = strawberry.field(deprecation_reason=_AS_TEXT.format("answeredAt"))
     response_time: float | None
     character_count: int | None
+
+    @strawberry.field(description="When the answer was recorded.")
+    def answered_at(self) -> datetime | None:
+        return instant(self.timestamp)
 
 
 @strawberry.type
@@ -71,7 +89,13 @@ class FinalGeneratedCoach:
     coach_id: str | None
     personality_template: str | None
     methodology_template: str | None
-    generation_timestamp: str | None
+    generation_timestamp: str | None = strawberry.field(
+        deprecation_reason=_AS_TEXT.format("generatedAt")
+    )
+
+    @strawberry.field
+    def generated_at(self) -> datetime | None:
+        return instant(self.generation_timestamp)
 
 
 @strawberry.type

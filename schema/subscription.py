@@ -31,6 +31,7 @@ from datasources.stream import Change
 from resolvers.context import Info
 from resolvers.errors import ApiError, Code
 from resolvers.messages import message_page
+from schema.admin import EntityType
 from schema.coach import Coach
 from schema.conversation import CoachConversation, ConversationMessage
 from schema.memory import UserMemory
@@ -55,8 +56,10 @@ class EventAction(Enum):
 class ViewerEvent:
     action: EventAction
     entity_type: str = strawberry.field(
-        description="workout, userMemory, coachConfig, coachConversation"
+        description="workout, userMemory, coachConfig, coachConversation",
+        deprecation_reason="A string; use `kind` (the EntityType enum).",
     )
+    kind: EntityType = strawberry.field(description="What kind of item changed.")
     entity_id: strawberry.ID
     workout: Workout | None = None
     memory: UserMemory | None = None
@@ -200,6 +203,7 @@ class Subscription:
                 event = ViewerEvent(
                     action=_action(change),
                     entity_type=record_type.ENTITY_TYPE,
+                    kind=EntityType(record_type.ENTITY_TYPE),
                     entity_id=strawberry.ID(record.key[1].split("#")[-1]),
                 )
                 if isinstance(record, WorkoutRecord):
@@ -229,10 +233,12 @@ class Subscription:
         # and `sent` drops the second copy.
         with _subscribed(info, keys.user_pk(user_id)) as subscriber:
             await hub.ready.wait()
+            # Only the caller's own conversations (another athlete's id is not found, like
+            # a missing one): answered NOT_FOUND instead of a subscription that never fires.
+            record = await info.context.stores.conversations.find(user_id, str(conversation_id))
+            if record is None:
+                raise ApiError(Code.NOT_FOUND, "Conversation not found")
             if after is not None:
-                record = await info.context.stores.conversations.find(user_id, conversation_id)
-                if record is None:
-                    raise ApiError(Code.NOT_FOUND, "Conversation not found")
                 cursor: str | None = after
                 while True:
                     page = await message_page(info, record, 100, cursor, None, None)
@@ -259,6 +265,8 @@ class Subscription:
     ) -> AsyncGenerator[CoachCreatorSessionEvent, None]:
         user_id = info.context.require_user().user_id
         key = (keys.user_pk(user_id), keys.session_sk(str(session_id)))
+        if await info.context.stores.sessions.get(user_id, str(session_id)) is None:
+            raise ApiError(Code.NOT_FOUND, "Coach creator session not found")
         with _subscribed(info, key[0]) as subscriber:
             async for change in _changes(info, subscriber):
                 if change.key != key:

@@ -43,6 +43,34 @@ async def test_dev_mode_allows_local_development_servers(api: Api) -> None:
     assert refused.headers["access-control-allow-origin"] == "http://localhost:5173"
 
 
+async def test_common_graphql_clients_and_tracing_pass_the_preflight(api: Api) -> None:
+    """Apollo Client's awareness headers, W3C trace context and an idempotency key: a
+    browser may send them; the request id comes back readable; GET is not offered."""
+    asked = (
+        "authorization, content-type, apollographql-client-name, "
+        "apollographql-client-version, traceparent, tracestate, idempotency-key, x-request-id"
+    )
+    answer = await api.http.options(
+        "/graphql",
+        headers={
+            "Origin": "http://localhost:5173",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": asked,
+        },
+    )
+    assert answer.status_code == 200, answer.text
+    allowed = answer.headers["access-control-allow-headers"].lower()
+    for header in asked.split(", "):
+        assert header in allowed, header
+    assert "GET" not in answer.headers["access-control-allow-methods"]
+    done = await api.http.post(
+        "/graphql",
+        json={"query": "{ __typename }"},
+        headers={"Origin": "http://localhost:5173"},
+    )
+    assert "x-request-id" in done.headers["access-control-expose-headers"].lower()
+
+
 async def test_other_origins_get_no_cors_headers(api: Api) -> None:
     for origin in ("https://evil.example", "http://localhost.evil.example", "null"):
         answer = await api.http.options("/graphql", headers={"Origin": origin, **PREFLIGHT})

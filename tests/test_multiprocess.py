@@ -422,7 +422,10 @@ async def test_two_server_processes_on_one_engine_deliver_each_others_writes(
                 live(b.url, mint_dev_token(DEV_SECRET, "bob")) as bob,
             ):
                 await ann.subscribe(SUBSCRIPTION)
-                await bob.subscribe(SUBSCRIPTION)
+                await bob.subscribe(SUBSCRIPTION)  # not bob's: NOT_FOUND, then nothing
+                refused = await asyncio.wait_for(bob.message(), WAIT)
+                assert refused["payload"]["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+                assert (await asyncio.wait_for(bob.message(), WAIT))["type"] == "complete"
                 await asyncio.sleep(1.0)  # B's hub holds its stream positions
                 await _gql(
                     http,
@@ -487,3 +490,59 @@ async def test_workers_import_an_older_versions_snapshot_once(
     assert not (data_dir / "snapshot").exists()
     assert (data_dir / "snapshot.imported" / "table.json").exists()
     assert served.output().count("imported ") == 1, served.output()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+async def _gone(pids: list[int], seconds: float = WAIT) -> list[int]:
+    """Waits until every pid is gone (or the time is up): the ones still alive."""
+    deadline = time.monotonic() + seconds
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:  # noqa: ASYNC110 (no event for another process's exit)
+        await asyncio.sleep(0.1)
+    return [p for p in pids if _alive(p)]
+
+
+def _children(pid: int) -> list[int]:
+    found = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in found.read_text().split()] if found.exists() else []
+
+
+async def test_the_workers_end_with_their_parent_even_after_kill_9(tmp_path: Path) -> None:
+    async with server_process(tmp_path / "data", "--workers", "2") as served:
+        workers = _children(served.proc.pid)
+        assert len(workers) >= 3, workers  # the engine and two workers
+        try:
+            served.proc.send_signal(signal.SIGKILL)
+            await served.proc.wait()
+            left = await _gone(workers)
+            assert left == [], f"still running after their parent's kill -9: {left}"
+            with contextlib.suppress(httpx.HTTPError), pytest.raises(httpx.HTTPError):
+                async with httpx.AsyncClient(base_url=served.url, timeout=2) as http:
+                    await http.get("/healthz")  # nothing holds the port any more
+        finally:
+            for pid in workers:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+
+
+async def test_the_server_stops_when_its_engine_dies(tmp_path: Path) -> None:
+    """The engine killed under it: the server stops with a failure status (its journal
+    makes a restart safe) instead of answering every query SERVICE_UNAVAILABLE forever."""
+    async with server_process(tmp_path / "data") as served:
+        (engine,) = [p for p in _children(served.proc.pid) if "engine_server" in _cmdline(p)]
+        os.kill(engine, signal.SIGKILL)
+        status = await asyncio.wait_for(served.proc.wait(), WAIT * 3)
+        assert status == 3, served.output()
+        assert "the embedded engine died" in served.output()
+
+
+def _cmdline(pid: int) -> str:
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")
+    return ""

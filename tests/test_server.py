@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jwt
+
 from tests.conftest import Api, cost
+
+ROOT = Path(__file__).resolve().parent.parent
 
 VIEWER = """{ viewer { id userId username email displayName firstName lastName nickname
   preferences createdAt version } }"""
@@ -84,3 +93,28 @@ async def test_healthz(demo_api: Api) -> None:
 async def test_graphql_path_is_exact_and_refuses_get_queries(demo_api: Api) -> None:
     response = await demo_api.http.get("/graphql", params={"query": "{ __typename }"})
     assert response.status_code in {400, 405}
+
+
+def test_dev_token_uses_the_servers_secret_or_says_why_not(tmp_path: Path) -> None:
+    """`server.py dev-token` signs with the secret of the data directory the server uses;
+    where no server has run it refuses instead of inventing a secret no server knows."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("NEONPANDA_")},
+        "NEONPANDA_DATA_DIR": str(tmp_path / "data"),
+    }
+    command = [sys.executable, str(ROOT / "server.py"), "dev-token", "ann"]
+    refused = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "no dev secret" in refused.stderr
+    assert not (tmp_path / "data" / "dev-secret").exists()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "dev-secret").write_text("the-servers-secret-0123456789abcdef\n")
+    minted = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert minted.returncode == 0, minted.stderr
+    claims = jwt.decode(
+        minted.stdout.strip(),
+        "the-servers-secret-0123456789abcdef",
+        algorithms=["HS256"],
+        options={"verify_aud": False},
+    )
+    assert claims["sub"] == "ann"
+    assert str(tmp_path / "data" / "dev-secret") in minted.stderr

@@ -336,7 +336,12 @@ async def test_a_write_through_one_server_reaches_a_subscriber_on_another(
             live(url_b, mint_dev_token(DEV_SECRET, "bob")) as bob,
         ):
             await ann.subscribe(query)
-            await bob.subscribe(query)  # bob has no conversation "t": nothing may arrive
+            await bob.subscribe(query)  # bob has no conversation "t": NOT_FOUND, nothing else
+            refused = await asyncio.wait_for(bob.message(), WAIT)
+            assert refused["type"] == "next", refused
+            assert refused["payload"]["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+            done = await asyncio.wait_for(bob.message(), WAIT)
+            assert done["type"] == "complete", done
             await asyncio.sleep(0.5)
             await api_a.gql(
                 "ann",

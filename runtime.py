@@ -21,7 +21,7 @@ from auth import Verifier, build_verifier, dev_secret
 from datasources.accelerators import read_accelerators
 from datasources.aws import AwsClients, Endpoints, open_clients, read_secret
 from datasources.content import ContentStore
-from datasources.indexer import Indexer
+from datasources.indexer import Indexer, TableCheckpoints
 from datasources.live import LiveHub
 from datasources.migrate import check_seed
 from datasources.stores import Stores
@@ -89,7 +89,12 @@ class Background:
         if arn is None or self.indexer is not None or not self.runtime.settings.indexer:
             return
         self.indexer = Indexer(table)
-        self.indexer_reader = StreamReader(self.runtime.clients.streams, arn, start="TRIM_HORIZON")
+        self.indexer_reader = StreamReader(
+            self.runtime.clients.streams,
+            arn,
+            start="TRIM_HORIZON",
+            checkpoints=TableCheckpoints(table),
+        )
         self._tasks.append(asyncio.create_task(self.indexer.run(self.indexer_reader)))
 
     def stream_health(self) -> str | None:

@@ -19,17 +19,19 @@ Every server process runs one (idempotent; see README: Deploying for the Lambda 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
-from boto3.dynamodb.conditions import Attr
+from boto3.dynamodb.conditions import Attr, Key
 
 from datasources import counts, definition, keys
 from datasources.errors import Cancelled, ConditionFailed, StorageError
 from datasources.records import RECORD_TYPES, UserRecord
-from datasources.records.base import ItemRecord
+from datasources.records.base import ItemRecord, format_timestamp, utcnow
 from datasources.stores.user import claim_item
 from datasources.stream import Change, StreamReader
 from datasources.table import Table
@@ -78,6 +80,42 @@ def _version(image: dict[str, Any]) -> int:
     return int(version) if isinstance(version, int | float) else 1
 
 
+# A checkpoint outlives its shard (DynamoDB Streams keeps records 24 hours) by a day.
+CHECKPOINT_TTL_SECONDS = 2 * 24 * 3600
+
+
+class TableCheckpoints:
+    """The indexer's stream progress, one item per shard in the table (`meta#neonpanda` /
+    `stream#<shardId>`, with a TTL): a restart resumes right after it instead of reading
+    the stream again from its trim horizon. Several processes share it (each applies the
+    same changes idempotently; the last one to save wins)."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    async def load(self) -> dict[str, str]:
+        page = await self.table.query(
+            Key("pk").eq(keys.META_PK) & Key("sk").begins_with(keys.stream_checkpoint_sk("")),
+            consistent=True,
+        )
+        return {
+            str(item["sk"]).removeprefix(keys.stream_checkpoint_sk("")): str(item["sequence"])
+            for item in page.items
+            if "sequence" in item
+        }
+
+    async def save(self, shard_id: str, sequence: str) -> None:
+        await self.table.put(
+            {
+                "pk": keys.META_PK,
+                "sk": keys.stream_checkpoint_sk(shard_id),
+                "sequence": sequence,
+                "savedAt": format_timestamp(utcnow()),
+                definition.TTL_ATTRIBUTE: int(time.time()) + CHECKPOINT_TTL_SECONDS,
+            }
+        )
+
+
 class Indexer:
     def __init__(self, table: Table) -> None:
         self.table = table
@@ -85,8 +123,12 @@ class Indexer:
         self.recount = counts.Recount(table)
 
     async def run(self, reader: StreamReader) -> None:
-        async for batch in reader.changes():
-            await self.apply(batch)
+        try:
+            async for batch in reader.changes():
+                await self.apply(batch)
+        finally:
+            with contextlib.suppress(Exception):  # stopping: best effort, logged inside
+                await asyncio.shield(reader.close())
 
     async def apply(self, changes: list[Change]) -> None:
         recount: set[str] = set()

@@ -195,6 +195,11 @@ def memory_list_key(importance: str, usage_count: int, created_at: datetime, mem
 META_PK = "meta#neonpanda"
 
 
+def stream_checkpoint_sk(shard_id: str) -> str:
+    """Where the indexer keeps how far it has read a stream shard (in META_PK)."""
+    return f"stream#{shard_id}"
+
+
 def migration_sk(step: str) -> str:
     return f"migration#{step}"
 

@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -62,6 +62,17 @@ class _Shard:
     shard_id: str
     iterator: str | None
     done: bool = False
+    consumed: str | None = None  # the last sequence number the consumer has finished
+    saved: str | None = None  # ... and the last one written to the checkpoint
+
+
+class Checkpoints(Protocol):
+    """Where a reader keeps how far its consumer got, per shard (the indexer's: items in
+    the table, datasources/indexer.py)."""
+
+    async def load(self) -> dict[str, str]: ...
+
+    async def save(self, shard_id: str, sequence: str) -> None: ...
 
 
 @dataclass
@@ -72,6 +83,10 @@ class StreamReader:
     idle_sleep: float = 0.25
     rediscover_every: float = 10.0
     max_backoff: float = 30.0
+    # With checkpoints, a shard with one resumes right after it instead of at `start`
+    # (a restart re-reads nothing), and progress is saved every `checkpoint_every` s.
+    checkpoints: Checkpoints | None = None
+    checkpoint_every: float = 5.0
     # Set once every shard has its starting position (from then on no write is missed).
     positioned: asyncio.Event = field(default_factory=asyncio.Event)
     # When the stream last answered (monotonic), and since when it has been failing (None:
@@ -85,6 +100,7 @@ class StreamReader:
         """Track every shard not yet tracked. Shards already there when the reader starts
         begin at `start`; shards that appear later (splits) begin at their start."""
         params: dict[str, Any] = {"StreamArn": self.stream_arn}
+        resume = await self.checkpoints.load() if first and self.checkpoints else {}
         while True:
             described = (await self.client.describe_stream(**params))["StreamDescription"]
             for shard in described.get("Shards", []):
@@ -92,10 +108,9 @@ class StreamReader:
                 if shard_id in self._shards:
                     continue
                 kind = self.start if first else "TRIM_HORIZON"
-                iterator = await self.client.get_shard_iterator(
-                    StreamArn=self.stream_arn, ShardId=shard_id, ShardIteratorType=kind
-                )
-                self._shards[shard_id] = _Shard(shard_id, iterator.get("ShardIterator"))
+                after = resume.get(shard_id)
+                iterator = await self._iterator(shard_id, kind, after)
+                self._shards[shard_id] = _Shard(shard_id, iterator, consumed=after, saved=after)
             last = described.get("LastEvaluatedShardId")
             if not last:
                 return
@@ -113,7 +128,7 @@ class StreamReader:
                 continue
             self._succeeded()
             self.positioned.set()
-        discovered = time.monotonic()
+        discovered = saved = time.monotonic()
         while True:
             got_any = False
             for shard in list(self._shards.values()):
@@ -123,9 +138,12 @@ class StreamReader:
                     response = await self.client.get_records(ShardIterator=shard.iterator)
                 except (ClientError, BotoCoreError) as err:
                     if _expired(err):
-                        # Iterators live 15 minutes; a stale one restarts at the shard's start.
+                        # Iterators live 15 minutes; a stale one restarts after what was
+                        # consumed (the shard's start when nothing was).
                         try:
-                            shard.iterator = await self._fresh_iterator(shard.shard_id)
+                            shard.iterator = await self._iterator(
+                                shard.shard_id, "TRIM_HORIZON", shard.consumed
+                            )
                         except (ClientError, BotoCoreError) as again:
                             await self._failed("renewing a shard iterator", again)
                         continue
@@ -139,6 +157,11 @@ class StreamReader:
                 if records:
                     got_any = True
                     yield [change_from(r) for r in records]
+                    # The consumer asked for more: it is done with these.
+                    shard.consumed = str(records[-1]["dynamodb"]["SequenceNumber"])
+            if self.checkpoints is not None and time.monotonic() - saved > self.checkpoint_every:
+                await self._save_checkpoints()
+                saved = time.monotonic()
             if time.monotonic() - discovered > self.rediscover_every:
                 try:
                     await self._discover(first=False)
@@ -148,6 +171,10 @@ class StreamReader:
                     discovered = time.monotonic()
             if not got_any:
                 await asyncio.sleep(self.idle_sleep)
+
+    def progress(self) -> dict[str, str | None]:
+        """Per shard, the last sequence number its consumer has finished with."""
+        return {shard.shard_id: shard.consumed for shard in self._shards.values()}
 
     def health(self, now: float | None = None, grace: float = FAILING_AFTER_SECONDS) -> str | None:
         """None while the reader follows the stream; otherwise why not (for /readyz)."""
@@ -176,15 +203,52 @@ class StreamReader:
         log.warning("%s failed (%s: %s); retrying in %.1f s", doing, type(err).__name__, err, pause)
         await asyncio.sleep(pause)
 
-    async def _fresh_iterator(self, shard_id: str) -> str | None:
-        response = await self.client.get_shard_iterator(
-            StreamArn=self.stream_arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
+    async def _iterator(self, shard_id: str, kind: Start, after: str | None) -> str | None:
+        """The shard's iterator: right after a checkpoint when there is one (falling back
+        to the shard's start when the checkpoint was trimmed away), else at `kind`."""
+        if after is not None:
+            try:
+                found = await self.client.get_shard_iterator(
+                    StreamArn=self.stream_arn,
+                    ShardId=shard_id,
+                    ShardIteratorType="AFTER_SEQUENCE_NUMBER",
+                    SequenceNumber=after,
+                )
+                return found.get("ShardIterator")  # type: ignore[no-any-return]
+            except ClientError as err:
+                if not _expired(err) and _code(err) != "ValidationException":
+                    raise
+                log.warning("checkpoint of shard %s is gone (%s); reading it again", shard_id, err)
+                kind = "TRIM_HORIZON"
+        found = await self.client.get_shard_iterator(
+            StreamArn=self.stream_arn, ShardId=shard_id, ShardIteratorType=kind
         )
-        return response.get("ShardIterator")  # type: ignore[no-any-return]
+        return found.get("ShardIterator")  # type: ignore[no-any-return]
+
+    async def _save_checkpoints(self) -> None:
+        """Each shard's progress, where it moved (a failure is retried at the next turn)."""
+        assert self.checkpoints is not None
+        for shard in list(self._shards.values()):
+            if shard.consumed is None or shard.consumed == shard.saved:
+                continue
+            try:
+                await self.checkpoints.save(shard.shard_id, shard.consumed)
+            except Exception as err:  # a table error: the next turn saves again
+                log.warning("saving the stream checkpoint failed (%s)", err)
+                return
+            shard.saved = shard.consumed
+
+    async def close(self) -> None:
+        """Save the consumer's progress one last time (a clean stop re-reads nothing)."""
+        if self.checkpoints is not None:
+            await self._save_checkpoints()
+
+
+def _code(err: Exception) -> str:
+    # A read timeout (BotoCoreError) has no response at all.
+    response = getattr(err, "response", None) or {}
+    return str(response.get("Error", {}).get("Code", ""))
 
 
 def _expired(err: Exception) -> bool:
-    # A read timeout (BotoCoreError) has no response at all.
-    response = getattr(err, "response", None) or {}
-    code = response.get("Error", {}).get("Code", "")
-    return code in {"ExpiredIteratorException", "TrimmedDataAccessException"}
+    return _code(err) in {"ExpiredIteratorException", "TrimmedDataAccessException"}

@@ -1,0 +1,133 @@
+"""The stream's readers: a restart resumes after the indexer's checkpoint instead of reading
+the whole stream again, and failures (a stalled or throttled stream) are retried, logged and
+reported, never the end of the reader."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.exceptions import ReadTimeoutError
+
+from datasources import keys
+from datasources.aws import AwsClients
+from datasources.indexer import Indexer
+from datasources.stream import Change
+from devserver.engine import EmbeddedEngine
+from runtime import Runtime, open_runtime
+from settings import Settings
+from tests.conftest import make_settings
+
+WAIT = 30.0
+
+
+async def _until(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        assert time.monotonic() < deadline, what
+        await asyncio.sleep(0.05)
+
+
+def _indexer(runtime: Runtime) -> Any:
+    assert runtime.background is not None and runtime.background.indexer is not None
+    return runtime.background.indexer
+
+
+async def _put_workouts(runtime: Runtime, start: int, n: int) -> None:
+    """Items as NeonPanda's app writes them (no list key): work for the indexer."""
+    table = runtime.stores.table
+    for i in range(start, start + n):
+        await table.put(
+            {
+                "pk": "user#ann",
+                "sk": f"workout#w{i}",
+                "entityType": "workout",
+                "createdAt": "2026-01-01T00:00:00.000Z",
+                "updatedAt": "2026-01-01T00:00:00.000Z",
+                "attributes": {
+                    "workoutId": f"w{i}",
+                    "userId": "ann",
+                    "completedAt": "2026-01-01T00:00:00.000Z",
+                    "workoutData": {"workout_name": f"w{i}"},
+                    "extractionMetadata": {"confidence": 1},
+                    "coachIds": [],
+                },
+            }
+        )
+
+
+async def test_a_restart_resumes_after_the_indexers_checkpoint(
+    engine: EmbeddedEngine, aws: AwsClients, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = make_settings(tmp_path, indexer=True)
+    async with open_runtime(settings, engine=engine) as first:
+        assert first.background is not None
+        reader = first.background.indexer_reader
+        assert reader is not None
+        await _put_workouts(first, 0, 5)
+        await _until(lambda: _indexer(first).stats.seen >= 5, "the indexer saw the writes")
+        # ... and finished with them (it asked for the next batch).
+        await _until(lambda: any(reader.progress().values()), "the batch was applied")
+    # A clean stop saved how far it got.
+    saved = await aws.dynamodb.query(
+        TableName=settings.table_name,
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": keys.META_PK}},
+    )
+    assert any(i["sk"]["S"].startswith("stream#") for i in saved["Items"]), saved["Items"]
+
+    seen: list[tuple[str, tuple[str, str]]] = []
+    apply = Indexer.apply
+
+    async def recording(self: Indexer, changes: list[Change]) -> None:
+        seen.extend((c.event, c.key) for c in changes)
+        await apply(self, changes)
+
+    monkeypatch.setattr(Indexer, "apply", recording)
+    async with open_runtime(settings, engine=engine) as second:
+        assert second.background is not None
+        again = second.background.indexer_reader
+        assert again is not None
+        await _until(lambda: again.last_success > 0, "the second reader read the stream")
+        await _put_workouts(second, 5, 1)
+        await _until(lambda: ("INSERT", ("user#ann", "workout#w5")) in seen, "the new write")
+    # The first run's writes were not read again (only what came after its checkpoint:
+    # its own last writes, the checkpoint, and the new workout).
+    inserted = {key for event, key in seen if event == "INSERT" and key[1].startswith("workout#")}
+    assert inserted == {("user#ann", "workout#w5")}, seen
+
+
+async def test_a_failing_stream_is_retried_and_reported_not_the_readers_end(
+    engine: EmbeddedEngine, aws: AwsClients, tmp_path: Path
+) -> None:
+    settings: Settings = make_settings(tmp_path, indexer=True)
+    async with open_runtime(settings, engine=engine) as runtime:
+        assert runtime.background is not None
+        reader = runtime.background.indexer_reader
+        assert reader is not None
+        await _until(lambda: reader.last_success > 0, "the reader follows the stream")
+        failures = 0
+
+        def time_out(**_: Any) -> None:
+            nonlocal failures
+            failures += 1
+            raise ReadTimeoutError(endpoint_url="injected")
+
+        events = runtime.clients.streams.meta.events
+        events.register("before-call.dynamodbstreams.GetRecords", time_out)
+        try:
+            await _until(lambda: failures >= 3, "three failed reads, retried")
+            assert reader.failing_since is not None
+            assert reader.health(grace=0) is not None  # /readyz would say so
+            task = runtime.background._tasks[-1]
+            assert not task.done()  # still running
+        finally:
+            events.unregister("before-call.dynamodbstreams.GetRecords", time_out)
+        await _until(lambda: reader.failing_since is None, "the reader recovered")
+        await _put_workouts(runtime, 0, 1)
+        await _until(lambda: _indexer(runtime).stats.seen >= 1, "it delivers again")
+        assert runtime.background.stream_health() is None

@@ -1,4 +1,4 @@
-# The live-updates service's image (README: Deploying): server.py on the locked production
+# The live-updates service's image (docs/operations.md): server.py on the locked production
 # dependencies. Not built in CI (no Docker on the CI machine); tests/test_infra.py checks
 # what it can without Docker.
 FROM python:3.11-slim

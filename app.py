@@ -564,7 +564,7 @@ class Readiness:
                     runtime.clients.dynamodb.describe_table(TableName=runtime.settings.table_name)
                 ),
                 # A listing of one key under athletes/ (not HeadBucket, which IAM would
-                # authorise as a listing of the whole bucket: README, Deploying).
+                # authorise as a listing of the whole bucket: docs/operations.md, Deploying).
                 _probe(
                     runtime.clients.s3.list_objects_v2(
                         Bucket=runtime.settings.bucket, Prefix="athletes/", MaxKeys=1

@@ -15,7 +15,7 @@
 `server.py` serves with it (`_uvicorn_options`), configured by `configure` in each process
 that serves (uvicorn pickles its config for worker processes, so the class must be the
 importable one, its settings set where it runs); under gunicorn, the load balancer's limits
-apply instead (README: Several processes).
+apply instead (docs/configuration.md: Several processes).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""AWS Lambda entry points (README: Deploying).
+"""AWS Lambda entry points (docs/operations.md).
 
 - `handler`: the GraphQL API, the same Starlette app as `server.py`
   (`create_app(Settings())`), behind API Gateway (HTTP API, payload format 2.0) or a

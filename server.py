@@ -58,7 +58,7 @@ def _uvicorn_options(settings: Settings, host: str, port: int) -> dict[str, Any]
         "log_config": None,
         "access_log": False,
         # A header deadline, and at the connection cap the longest-waiting idle connection
-        # makes room (http_protocol.py; README: Security).
+        # makes room (http_protocol.py; docs/security.md).
         "http": GuardedH11Protocol.configure(
             settings.header_timeout_seconds, settings.max_connections
         ),
@@ -188,7 +188,7 @@ class _ServedBy:
 def worker_app() -> ASGIApp:
     """The app of one worker process, from the environment (Settings()): uvicorn's
     (`server.py --workers N`) and gunicorn's (`gunicorn 'server:worker_app()' -k
-    uvicorn_worker.UvicornWorker`, README: Several processes)."""
+    uvicorn_worker.UvicornWorker`, docs/configuration.md: Several processes)."""
     from app import create_app
     from http_protocol import GuardedH11Protocol
     from telemetry import configure_logging

@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     # run meanwhile is picked up without a restart).
     accelerator_refresh_seconds: float = 60.0
     # Keep list keys and username/email claims true for items other writers add, from the
-    # table's stream (README: the indexer). Off where a stream-triggered Lambda does it.
+    # table's stream (docs/storage.md: the indexer). Off where a stream-triggered Lambda does it.
     indexer: bool = True
     # Live updates: follow the stream for this process's subscribers. Off where no socket
     # can subscribe (the Lambda handler: it would poll the stream in every invocation).
@@ -67,7 +67,7 @@ class Settings(BaseSettings):
     # engine): a deployment that forgot a setting fails loudly instead of running open.
     environment: str = "development"
 
-    # Telemetry (README: Observability). Logs: "json" (one object per line, with the
+    # Telemetry (docs/operations.md: Observability). Logs: "json" (one object per line, with the
     # request id and user id) or "text"; default: json in production.
     log_format: str | None = None
     log_level: str = "INFO"
@@ -115,7 +115,7 @@ class Settings(BaseSettings):
     embedded_engine_port: int | None = None
     introspection: bool | None = None  # default: on in dev mode, off otherwise
 
-    # Abuse limits (README: Security).
+    # Abuse limits (docs/security.md).
     max_depth: int = 10
     max_aliases: int = 30
     max_directives: int = 10

@@ -15,7 +15,7 @@ by a local key, production mode), which measures:
 
 Then `python -X importtime` of the same import: the packages that dominate it.
 
-By default the processes run the **Lambda bundle**, built as README "Deploying" builds the
+By default the processes run the **Lambda bundle**, built as docs/operations.md "Deploying" builds the
 zip (`uv export --no-dev`, installed with `--target` into a directory, the code copied
 beside it, everything compiled to `.pyc`) and run by the base interpreter with only that
 directory on the path and no writing of `.pyc` files, as Lambda runs `/var/task`;
@@ -51,7 +51,7 @@ from runtime import open_runtime
 from settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-# The code a Lambda bundle holds beside its dependencies (README: Deploying).
+# The code a Lambda bundle holds beside its dependencies (docs/operations.md).
 BUNDLED = ["*.py", "datasources", "resolvers", "schema"]  # no static/: GraphiQL is off
 DASHBOARD = """{ viewer { userId displayName
   coaches(first: 10) { totalCount edges { node { coachId name } } }
@@ -153,8 +153,8 @@ def _child_env(
 
 
 def build_bundle(target: Path, *, compile_bytecode: bool = True) -> None:
-    """The zip's contents, for this machine's platform (README: Deploying builds it for
-    Lambda's with --python-platform), compiled as README says: `.pyc` files that Python
+    """The zip's contents, for this machine's platform (docs/operations.md builds it for
+    Lambda's with --python-platform), compiled as docs/operations.md says: `.pyc` files that Python
     uses without checking the sources' times (a Lambda cannot write them itself)."""
     requirements = target.parent / "requirements.txt"
 

@@ -1,4 +1,4 @@
-"""The canonical read queries the benchmarks (and the README's budgets) are about."""
+"""The canonical read queries the benchmarks (and the budgets in docs/benchmarks.md) are about."""
 
 DASHBOARD = """
 { viewer {
@@ -50,7 +50,7 @@ WORKOUT_LOGS = """
 { viewer { workouts(first: 20) { edges { node { workoutId detailedLog { sha256 content } } } } } }
 """
 
-# The dashboard with every list's total (the counters' case: README budgets).
+# The dashboard with every list's total (the counters' case: docs/benchmarks.md).
 DASHBOARD_TOTALS = DASHBOARD.replace("edges {", "totalCount edges {")
 
 CANONICAL = {

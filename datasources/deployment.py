@@ -1,4 +1,4 @@
-"""The service's part of the CloudFormation template (README: Deploying).
+"""The service's part of the CloudFormation template (docs/operations.md).
 
 `datasources.definition.cloudformation_template()` renders the table and the bucket and
 adds what is here: the API function (`lambda_handler.handler`) behind an HTTP API or a
@@ -196,7 +196,7 @@ def service_parameters() -> dict[str, Any]:
         "ServiceWorkers": {
             "Type": "Number",
             # One: every process reads every stream shard, and DynamoDB Streams advises
-            # at most two readers per shard (README: Deploying).
+            # at most two readers per shard (docs/operations.md).
             "Default": 1,
             "MinValue": 1,
             "MaxValue": 16,
@@ -304,7 +304,7 @@ def environment(api: bool) -> dict[str, Any]:
         "NEONPANDA_COGNITO_CLIENT_ID": _ref("CognitoClientId"),
         # A frozen Lambda cannot follow the stream: the indexer function does.
         "NEONPANDA_INDEXER": "false",
-        # Each request line is also a CloudWatch EMF record (README: Observability).
+        # Each request line is also a CloudWatch EMF record (docs/operations.md: Observability).
         "NEONPANDA_METRICS_EMF": "true",
     }
     if api:
@@ -916,7 +916,7 @@ def resources() -> dict[str, Any]:
         # A batch that still fails after its retries (bisected down to the failing
         # record) is skipped so the shard moves on; its description (shard, sequence
         # numbers, not the records) lands here, and `server.py migrate` re-indexes the
-        # whole table (README: Deploying, "When the indexer skips a batch").
+        # whole table (docs/operations.md, "When the indexer skips a batch").
         "IndexerFailedBatches": {
             "Type": "AWS::SQS::Queue",
             "Condition": "StreamIndexer",

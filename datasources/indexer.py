@@ -14,7 +14,7 @@ indexer reads the table's stream and, for every item written by anyone:
   cannot tell).
 
 The store's own writes set both in their transaction, so for them this is a no-op check.
-Every server process runs one (idempotent; see README: Deploying for the Lambda form).
+Every server process runs one (idempotent; see docs/operations.md for the Lambda form).
 """
 
 from __future__ import annotations

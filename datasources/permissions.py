@@ -100,7 +100,7 @@ EVENT_SOURCE_FAILURE_ACTIONS = ("sqs:SendMessage",)
 # This API writes and lists only under athletes/<userId>/ (datasources/keys.py).
 ATHLETE_PREFIX = "athletes/"
 # NeonPanda's app's own objects that its items name (attachments, program details,
-# shared programs: README "S3"): read for exports and attachments' `content`, deleted with
+# shared programs: docs/storage.md "S3"): read for exports and attachments' `content`, deleted with
 # the account. An item naming an object under another prefix cannot be read (the export
 # marks it unavailable) and fails `deleteAccount` until the prefix is added here.
 APP_PREFIXES = ("user-uploads/", "programs/", "sharedPrograms/")

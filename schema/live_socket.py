@@ -77,7 +77,7 @@ from schema.limits import check_document
 log = logging.getLogger("neonpanda.live")
 
 PROTOCOLS = (GRAPHQL_TRANSPORT_WS_PROTOCOL,)
-# Close codes (README: Live updates; docs/api.md: Subscriptions).
+# Close codes (docs/guide.md: Live updates; docs/api.md: Subscriptions).
 TOO_MANY_CONNECTIONS = 4429
 MESSAGE_TOO_BIG = 1009
 SLOW_CONSUMER = 1013

@@ -182,7 +182,7 @@ async def test_cost_budget_is_shared_by_processes(
     budget = 1000
     # A day's window: the loop takes seconds, and a window ending during it (which a
     # minute's window sometimes does on a busy machine: seen once in CI) would rightly give
-    # the callers a second budget (README: Security, fixed windows).
+    # the callers a second budget (docs/security.md, fixed windows).
     async with _apps(
         engine, tmp_path, 2, rate_limit_cost_per_window=budget, rate_limit_window_seconds=86400
     ) as apis:

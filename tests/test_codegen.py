@@ -23,7 +23,8 @@ from graphql import OperationDefinitionNode, parse
 from tests.conftest import ensure_node_clients
 
 REPO = Path(__file__).resolve().parent.parent
-README = REPO / "README.md"
+# The documentation's example operations: the README's and the guide's.
+DOCUMENTED = (REPO / "README.md", REPO / "docs" / "guide.md")
 CONFIG = REPO / "docs" / "codegen.yml"
 SDL = REPO / "schema" / "schema.graphql"
 TYPED_CLIENT = Path(__file__).resolve().parent / "node" / "typed_client.ts"
@@ -35,10 +36,12 @@ TSCONFIG = """{"compilerOptions": {"strict": true, "noEmit": true, "target": "ES
 
 
 def readme_operations() -> dict[str, str]:
-    """Operation name -> its text, from every ```graphql block of the README."""
+    """Operation name -> its text, from every ```graphql block of the README and the
+    guide (docs/guide.md)."""
     operations: dict[str, str] = {}
-    blocks = re.findall(r"^```graphql\n(.*?)^```", README.read_text(), re.S | re.M)
-    assert blocks, "no ```graphql block in the README"
+    text = "\n".join(path.read_text() for path in DOCUMENTED)
+    blocks = re.findall(r"^```graphql\n(.*?)^```", text, re.S | re.M)
+    assert blocks, "no ```graphql block in the README or the guide"
     for block in blocks:
         for definition in parse(block).definitions:
             assert isinstance(definition, OperationDefinitionNode), definition.kind

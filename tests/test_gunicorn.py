@@ -1,4 +1,4 @@
-"""README "Several processes": gunicorn with uvicorn's worker class, as written there,
+"""docs/configuration.md "Several processes": gunicorn with uvicorn's worker class, as written there,
 serving with AWS settings (pointed at the test engine) from two worker processes."""
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ async def test_gunicorn_serves_the_app_from_two_workers(
     env["NEONPANDA_CURSOR_SECRET_ARN"] = await put_secret(engine, "gunicorn-cursor", "g" * 43)
     port = free_port()
     gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
-    # The README's command, on a free loopback port.
+    # docs/configuration.md's command, on a free loopback port.
     command = [
         gunicorn,
         "server:worker_app()",

@@ -97,5 +97,5 @@ async def test_graphql_http_audit_has_no_warnings(
         by_status.setdefault(result["status"], []).append(result["name"])
     assert by_status.get("error", []) == []
     assert by_status.get("warn", []) == []
-    # What remains are notices about GET, which this API does not serve (README).
+    # What remains are notices about GET, which this API does not serve (docs/guide.md).
     assert all("GET" in name for name in by_status.get("notice", [])), by_status["notice"]

@@ -1,4 +1,4 @@
-"""Backend round trips per query, counted (deterministic): the budgets in the README."""
+"""Backend round trips per query, counted (deterministic): the budgets in docs/benchmarks.md."""
 
 from __future__ import annotations
 

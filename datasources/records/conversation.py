@@ -1,7 +1,7 @@
 """Coach conversation: pk `user#<userId>`, sk `coachConversation#<coachId>#<conversationId>`.
 
 Messages live in the item (`attributes.messages`). Long conversations keep their older
-messages in S3 chunks described by `attributes.messageArchive` (ours, see the README):
+messages in S3 chunks described by `attributes.messageArchive` (ours, see docs/storage.md):
 chunk `i` holds messages `[sum(counts[:i]), sum(counts[:i+1]))` in order, and the item's
 `messages` continue after them.
 """

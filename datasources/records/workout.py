@@ -112,7 +112,7 @@ class WorkoutAttributes(CamelModel):
     workout_data: WorkoutData = Field(default_factory=WorkoutData)
     extraction_metadata: ExtractionMetadata | None = None
     summary: str | None = None
-    detailed_log: dict[str, Any] | None = None  # pointer to the S3 log (ours, see README)
+    detailed_log: dict[str, Any] | None = None  # pointer to the S3 log (ours, see docs/storage.md)
     # The app's (libs/workout/types.ts:56-104).
     workout_name: str | None = None
     insights: dict[str, Any] | None = None

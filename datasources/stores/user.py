@@ -111,7 +111,7 @@ class UserStore(EntityStore[UserRecord, Everything]):
 
     async def _create(self, user_id: str, data: CreateProfile, intent: Intent) -> UserRecord:
         # Each attempt looks an email up: capped per account, so sign-ups cannot be used
-        # to learn which addresses hold accounts (README: Security).
+        # to learn which addresses hold accounts (docs/security.md).
         wait = await spend_one(self.table, "sign-up", user_id, SIGN_UP_ATTEMPTS)
         if wait:
             raise RateLimited(

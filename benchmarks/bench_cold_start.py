@@ -15,10 +15,10 @@ by a local key, production mode), which measures:
 
 Then `python -X importtime` of the same import: the packages that dominate it.
 
-By default the processes run the **Lambda bundle**, built as docs/operations.md "Deploying" builds the
-zip (`uv export --no-dev`, installed with `--target` into a directory, the code copied
-beside it, everything compiled to `.pyc`) and run by the base interpreter with only that
-directory on the path and no writing of `.pyc` files, as Lambda runs `/var/task`;
+By default the processes run the **Lambda bundle**, built as docs/operations.md "Deploying"
+builds the zip (`uv export --no-dev`, installed with `--target` into a directory, the code
+copied beside it, everything compiled to `.pyc`) and run by the base interpreter with only
+that directory on the path and no writing of `.pyc` files, as Lambda runs `/var/task`;
 `--no-pyc` leaves the `.pyc` files out (every cold start then compiles every module);
 `--venv` runs the development virtualenv instead (it holds the dev tools too: e.g. httpx
 then imports its CLI's rich and pygments).

@@ -2,7 +2,8 @@
 happened) on DynamoDB and S3, under a workload of mutations a client retries with the same
 idempotency key. Nothing may be lost, duplicated, or left pointing at a missing object.
 
-The figures in docs/security.md come from this test (`uv run pytest -s tests/test_fault_campaign.py`).
+The figures in docs/guide.md come from this test (`uv run pytest -s
+tests/test_fault_campaign.py`).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""docs/configuration.md "Several processes": gunicorn with uvicorn's worker class, as written there,
-serving with AWS settings (pointed at the test engine) from two worker processes."""
+"""docs/configuration.md "Several processes": gunicorn with uvicorn's worker class, as
+written there, serving with AWS settings (pointed at the test engine) from two worker processes."""
 
 from __future__ import annotations
 

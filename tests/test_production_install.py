@@ -1,8 +1,8 @@
-"""The production install as docs/operations.md "Deploying" gives it: the locked dependencies without
-the development group (no moto, no test tools) in a fresh virtualenv, `server.py` started
-with AWS settings (here: the test engine as the endpoint, a local JWKS as Cognito's),
-serving Cognito-signed requests, logging JSON lines, and refusing to start with a
-development setting left on."""
+"""The production install as docs/operations.md "Deploying" gives it: the locked dependencies
+without the development group (no moto, no test tools) in a fresh virtualenv, `server.py`
+started with AWS settings (here: the test engine as the endpoint, a local JWKS as
+Cognito's), serving Cognito-signed requests, logging JSON lines, and refusing to start with
+a development setting left on."""
 
 from __future__ import annotations
 

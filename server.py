@@ -95,7 +95,7 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
         engine = getattr(runtime, "engine", None)
         if engine is not None and engine.pid is not None:  # this process started it
             lifeline.watch_engine(
-                lambda: engine.running, stop=lambda: setattr(server, "should_exit", True)
+                lambda: not engine.died, stop=lambda: setattr(server, "should_exit", True)
             )
 
     app = create_app(settings, on_ready=ready)
@@ -148,7 +148,7 @@ def serve_workers(settings: Settings, host: str, port: int, workers: int) -> int
         print("\n" + _banner(settings, host, port) + f"\n{workers} workers\n", flush=True)
         options = _uvicorn_options(settings, host, port)
         if engine is not None:
-            lifeline.watch_engine(lambda: engine.running)
+            lifeline.watch_engine(lambda: not engine.died)
         uvicorn.run("server:worker_app", factory=True, workers=workers, **options)
     finally:
         if engine is not None:

@@ -202,6 +202,11 @@ class EmbeddedEngine:
     def running(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
 
+    @property
+    def died(self) -> bool:
+        """The engine this object started has exited without being asked to (`stop`)."""
+        return self._proc is not None and self._proc.poll() is not None
+
     def __enter__(self) -> EmbeddedEngine:
         return self.start()
 

@@ -546,3 +546,11 @@ def _cmdline(pid: int) -> str:
     with contextlib.suppress(OSError):
         return Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")
     return ""
+
+
+async def test_a_clean_stop_is_not_mistaken_for_the_engines_death(tmp_path: Path) -> None:
+    async with server_process(tmp_path / "data") as served:
+        served.proc.terminate()
+        status = await asyncio.wait_for(served.proc.wait(), WAIT * 3)
+    assert status == 0, served.output()
+    assert "engine died" not in served.output()

@@ -552,5 +552,6 @@ async def test_a_clean_stop_is_not_mistaken_for_the_engines_death(tmp_path: Path
     async with server_process(tmp_path / "data") as served:
         served.proc.terminate()
         status = await asyncio.wait_for(served.proc.wait(), WAIT * 3)
-    assert status == 0, served.output()
+    # uvicorn ends a SIGTERM'd server by the signal, re-raised after its graceful shutdown.
+    assert status in (0, -signal.SIGTERM), served.output()
     assert "engine died" not in served.output()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sys
 from datetime import timedelta
@@ -100,7 +101,8 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
 
     app = create_app(settings, on_ready=ready)
     server = uvicorn.Server(uvicorn.Config(app, **_uvicorn_options(settings, host, port)))
-    server.run()
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: a graceful stop (as uvicorn.run)
+        server.run()
     return lifeline.ENGINE_DIED if lifeline.died else 0
 
 

@@ -106,7 +106,12 @@ async def test_serves_with_aws_settings(
                     pass
                 assert time.monotonic() < deadline, "not ready in 60 s"
                 await asyncio.sleep(0.2)
-            assert ready.json()["checks"] == {"table": "ok", "bucket": "ok", "tokens": "ok"}
+            assert ready.json()["checks"] == {
+                "table": "ok",
+                "bucket": "ok",
+                "tokens": "ok",
+                "stream": "ok",
+            }
             answer = await http.post(
                 "/graphql",
                 json={"query": "{ viewer { userId } }"},

@@ -171,7 +171,12 @@ async def test_readyz_checks_table_bucket_and_keys(
     async with served(create_app(settings, engine=engine)) as (http, _runtime):
         response = await http.get("/readyz")
         assert response.status_code == 200, response.text
-        assert response.json()["checks"] == {"table": "ok", "bucket": "ok", "tokens": "ok"}
+        assert response.json()["checks"] == {
+            "table": "ok",
+            "bucket": "ok",
+            "tokens": "ok",
+            "stream": "ok",
+        }
         await aws.s3.delete_bucket(Bucket=settings.bucket)  # empty: nothing was stored
         response = await http.get("/readyz")
         assert response.status_code == 503

@@ -42,10 +42,10 @@ from graphiql import asset_routes, page_response
 from resolvers.context import Context
 from runtime import Runtime, open_runtime
 from schema.build import build_schema, limits_for, validation_rules_for
-from schema.documents import DocumentRefused, Documents
 from schema.extensions import format_errors
 from schema.limits import VariablesExceeded, bounded_variables
 from schema.live_socket import PROTOCOLS, LiveSocket, LiveSocketAdapter
+from schema.trusted_documents import DocumentRefused, Documents
 from settings import ProductionRefused, Settings
 from telemetry import Metrics, RequestTelemetry, Tracing, current_request
 
@@ -135,7 +135,7 @@ class NeonPandaGraphQL(GraphQL[Context, None]):
 
     async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
         """One JSON object per request (no batching); its document decided by the
-        documents policy (schema/documents.py) before anything is parsed."""
+        documents policy (schema/trusted_documents.py) before anything is parsed."""
         if request.method == "GET":
             return await super().parse_http_body(request)
         content_type = (request.content_type or "").split(";")[0].strip().lower()
@@ -623,11 +623,13 @@ def create_app(
     settings: Settings,
     *,
     engine: EmbeddedEngine | None = None,
+    engine_owned: bool = False,
     on_ready: Callable[[Runtime], None] | None = None,
     migrate: bool = True,
     span_exporter: SpanExporter | None = None,
 ) -> Starlette:
-    """The ASGI app. With `engine` given, it is used as is (tests share one); `migrate`
+    """The ASGI app. With `engine` given, it is used as is (tests share one) and stopped
+    with the app when `engine_owned` (server.py starts it before the app); `migrate`
     False leaves an embedded table as it is (a test of the seed's table unmigrated);
     `span_exporter` receives the traces (tests) instead of OTLP when tracing is on."""
     documents = check_settings(settings)
@@ -644,7 +646,9 @@ def create_app(
         if tracing is not None:
             tracing.start()
         try:
-            async with open_runtime(settings, engine=engine, migrate=migrate) as runtime:
+            async with open_runtime(
+                settings, engine=engine, engine_owned=engine_owned, migrate=migrate
+            ) as runtime:
                 if on_ready is not None:
                     on_ready(runtime)
                 yield {"runtime": runtime, "metrics": metrics, "readiness": Readiness(settings)}

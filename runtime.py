@@ -94,6 +94,9 @@ class Background:
             arn,
             start="TRIM_HORIZON",
             checkpoints=TableCheckpoints(table),
+            # A quiet table is polled every 2 s at most (an app's write is indexed within
+            # about that); a busy one as fast as it yields.
+            max_idle_sleep=2.0,
         )
         self._tasks.append(asyncio.create_task(self.indexer.run(self.indexer_reader)))
 
@@ -134,12 +137,14 @@ async def open_runtime(
     settings: Settings,
     *,
     engine: EmbeddedEngine | None = None,
+    engine_owned: bool = False,
     seed: bool | None = None,
     migrate: bool = True,
 ) -> AsyncIterator[Runtime]:
     """Open everything. Embedded mode starts (or, given `engine`, uses) the engine, creates
     the seed's table and migrates it (unless `migrate` is False: the migrate command runs
-    its own), and seeds the demo athletes when `seed` (default: the setting) says so."""
+    its own), and seeds the demo athletes when `seed` (default: the setting) says so. A
+    given engine is stopped on exit when `engine_owned` (server.py starts its own early)."""
     async with AsyncExitStack() as stack:
         endpoints = Endpoints(settings.dynamodb_endpoint, settings.s3_endpoint)
         credentials = None
@@ -148,7 +153,9 @@ async def open_runtime(
             # Imported here: a production install has no moto and never reaches this.
             from devserver.embedded import Embedded
 
-            embedded = await stack.enter_async_context(Embedded.open(settings, engine))
+            embedded = await stack.enter_async_context(
+                Embedded.open(settings, engine, owned=engine_owned)
+            )
             endpoints = Endpoints(embedded.endpoint_url, embedded.endpoint_url)
             credentials = embedded.credentials
         clients = await open_clients(stack, settings, endpoints, credentials)

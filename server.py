@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import os
 import sys
+import threading
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -74,11 +75,8 @@ def _uvicorn_options(settings: Settings, host: str, port: int) -> dict[str, Any]
 
 
 def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
-    import uvicorn
-
-    from app import create_app
-
-    if settings.backend is Backend.EMBEDDED and settings.embedded_engine_port is None:
+    embedded = settings.backend is Backend.EMBEDDED and settings.embedded_engine_port is None
+    if embedded:
         from devserver.engine import DataDirInUse, check_data_dir
 
         try:
@@ -88,18 +86,54 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
             return 1
     if workers > 1:
         return serve_workers(settings, host, port, workers)
+    if not embedded:
+        return _serve_one(settings, host, port, None)
+
+    # The engine (its own process, mostly importing moto) starts while this process
+    # imports the app: the two take about as long, and the machine has two cores. The
+    # app's lifespan stops it, after the server's last request (before uvicorn re-raises
+    # a SIGTERM): every write it acknowledged is durable.
+    from devserver.engine import DataDirInUse, EmbeddedEngine
+
+    importing = threading.Thread(target=_import_app, name="import-app", daemon=True)
+    importing.start()
+    engine = EmbeddedEngine(
+        log_path=settings.data_dir / "engine.log", data_dir=settings.data_dir / "engine"
+    )
+    try:
+        engine.start()  # from the main thread: its death signal follows this one
+    except DataDirInUse as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    try:
+        importing.join()
+        return _serve_one(settings, host, port, engine)
+    finally:
+        engine.stop()  # a no-op once the app stopped it; here for a failed start
+
+
+def _import_app() -> None:
+    import uvicorn  # noqa: F401
+
+    import app  # noqa: F401
+
+
+def _serve_one(settings: Settings, host: str, port: int, engine: Any) -> int:
+    """One process; `engine` is the embedded engine it started (its death stops the server)."""
+    import uvicorn
+
+    from app import create_app
 
     server: Any = None
 
     def ready(runtime: Any) -> None:
         print("\n" + _banner(settings, host, port) + "\n", flush=True)
-        engine = getattr(runtime, "engine", None)
-        if engine is not None and engine.pid is not None:  # this process started it
+        if engine is not None:
             lifeline.watch_engine(
                 lambda: not engine.died, stop=lambda: setattr(server, "should_exit", True)
             )
 
-    app = create_app(settings, on_ready=ready)
+    app = create_app(settings, engine=engine, engine_owned=engine is not None, on_ready=ready)
     server = uvicorn.Server(uvicorn.Config(app, **_uvicorn_options(settings, host, port)))
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: a graceful stop (as uvicorn.run)
         server.run()

@@ -114,6 +114,11 @@ class Settings(BaseSettings):
     # servers on one engine). Whoever started that engine holds the data directory.
     embedded_engine_port: int | None = None
     introspection: bool | None = None  # default: on in dev mode, off otherwise
+    # Move a long conversation's oldest messages to S3 (datasources/stores/conversation.py).
+    # NeonPanda's app reads only the messages in the item, so where it shares the table
+    # (any AWS deployment) this is off by default and a conversation holds every message
+    # up to DynamoDB's 400 KB; the embedded engine (no app) has it on.
+    message_archive: bool | None = None
 
     # Abuse limits (docs/security.md).
     max_depth: int = 10
@@ -144,7 +149,7 @@ class Settings(BaseSettings):
     # Behind a load balancer, longer than its idle timeout, so the balancer always closes
     # first (else it may reuse a connection the server is closing: a 502).
     keep_alive_seconds: int = 5
-    # Which documents run (schema/documents.py): "apq" (any, plus automatic persisted
+    # Which documents run (schema/trusted_documents.py): "apq" (any, plus automatic persisted
     # queries) or "trusted" (only those of the manifest NEONPANDA_TRUSTED_DOCUMENTS).
     documents: str = "apq"
     trusted_documents: Path | None = None
@@ -191,6 +196,12 @@ class Settings(BaseSettings):
     @property
     def dev_auth_enabled(self) -> bool:
         return bool(self.dev_auth)
+
+    @property
+    def message_archive_enabled(self) -> bool:
+        if self.message_archive is None:
+            return self.backend is Backend.EMBEDDED
+        return self.message_archive
 
     @property
     def introspection_enabled(self) -> bool:

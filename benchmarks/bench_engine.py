@@ -38,9 +38,9 @@ from datasources.definition import (
     create_bucket,
     create_table,
 )
+from devserver.builders import bulk_put, daily_workouts
 from devserver.engine import ENGINE_CREDENTIALS, EmbeddedEngine
 from settings import Settings
-from tests.builders import bulk_put, daily_workouts
 
 TABLE = "bench"
 BUCKET = "bench-bucket"

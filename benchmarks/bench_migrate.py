@@ -20,9 +20,9 @@ from datasources.aws import open_clients
 from datasources.definition import create_table
 from datasources.migrate import migrate
 from datasources.table import Table
+from devserver.builders import app_written, bulk_put
 from devserver.engine import ENGINE_CREDENTIALS, EmbeddedEngine
 from settings import Settings
-from tests.builders import app_written, bulk_put
 
 USERS = 20
 

@@ -10,7 +10,7 @@
      in memory (default resolvers), measured in the same run;
    - AWS client work: the request's DynamoDB calls replayed through the same aioboto3
      client (request building, signing, parsing, turning items into dicts; the engine's
-     own time excluded), twice: as the server does it now (datasources/wire.py: json.loads
+     own time excluded), twice: as the server does it now (datasources/raw_reads.py: json.loads
      and a direct unwrap) and as it did before (botocore's generic parser and boto3's
      TypeDeserializer).
 3. Latency and throughput with the real server (`server.py` under uvicorn, embedded
@@ -39,13 +39,13 @@ from boto3.dynamodb.types import TypeDeserializer
 from app import create_app
 from auth import Principal, mint_dev_token
 from benchmarks.memory_table import MemoryTable
-from benchmarks.queries import CANONICAL
 from benchmarks.serving import server_process
 from datasources import table as table_module
 from datasources.loaders import Loaders
 from datasources.stores import Stores
 from devserver.asgi import served
 from devserver.engine import EmbeddedEngine
+from devserver.queries import CANONICAL
 from resolvers.context import Context
 from resolvers.pagination import CursorCodec
 from schema.build import build_schema

@@ -9,7 +9,7 @@ from typing import Any
 import aioboto3
 from botocore.config import Config
 
-from datasources import operations, wire
+from datasources import aws_calls, raw_reads
 from datasources.cost import count_attempt
 from settings import Settings
 
@@ -65,11 +65,11 @@ async def open_clients(
         session.client("dynamodbstreams", endpoint_url=endpoints.dynamodb, config=config)
     )
     if settings.aws_raw_reads:
-        wire.install(dynamodb)  # item reads skip botocore's generic parser (wire.py)
+        raw_reads.install(dynamodb)  # item reads skip botocore's generic parser (raw_reads.py)
     for client in (dynamodb, s3):
         client.meta.events.register("before-send", _count_send)
     for client in (dynamodb, s3, streams):
-        operations.install(client)  # what the code calls: the IAM policy's evidence
+        aws_calls.install(client)  # what the code calls: the IAM policy's evidence
     return AwsClients(dynamodb=dynamodb, s3=s3, streams=streams, session=session, config=config)
 
 
@@ -86,7 +86,7 @@ async def read_secret(clients: AwsClients, secret_id: str, endpoint: str | None)
     async with clients.session.client(
         "secretsmanager", endpoint_url=endpoint, config=config
     ) as client:
-        operations.install(client)
+        aws_calls.install(client)
         answer = await client.get_secret_value(SecretId=secret_id)
     value = answer.get("SecretString")
     if not value:

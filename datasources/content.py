@@ -37,10 +37,26 @@ class StoredObject:
         }
 
 
+@dataclass(frozen=True)
+class ObjectHead:
+    """What HeadObject says of an object (no bytes read)."""
+
+    key: str
+    size_bytes: int
+    content_type: str | None
+
+
 def encode_json(document: Any) -> bytes:
     """Deterministic gzip JSON, so a retried put writes identical bytes (same checksum)."""
     raw = json.dumps(document, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
     return gzip.compress(raw.encode("utf-8"), mtime=0)
+
+
+def encode_plain_json(document: Any) -> bytes:
+    """Pretty, uncompressed JSON in the document's own key order: what NeonPanda's app writes
+    and reads for objects it shares (`putObjectAsJson(..., {pretty: true})`; its S3 client
+    does not undo a Content-Encoding). Deterministic for the same document."""
+    return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
 
 
 class ContentStore:
@@ -49,14 +65,18 @@ class ContentStore:
         self.bucket = bucket
         self.write_generation = 0
 
-    async def put_json(self, key: str | Callable[[str], str], document: Any) -> StoredObject:
+    async def put_json(
+        self, key: str | Callable[[str], str], document: Any, *, plain: bool = False
+    ) -> StoredObject:
         """Store `document`; `key` may be a function of the content's SHA-256, which makes
         the object content-addressed: a retry writes the same bytes to the same key, and
-        different content never lands on a key another pointer names."""
-        body = encode_json(document)
+        different content never lands on a key another pointer names. `plain`: as the app
+        writes objects it reads too (`encode_plain_json`), not gzip."""
+        body = encode_plain_json(document) if plain else encode_json(document)
         digest = hashlib.sha256(body).hexdigest()
         if callable(key):
             key = key(digest)
+        encoding = {} if plain else {"ContentEncoding": "gzip"}
         with track("s3", "PutObject"):
             try:
                 await self.client.put_object(
@@ -64,9 +84,9 @@ class ContentStore:
                     Key=key,
                     Body=body,
                     ContentType=CONTENT_TYPE,
-                    ContentEncoding="gzip",
                     ServerSideEncryption="AES256",
                     Metadata={SHA256_METADATA: digest},
+                    **encoding,
                 )
             except (ClientError, BotoCoreError) as err:
                 raise BackendUnavailable(f"S3 PutObject {key}: {err}") from err
@@ -130,6 +150,42 @@ class ContentStore:
             "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=expires_in
         )
         return url
+
+    async def head(self, key: str) -> ObjectHead | None:
+        """The object's size and type (one HeadObject), or None when there is none."""
+        with track("s3", "HeadObject"):
+            try:
+                response = await self.client.head_object(Bucket=self.bucket, Key=key)
+            except ClientError as err:
+                code = str(err.response.get("Error", {}).get("Code", ""))
+                if code in {"NoSuchKey", "404", "NotFound"}:
+                    return None
+                raise BackendUnavailable(f"S3 HeadObject {key}: {code}") from err
+            except BotoCoreError as err:
+                raise BackendUnavailable(f"S3 HeadObject {key}: {err}") from err
+        return ObjectHead(
+            key=key,
+            size_bytes=int(response.get("ContentLength", 0)),
+            content_type=response.get("ContentType"),
+        )
+
+    async def presign_post(
+        self, key: str, content_type: str, max_bytes: int, expires_in: int
+    ) -> tuple[str, dict[str, str]]:
+        """A browser-form upload target for exactly `key`: (url, the form's fields). Its
+        signed policy holds S3 to this key, this Content-Type and 1..`max_bytes` bytes
+        until it expires. Signing is local: no request is sent."""
+        target: dict[str, Any] = await self.client.generate_presigned_post(
+            self.bucket,
+            key,
+            Fields={"Content-Type": content_type},
+            Conditions=[
+                {"Content-Type": content_type},
+                ["content-length-range", 1, max_bytes],
+            ],
+            ExpiresIn=expires_in,
+        )
+        return str(target["url"]), {str(k): str(v) for k, v in target["fields"].items()}
 
     async def list_keys(self, prefix: str) -> list[str]:
         return [obj["Key"] for obj in await self.list_objects(prefix)]

@@ -82,6 +82,44 @@ class SophisticationLevel(Enum):
     OTHER = "OTHER"
 
 
+class ProgramStatus(Enum):
+    """The app's program states (libs/program/types.ts:21)."""
+
+    ACTIVE = "active"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+    ARCHIVED = "archived"
+    OTHER = "other"
+
+
+class ProgramTemplateStatus(Enum):
+    """A day template's state in the program's S3 details (libs/program/types.ts:144)."""
+
+    PENDING = "pending"
+    COMPLETED = "completed"
+    SKIPPED = "skipped"
+    REGENERATED = "regenerated"
+    OTHER = "other"
+
+
+class UploadPurpose(Enum):
+    """What an upload is for: a message takes images and documents (the app's
+    `imageS3Keys` and `documentS3Keys`), a workout images only (its `imageS3Keys`)."""
+
+    MESSAGE = "message"
+    WORKOUT = "workout"
+
+
+class ProgramAction(Enum):
+    """The status transitions of the app's update-program handler (:45-92), and archive
+    (its delete-program handler's soft delete)."""
+
+    PAUSE = "pause"
+    RESUME = "resume"
+    COMPLETE = "complete"
+    ARCHIVE = "archive"
+
+
 def read(cls: type[E], value: object) -> E:
     """The member for a stored value (case-insensitively), or `OTHER`."""
     text = str(value) if value is not None else ""

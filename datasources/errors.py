@@ -99,12 +99,31 @@ class AlreadyExists(WriteRefused):
         self.field = field
 
 
-class Invalid(WriteRefused):
-    """The input names something that does not fit (a value taken, a missing reference)."""
+class InUse(WriteRefused):
+    """Other items still refer to the one the caller wants gone; they are named in
+    `referenced_by` (the extension's name, e.g. "programs") as `refs`."""
 
-    def __init__(self, message: str, field: str) -> None:
+    def __init__(self, message: str, referenced_by: str, refs: list[dict[str, Any]]) -> None:
+        super().__init__(message)
+        self.referenced_by = referenced_by
+        self.refs = refs
+
+
+class Invalid(WriteRefused):
+    """The input names something that does not fit (a value taken, a missing reference).
+    `field` is the input field, or its path inside the input (`("messages", 0,
+    "imageS3Keys", 1)`); `reason` a stable code for clients, where one helps."""
+
+    def __init__(
+        self, message: str, field: str | tuple[str | int, ...], reason: str | None = None
+    ) -> None:
         super().__init__(message)
         self.field = field
+        self.reason = reason
+
+    @property
+    def path(self) -> list[str | int]:
+        return [self.field] if isinstance(self.field, str) else list(self.field)
 
 
 class UnreadableField(WriteRefused):

@@ -47,7 +47,10 @@ class Intent:
         """The intent of a validated input (its `idempotency_key`, if any, is the key)."""
         client_key: str | None = getattr(data, "idempotency_key", None)
         operation = type(data).__name__
-        body = data.model_dump(mode="json", exclude={"idempotency_key"})
+        # A partial update (`inputs.common.Patch`) is what it names: a field left out and
+        # one sent as null do different things, so they fingerprint differently.
+        partial = bool(getattr(data, "FINGERPRINT_UNSET", False))
+        body = data.model_dump(mode="json", exclude={"idempotency_key"}, exclude_unset=partial)
         return cls(
             owner_pk=keys.user_pk(user_id),
             key=client_key or f"auto-{uuid.uuid4().hex}",
@@ -60,7 +63,14 @@ class Intent:
     def marker_key(self) -> tuple[str, str]:
         return (self.owner_pk, keys.idempotency_sk(self.key))
 
-    def add_marker(self, tx: Transaction, result_key: ResultKey | None) -> None:
+    def add_marker(
+        self,
+        tx: Transaction,
+        result_key: ResultKey | None,
+        outcome: dict[str, Any] | None = None,
+    ) -> None:
+        """The marker, put in `tx` only if absent; `outcome` is what a replay reports that
+        the stored items cannot tell (how many rows a deletion removed)."""
         pk, sk = self.marker_key
         tx.put(
             LABEL,
@@ -73,6 +83,7 @@ class Intent:
                     "mutation": self.operation,
                     "fingerprint": self.fingerprint,
                     "resultKey": list(result_key) if result_key else None,
+                    **({"outcome": outcome} if outcome is not None else {}),
                 },
             },
             condition=absent(),
@@ -87,3 +98,8 @@ class Intent:
             )
         key = attrs.get("resultKey")
         return (key[0], key[1]) if key else None
+
+    @staticmethod
+    def outcome_of(marker: dict[str, Any]) -> dict[str, Any]:
+        outcome = marker.get("attributes", {}).get("outcome")
+        return dict(outcome) if isinstance(outcome, dict) else {}

@@ -47,8 +47,30 @@ IDEMPOTENCY = "idempotency"
 UNIQUE = "uniqueConstraint"
 CONTACT_DEDUPE = "contactFormDedupe"
 MIGRATION = "migrationStep"
-# An entity type the app writes that this API does not model but must find (deleteAccount).
+# The app's training programs (its amplify/dynamodb/program.ts, program-insights.ts,
+# program-designer.ts).
 PROGRAM = "program"
+# The app's coach templates, in one global partition (amplify/dynamodb/coach-template.ts).
+COACH_TEMPLATE = "coachTemplate"
+TEMPLATE_PK = "template#global"
+COACH_TEMPLATE_SK = "coachTemplate#"
+# The app's billing item (one per athlete): read, never written, by this API.
+SUBSCRIPTION = "subscription"
+SUBSCRIPTION_SK = "subscription"
+# The app's per-exercise rows of a workout, which deleting the workout deletes.
+EXERCISE = "exercise"
+# This project's record of a workout deletion whose exercise rows are not all gone yet.
+WORKOUT_DELETION = "workoutDeletion"
+PROGRAM_INSIGHTS = "programInsights"
+DESIGNER_SESSION = "programDesignerSession"
+# The app's shared programs (amplify/dynamodb/shared-program.ts:25-45): one partition per
+# share, `sharedProgram#<id>` / `metadata`; GSI1 `user#<creator>` / `sharedProgram#<id>`
+# lists a creator's shares, GSI2 `user#<creator>` / `originalProgram#<programId>` finds the
+# share of one program.
+SHARED_PROGRAM = "sharedProgram"
+SHARED_PROGRAM_PK = "sharedProgram#"
+SHARED_PROGRAM_SK = "metadata"
+ORIGINAL_PROGRAM_SK = "originalProgram#"
 
 # Base sort-key prefixes.
 COACH_SK = "coach#"
@@ -57,7 +79,16 @@ WORKOUT_SK = "workout#"
 SESSION_SK = "coachCreatorSession#"
 MEMORY_SK = "userMemory#"
 SUMMARY_SK = "conversation#"
+# The app's training programs (amplify/dynamodb/program.ts:26-62): `user#<id>` /
+# `program#<programId>`, listed by the app through GSI1 (gsi1pk `user#<id>`, gsi1sk
+# `program#<programId>`), which also finds those of its older layout, whose partition was
+# `user#<id>#coach#<primaryCoachId>` (program.ts:134-156).
+PROGRAM_SK = "program#"
+PROGRAM_INSIGHTS_SK = "programInsights#"
+DESIGNER_SESSION_SK = "programDesignerSession#"
 IDEMPOTENCY_SK = "idempotency#"
+EXERCISE_SK = "exercise#"
+WORKOUT_DELETION_SK = "deletion#workout#"
 # The partition's list counters (datasources/counts.py); an item with no entityType.
 COUNTS_SK = "counts"
 
@@ -102,6 +133,11 @@ def coach_sk(coach_id: str) -> str:
     return f"{COACH_SK}{coach_id}"
 
 
+def programs_gsi1pk(user_id: str) -> str:
+    """The athlete's programs in GSI1, whichever partition holds them."""
+    return user_pk(user_id)
+
+
 def conversation_sk(coach_id: str, conversation_id: str) -> str:
     return f"{CONVERSATION_SK}{coach_id}#{conversation_id}"
 
@@ -114,12 +150,57 @@ def workout_sk(workout_id: str) -> str:
     return f"{WORKOUT_SK}{workout_id}"
 
 
+def exercise_sk(exercise_name: str, day: str, workout_id: str, sequence: int) -> str:
+    """The app's row of one exercise of a workout: `exercise#<name>#<YYYY-MM-DD>#<workoutId>
+    #<seq>` (amplify/dynamodb/exercise.ts:37, :98). The app finds a workout's rows by
+    `attributes.workoutId` under the `exercise#` prefix (exercise.ts:181-192), as we do."""
+    return f"{EXERCISE_SK}{exercise_name}#{day}#{workout_id}#{sequence}"
+
+
+def exercise_gsi1pk(user_id: str, exercise_name: str) -> str:
+    """The app's index of one exercise's history (exercise.ts:40; gsi1sk is the day)."""
+    return f"{user_pk(user_id)}#exercise#{exercise_name}"
+
+
+def workout_deletion_sk(workout_id: str) -> str:
+    return f"{WORKOUT_DELETION_SK}{workout_id}"
+
+
 def session_sk(session_id: str) -> str:
     return f"{SESSION_SK}{session_id}"
 
 
 def memory_sk(memory_id: str) -> str:
     return f"{MEMORY_SK}{memory_id}"
+
+
+def program_sk(program_id: str) -> str:
+    """Also the program's GSI1 sort key (`gsi1pk` is the user's partition key): the app lists
+    programs through GSI1 only, which finds the legacy partitions too (program.ts:35-48)."""
+    return f"{PROGRAM_SK}{program_id}"
+
+
+def legacy_program_pk_prefix(user_id: str) -> str:
+    """The app's programs before Dec 2025: pk `user#<id>#coach#<coachId>` (program.ts:125-133)."""
+    return f"{user_pk(user_id)}#coach#"
+
+
+def program_insights_sk(program_id: str) -> str:
+    return f"{PROGRAM_INSIGHTS_SK}{program_id}"
+
+
+def designer_session_sk(session_id: str) -> str:
+    return f"{DESIGNER_SESSION_SK}{session_id}"
+
+
+def workout_group_gsi1pk(group_id: str) -> str:
+    """A workout logged from a program template: GSI1 by its day's group (workout.ts:35-38)."""
+    return f"group#{group_id}"
+
+
+def workout_template_gsi2pk(template_id: str) -> str:
+    """... and GSI2 by its template (workout.ts:40-44); both sort keys are `workout_sk`."""
+    return f"template#{template_id}"
 
 
 def contact_pk(email: str) -> str:
@@ -195,6 +276,28 @@ def memory_list_key(importance: str, usage_count: int, created_at: datetime, mem
 META_PK = "meta#neonpanda"
 
 
+def coach_template_sk(template_id: str) -> str:
+    return f"{COACH_TEMPLATE_SK}{template_id}"
+
+
+def template_coach_id(user_id: str, at: datetime) -> str:
+    """The app's id for a coach made from a template: `user_<userId>_coach_<ms>`
+    (amplify/dynamodb/coach-template.ts:140)."""
+    return f"user_{user_id}_coach_{int(at.timestamp() * 1000)}"
+
+
+def shared_program_pk(shared_program_id: str) -> str:
+    return f"{SHARED_PROGRAM_PK}{shared_program_id}"
+
+
+def shared_program_gsi1sk(shared_program_id: str) -> str:
+    return f"{SHARED_PROGRAM_PK}{shared_program_id}"
+
+
+def original_program_gsi2sk(program_id: str) -> str:
+    return f"{ORIGINAL_PROGRAM_SK}{program_id}"
+
+
 def stream_checkpoint_sk(shard_id: str) -> str:
     """Where the indexer keeps how far it has read a stream shard (in META_PK)."""
     return f"stream#{shard_id}"
@@ -238,6 +341,35 @@ def session_history_key(user_id: str, session_id: str, digest: str) -> str:
     """The seed names one file per session; each version of the history is its own
     (content-addressed) object in the session's folder, the item naming the current one."""
     return f"{athlete_prefix(user_id)}coach_creator_sessions/{session_id}/{digest[:_DIGEST]}.json"
+
+
+def program_details_key(user_id: str, program_id: str, digest: str) -> str:
+    """A program's day templates as this API rewrites them (the app's own first copy is
+    `programs/<userId>/<programId>_<timestamp>.json`; the item's `s3DetailKey` names the
+    current one either way, and the app reads whatever it names)."""
+    return f"{athlete_prefix(user_id)}programs/{program_id}/{digest[:_DIGEST]}.json"
+
+
+def shared_program_details_key(user_id: str, shared_program_id: str, digest: str) -> str:
+    """A share's frozen templates as this API writes them (the app's are
+    `sharedPrograms/<creatorUserId>/<sharedProgramId>_<timestamp>.json`: the item's
+    `s3DetailKey` names either, and the app reads whatever it names)."""
+    return f"{athlete_prefix(user_id)}sharedPrograms/{shared_program_id}/{digest[:_DIGEST]}.json"
+
+
+# The app's uploads: `user-uploads/<userId>/<nanoid>.<ext>` (generate-upload-urls/
+# handler.ts:90). An athlete attaches only keys under their own prefix.
+UPLOADS_PREFIX = "user-uploads/"
+
+
+def upload_prefix(user_id: str) -> str:
+    if not is_safe_id(user_id):
+        raise UnsafeId(f"not a safe user id: {user_id!r}")
+    return f"{UPLOADS_PREFIX}{user_id}/"
+
+
+def upload_key(user_id: str, token: str, extension: str) -> str:
+    return f"{upload_prefix(user_id)}{token}.{extension}"
 
 
 def exports_prefix(user_id: str) -> str:

@@ -26,6 +26,8 @@ from datasources.stream import Change, StreamReader
 
 log = logging.getLogger("neonpanda.live")
 QUEUE_SIZE = 1_000
+# How often the reader polls the stream while no subscriber listens (~0.1 s otherwise).
+QUIET_POLL_SECONDS = 2.0
 
 
 class TooMany(Exception):
@@ -128,7 +130,14 @@ class LiveHub:
     def start(self, stream_arn: str) -> None:
         if self._task is None:
             self.reader = StreamReader(
-                self.client, stream_arn, start="LATEST", idle_sleep=self.idle_sleep
+                self.client,
+                stream_arn,
+                start="LATEST",
+                idle_sleep=self.idle_sleep,
+                # Nobody listening: polls slow down to one every QUIET_POLL_SECONDS (the
+                # reader keeps its place: nothing is missed), and a subscriber wakes it.
+                max_idle_sleep=QUIET_POLL_SECONDS,
+                may_rest=lambda: not self._by_pk,
             )
             self._task = asyncio.create_task(self._run(self.reader))
 
@@ -191,6 +200,8 @@ class LiveHub:
             raise TooMany(f"at most {self.max_per_partition} live subscriptions per athlete")
         subscriber = Subscriber(pk, self.queue_size, on_overflow)
         self._by_pk.setdefault(pk, set()).add(subscriber)
+        if self.reader is not None:
+            self.reader.wake.set()  # back to polling every `idle_sleep`
         try:
             yield subscriber
         finally:

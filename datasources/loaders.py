@@ -23,8 +23,12 @@ from datasources.content import ContentStore
 from datasources.records import (
     CoachRecord,
     ConversationRecord,
+    DesignerSessionRecord,
     MemoryRecord,
+    ProgramInsightsRecord,
+    ProgramRecord,
     SessionRecord,
+    SubscriptionRecord,
     SummaryRecord,
     UserRecord,
     WorkoutRecord,
@@ -207,6 +211,21 @@ class Loaders:
         )
         self.session_by_key: RecordLoader[tuple[str, str], SessionRecord] = RecordLoader(
             self.items, SessionRecord, _in_partition(keys.session_sk)
+        )
+        self.plan_by_user: RecordLoader[str, SubscriptionRecord] = RecordLoader(
+            self.items,
+            SubscriptionRecord,
+            lambda uid: (keys.user_pk(uid), keys.SUBSCRIPTION_SK),
+        )
+        # A program in the athlete's partition (legacy partitions: ProgramStore.find_legacy).
+        self.program_by_key: RecordLoader[tuple[str, str], ProgramRecord] = RecordLoader(
+            self.items, ProgramRecord, _in_partition(keys.program_sk)
+        )
+        self.insights_by_program: RecordLoader[tuple[str, str], ProgramInsightsRecord] = (
+            RecordLoader(self.items, ProgramInsightsRecord, _in_partition(keys.program_insights_sk))
+        )
+        self.designer_session_by_key: RecordLoader[tuple[str, str], DesignerSessionRecord] = (
+            RecordLoader(self.items, DesignerSessionRecord, _in_partition(keys.designer_session_sk))
         )
 
     def wrote(self, record: ItemRecord) -> None:

@@ -9,9 +9,10 @@ other writers add) and the live-update hub (subscriptions).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -81,6 +82,12 @@ class StreamReader:
     stream_arn: str
     start: Start = "LATEST"
     idle_sleep: float = 0.25
+    # Each poll in a row that finds nothing doubles the wait, up to this (None: always
+    # `idle_sleep`), while `may_rest()` allows it (the live hub: while nobody listens).
+    # `wake` cuts a wait short (a first subscriber).
+    max_idle_sleep: float | None = None
+    may_rest: Callable[[], bool] | None = None
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
     rediscover_every: float = 10.0
     max_backoff: float = 30.0
     # With checkpoints, a shard with one resumes right after it instead of at `start`
@@ -95,6 +102,7 @@ class StreamReader:
     failing_since: float | None = None
     _shards: dict[str, _Shard] = field(default_factory=dict)
     _failures: int = 0
+    _quiet: int = 0  # polls in a row that found nothing
 
     async def _discover(self, first: bool) -> None:
         """Track every shard not yet tracked. Shards already there when the reader starts
@@ -169,8 +177,25 @@ class StreamReader:
                     await self._failed("listing new shards", err)
                 else:
                     discovered = time.monotonic()
-            if not got_any:
-                await asyncio.sleep(self.idle_sleep)
+            if got_any:
+                self._quiet = 0
+            else:
+                await self._rest()
+
+    def next_rest(self) -> float:
+        """How long to wait after a poll that found nothing (and count it)."""
+        if self.max_idle_sleep is None or (self.may_rest is not None and not self.may_rest()):
+            self._quiet = 0
+            return self.idle_sleep
+        delay = min(self.max_idle_sleep, self.idle_sleep * 2.0 ** min(self._quiet, 20))
+        self._quiet += 1
+        return delay
+
+    async def _rest(self) -> None:
+        self.wake.clear()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self.next_rest()):
+                await self.wake.wait()
 
     def progress(self) -> dict[str, str | None]:
         """Per shard, the last sequence number its consumer has finished with."""

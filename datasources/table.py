@@ -23,9 +23,9 @@ from datasources import definition
 from datasources.accelerators import Accelerators
 from datasources.cost import add_capacity, track
 from datasources.errors import BackendUnavailable, Cancelled, ConditionFailed, Failure
+from datasources.raw_reads import unwrap
 from datasources.records.base import Path
 from datasources.transaction import Action, Key, Transaction, Update
-from datasources.wire import unwrap
 
 BATCH_GET_LIMIT = 100
 # A write that collided with a concurrent transaction on the same item is sent this many

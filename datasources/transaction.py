@@ -45,6 +45,17 @@ def at_version(version: int) -> ConditionBase:
     return Attr("pk").exists() & Attr("version").eq(version)
 
 
+def as_read(record: ItemRecord) -> ConditionBase:
+    """The item is still as `record` was read: at its version (this API's writes move it)
+    and with the same `updatedAt` (every write of NeonPanda's app sets it, none moves the
+    version). A record made in code (not read) is only held to its version."""
+    condition = at_version(record.tracked_version)
+    stored = record.stored_updated_at
+    if stored is None:
+        return condition
+    return condition & Attr("updatedAt").eq(stored)
+
+
 @dataclass
 class Update:
     """An UpdateExpression: SET, REMOVE, ADD, and SET with list_append."""
@@ -82,6 +93,12 @@ class Transaction:
 
     def __len__(self) -> int:
         return len(self.actions)
+
+    def room(self, reserve: int = 0) -> int:
+        """How many more actions fit, counting the counter updates `sendable()` adds and
+        keeping `reserve` free (for actions added later, such as the idempotency marker)."""
+        counters = sum(1 for changes in self.tallies.values() if any(changes.values()))
+        return max(0, MAX_ACTIONS - len(self.actions) - counters - reserve)
 
     def _tally(
         self, pk: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
@@ -121,6 +138,7 @@ class Transaction:
 
     def create(self, label: str, record: ItemRecord) -> Transaction:
         """A new item; the action fails if its key is taken."""
+        record.fill_app_defaults()
         item = record.to_item()
         self._put(label, item, absent())
         self._tally(record.pk, None, item)
@@ -128,6 +146,7 @@ class Transaction:
 
     def replace(self, label: str, record: ItemRecord) -> Transaction:
         """Put the whole record over the tracked version (version + 1)."""
+        _whole(label, record)
         expected = record.tracked_version
         _bump(record, expected)
         record.sync_list_key()
@@ -145,15 +164,18 @@ class Transaction:
         add: Mapping[Path, int | float] | None = None,
         append: Mapping[Path, list[Any]] | None = None,
     ) -> Transaction:
-        """Write what changed in a tracked record, conditioned on the version it was read
-        at (or on `condition`, for writes that commute), with version + 1 and updatedAt."""
+        """Write what changed in a tracked record, conditioned on the item being as it was
+        read (`as_read`: version and updatedAt; or on `condition`, for writes that
+        commute), with version + 1 and updatedAt."""
+        _whole(label, record)
         expected = record.tracked_version
-        _bump(record, expected)
-        record.sync_list_key()
         if condition is None:
-            condition = at_version(expected)
+            condition = as_read(record)  # before the bump: the stamp as read
         else:
             add = {**(add or {}), ("version",): 1}
+        _bump(record, expected)
+        record.sync_list_key()
+        record.fill_app_defaults()
         _fits(label, record.to_item(), extra=append)
         changes = record.changes()
         # Counters and appends are applied by DynamoDB; their paths must not be SET too.
@@ -188,6 +210,12 @@ class Transaction:
 
     def check(self, label: str, key: Key, condition: ConditionBase) -> Transaction:
         return self._add(Action(label, "ConditionCheck", key, condition=condition))
+
+
+def _whole(label: str, record: ItemRecord) -> None:
+    if record.partial:
+        # What a projection left out would be lost (or its changes computed wrongly).
+        raise ValueError(f"{label}: a record read through a projection is not written back")
 
 
 def _fits(

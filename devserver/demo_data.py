@@ -9,6 +9,7 @@ Timestamps are relative to now, so lists look current and TTLs have not run out.
 
 from __future__ import annotations
 
+import asyncio
 import random
 from datetime import timedelta
 from typing import Any
@@ -20,7 +21,14 @@ from datasources.enums import (
     MessageRole,
     SophisticationLevel,
 )
-from datasources.inputs.coach import CreateCoach, Methodology, Personality, TechnicalConfig
+from datasources.inputs.coach import (
+    CreateCoach,
+    Methodology,
+    Personality,
+    SafetyConstraints,
+    TechnicalConfig,
+    TimeConstraints,
+)
 from datasources.inputs.conversation import (
     KeyFactsIn,
     MessageIn,
@@ -33,6 +41,7 @@ from datasources.inputs.conversation import (
 )
 from datasources.inputs.memory import CreateMemory, RecordMemoryUse
 from datasources.inputs.profile import CreateProfile
+from datasources.inputs.program import CreateProgram, PhaseIn, SkipProgramDay, TemplateIn
 from datasources.inputs.session import (
     AbandonSession,
     AnswerQuestion,
@@ -234,6 +243,14 @@ def _workout_data(rng: random.Random, discipline: str, day: str) -> dict[str, An
         "discipline_specific": specific,
         "pr_achievements": [],
         "subjective_feedback": {"enjoyment": rng.randint(5, 10), "notes": "felt solid"},
+        # Extracted from a coach conversation, as the app's logger says it
+        # (libs/workout/types.ts:971-985; the confidence is the workout's).
+        "metadata": {
+            "logged_via": "conversation",
+            "ai_extracted": True,
+            "user_verified": False,
+            "extraction_method": "claude_conversation_analysis",
+        },
     }
 
 
@@ -276,26 +293,49 @@ async def seed_athlete(
     )
 
     coaches = []
-    for index, (name, template, method) in enumerate(
-        [("Marcus", "marcus", "comptrain_strength"), ("Emma", "emma", "endurance_base")]
+    # Whole coach configs, as the app's coach creator would have built them; the prompts
+    # are left to createCoach's templates (metadata.prompts_source: template).
+    for index, (name, template, method, gender, description) in enumerate(
+        [
+            ("Marcus", "marcus", "comptrain_strength", "male", "Technical strength coach"),
+            ("Emma", "emma", "endurance_base", "female", "Encouraging endurance coach"),
+        ]
     ):
         coach = await stores.coaches.create(
             user_id,
             CreateCoach(
                 coach_id=f"{user_id}_coach_{index + 1}",
                 name=name,
+                description=description,
+                gender_preference=gender,
                 personality=Personality(
-                    primary_template=template, selection_reasoning="matches goals"
+                    primary_template=template,
+                    secondary_influences=["alex"],
+                    selection_reasoning="matches goals",
                 ),
-                methodology=Methodology(primary_methodology=method),
+                methodology=Methodology(
+                    primary_methodology=method,
+                    methodology_reasoning="fits the athlete's goals and schedule",
+                    programming_emphasis="strength" if index == 0 else "conditioning",
+                    periodization_approach="linear",
+                ),
                 technical_config=TechnicalConfig(
                     programming_focus=["strength", "conditioning"],
                     specializations=["olympic_lifting"] if index == 0 else ["running"],
                     methodology=method,
                     experience_level="intermediate",
+                    training_frequency=4,
+                    injury_considerations=["left knee"] if index == 1 else [],
                     goal_timeline="12 weeks",
                     preferred_intensity="moderate",
                     equipment_available=["barbell", "rower"],
+                    time_constraints=TimeConstraints(
+                        preferred_time="morning", session_duration="60 minutes"
+                    ),
+                    safety_constraints=SafetyConstraints(
+                        contraindicated_exercises=["deep_jumping_lunges"] if index == 1 else [],
+                        required_modifications=[],
+                    ),
                 ),
             ),
         )
@@ -521,27 +561,112 @@ async def seed_athlete(
             )
 
 
+# A four-week block: training on days 1, 2, 4 and 6 of each week (day 1 with an optional
+# finisher), rest on the others.
+_PROGRAM_WEEK = [
+    (1, "Snatch technique", "olympic", "Hang snatch: build to a heavy double, then 3 x 2."),
+    (2, "Squat strength", "strength", "Back squat 5 x 5 at 75%, then walking lunges."),
+    (4, "Engine intervals", "conditioning", "10 rounds: 250 m row, 10 burpees; rest 1:1."),
+    (6, "Pull strength", "strength", "Snatch pulls 4 x 3, strict pull-ups 4 x 6."),
+]
+
+
+async def seed_program(stores: Stores, user_id: str, coach_id: str) -> None:
+    """A running program through the store's own create path, its first optional skipped."""
+    program_id = f"{user_id}_program_1"
+    if await stores.programs.get(user_id, program_id) is not None:
+        return  # already seeded
+    start = utcnow().date() - timedelta(days=1)
+    templates = [
+        TemplateIn(
+            day_number=week * 7 + day,
+            name=name,
+            type=kind,
+            description=text,
+            prescribed_exercises=[name],
+            scoring_type="load" if kind != "conditioning" else "time",
+            session_role="primary" if day == 1 else None,
+        )
+        for week in range(4)
+        for day, name, kind, text in _PROGRAM_WEEK
+    ]
+    templates.append(
+        TemplateIn(
+            day_number=1,
+            name="Core finisher",
+            type="core",
+            description="3 rounds: 20 hollow rocks, 30 s plank.",
+            scoring_type="completion",
+            estimated_duration=10,
+            session_role="optional",
+        )
+    )
+    program = await stores.programs.create(
+        user_id,
+        CreateProgram(
+            program_id=program_id,
+            coach_id=coach_id,
+            name="4-Week Snatch Builder",
+            description="Positions first, then load.",
+            start_date=start,
+            total_days=28,
+            training_frequency=4,
+            training_goals=["Bodyweight snatch"],
+            equipment_constraints=["barbell", "bumper plates", "rower"],
+            phases=[
+                PhaseIn(
+                    name="Phase 1: Positions", start_day=1, end_day=14, focus_areas=["technique"]
+                ),
+                PhaseIn(name="Phase 2: Load", start_day=15, end_day=28, focus_areas=["strength"]),
+            ],
+            templates=templates,
+        ),
+    )
+    await stores.programs.skip_day(
+        user_id,
+        SkipProgramDay(
+            program_id=program.program_id,
+            expected_version=program.version,
+            day_number=1,
+            template_id=next(
+                t["templateId"]
+                for t in (await stores.programs.details(program)).on_day(1)
+                if t["name"] == "Core finisher"
+            ),
+            skip_reason="Short on time",
+        ),
+    )
+
+
 async def seed_demo_data(stores: Stores) -> None:
-    await seed_athlete(
-        stores,
-        DEMO_USER_ID,
-        email="demo@neonpanda.local",
-        username="demo",
-        first_name="Dana",
-        last_name="Demo",
-        workouts=32,
-        seed=1,
-    )
-    await seed_athlete(
-        stores,
-        SECOND_USER_ID,
-        email="demo2@neonpanda.local",
-        username="demo2",
-        first_name="Sam",
-        last_name="Second",
-        workouts=6,
-        seed=2,
+    """The two demo athletes, side by side (their partitions share nothing)."""
+
+    async def first() -> None:
+        await seed_athlete(
+            stores,
+            DEMO_USER_ID,
+            email="demo@neonpanda.local",
+            username="demo",
+            first_name="Dana",
+            last_name="Demo",
+            workouts=32,
+            seed=1,
+        )
+        await seed_program(stores, DEMO_USER_ID, f"{DEMO_USER_ID}_coach_1")
+
+    await asyncio.gather(
+        first(),
+        seed_athlete(
+            stores,
+            SECOND_USER_ID,
+            email="demo2@neonpanda.local",
+            username="demo2",
+            first_name="Sam",
+            last_name="Second",
+            workouts=6,
+            seed=2,
+        ),
     )
 
 
-__all__ = ["DEMO_USER_ID", "SECOND_USER_ID", "seed_athlete", "seed_demo_data"]
+__all__ = ["DEMO_USER_ID", "SECOND_USER_ID", "seed_athlete", "seed_demo_data", "seed_program"]

@@ -39,14 +39,21 @@ class Embedded:
     @classmethod
     @asynccontextmanager
     async def open(
-        cls, settings: Settings, engine: EmbeddedEngine | None
+        cls, settings: Settings, engine: EmbeddedEngine | None, *, owned: bool = False
     ) -> AsyncIterator[Embedded]:
-        """The given engine (tests share one), the one already running at
+        """The given engine (tests share one; `owned`: started for this server on its data
+        directory, by server.py while it imported the app), the one already running at
         `embedded_engine_port` (the workers of `server.py --workers N` use their parent's),
-        or a new one on the data directory, stopped on exit (after the server's last
-        request: every write it acknowledged is durable)."""
-        if engine is not None:
+        or a new one on the data directory. One this server owns is stopped on exit (after
+        its last request: every write it acknowledged is durable)."""
+        if engine is not None and not owned:
             yield cls(settings, engine, owns_data=False)
+            return
+        if engine is not None:
+            try:
+                yield cls(settings, engine, owns_data=True)
+            finally:
+                await asyncio.to_thread(engine.stop)
             return
         if settings.embedded_engine_port is not None:
             running = EmbeddedEngine.running_at(settings.embedded_engine_port)

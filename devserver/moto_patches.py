@@ -15,6 +15,9 @@
 7. Model instances are not tracked: moto appends every model object it ever creates (each
    DynamoDB item version, stream record and S3 object version, with its bytes) to a
    class-level list, for its reset and data-dump APIs, so nothing replaced was ever freed.
+8. A projection (ProjectionExpression) copies only what it selects: moto's turns the whole
+   item into plain JSON (deep copies at every level) once per projected path, so a list
+   that left a conversation's messages out cost more than reading them.
 
 The maps are derived state: they live in a WeakKeyDictionary keyed by the Table object
 (never pickled or deep-copied with it) and are rebuilt lazily from `table.items`.
@@ -839,6 +842,35 @@ def _untracked_new(cls: type, *args: Any, **kwargs: Any) -> Any:
     return object.__new__(cls)
 
 
+_original_project = Item.project
+
+
+def project(self: Item, projection_expressions: list[list[str]]) -> Item:
+    """moto's `Item.project`, walking the stored values path by path and copying only the
+    selected parts (list-index paths, which this project never sends, go to moto's)."""
+    if any("[" in part for expr in projection_expressions for part in expr):
+        return _original_project(self, projection_expressions)
+    selected: dict[str, DynamoType] = {}
+    for expr in projection_expressions:
+        # Find the value first: a path that selects nothing adds nothing (no empty maps).
+        value: DynamoType | None = self.attrs.get(expr[0])
+        for part in expr[1:]:
+            if value is None or not value.is_map():
+                value = None  # a path through a non-map selects nothing (as in DynamoDB)
+                break
+            value = value.value.get(part)
+        if value is None:
+            continue
+        target = selected
+        for part in expr[:-1]:
+            child = target.get(part)
+            if child is None or not child.is_map():
+                child = target[part] = DynamoType({"M": {}})
+            target = child.value
+        target[expr[-1]] = copy.deepcopy(value)
+    return Item(hash_key=self.hash_key, range_key=self.range_key, attrs=selected)
+
+
 def apply() -> None:
     BaseModel.__new__ = staticmethod(_untracked_new)  # type: ignore[method-assign]
     Table.put_item = put_item  # type: ignore[method-assign]
@@ -846,6 +878,7 @@ def apply() -> None:
     Table.get_item = get_item  # type: ignore[method-assign]
     Table.query = query  # type: ignore[method-assign]
     Table.scan = scan  # type: ignore[method-assign]
+    Item.project = project  # type: ignore[method-assign]
     DynamoDBBackend.update_item = update_item  # type: ignore[method-assign]
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
     StreamShard.add = stream_add  # type: ignore[method-assign]

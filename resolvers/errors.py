@@ -9,6 +9,7 @@ from graphql import GraphQLError
 
 from datasources.errors import (
     AlreadyExists,
+    InUse,
     Invalid,
     NotFound,
     RateLimited,
@@ -47,8 +48,8 @@ def not_found(what: str) -> ApiError:
     return ApiError(Code.NOT_FOUND, f"{what} not found")
 
 
-def bad_input(message: str, field: list[str | int] | None = None) -> ApiError:
-    return ApiError(Code.BAD_USER_INPUT, message, field=field or [])
+def bad_input(message: str, field: list[str | int] | None = None, **extra: Any) -> ApiError:
+    return ApiError(Code.BAD_USER_INPUT, message, field=field or [], **extra)
 
 
 def from_storage(err: WriteRefused) -> ApiError:
@@ -58,9 +59,12 @@ def from_storage(err: WriteRefused) -> ApiError:
     if isinstance(err, VersionConflict):
         return ApiError(Code.CONFLICT, str(err), currentVersion=err.current_version)
     if isinstance(err, Invalid):
-        return bad_input(str(err), ["input", err.field])
+        reason = {"reason": err.reason} if err.reason else {}
+        return bad_input(str(err), ["input", *err.path], **reason)
     if isinstance(err, RateLimited):
         return ApiError(Code.RATE_LIMITED, str(err), retryAfterSeconds=err.retry_after_seconds)
+    if isinstance(err, InUse):
+        return ApiError(Code.CONFLICT, str(err), **{err.referenced_by: err.refs})
     if isinstance(err, AlreadyExists):
         extra = {"field": ["input", err.field]} if err.field else {}
         return ApiError(Code.CONFLICT, str(err), **extra)

@@ -54,6 +54,10 @@ class EntityType(Enum):
     WORKOUT = keys.WORKOUT
     COACH_CREATOR_SESSION = keys.SESSION
     USER_MEMORY = keys.MEMORY
+    PROGRAM = keys.PROGRAM
+    PROGRAM_INSIGHTS = keys.PROGRAM_INSIGHTS
+    PROGRAM_DESIGNER_SESSION = keys.DESIGNER_SESSION
+    SHARED_PROGRAM = keys.SHARED_PROGRAM
 
 
 @strawberry.type(description="A stored item of any type, as stored.")

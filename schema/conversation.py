@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 from datasources.enums import read
 from datasources.records import ConversationRecord, Message
 from resolvers.context import Info
+from resolvers.errors import not_found
 from resolvers.messages import message_page
 from schema.coach import Coach
 from schema.connection import Connection
@@ -76,7 +77,6 @@ class CoachConversation(Node):
     )
     tags: list[str]
     is_active: bool
-    total_messages: int
     last_activity: datetime | None
     athlete_profile: AthleteProfile | None
     created_at: datetime
@@ -106,6 +106,24 @@ class CoachConversation(Node):
     def transcript(self) -> StoredContent | None:
         return StoredContent.from_pointer(self._record.attributes.transcript)
 
+    async def _whole(self, info: Info) -> ConversationRecord:
+        """The whole item: a listed conversation was read without its messages."""
+        if not self._record.partial:
+            return self._record
+        user_id = info.context.require_user().user_id
+        record = await info.context.loaders.conversation_by_key.load(
+            (user_id, str(self.coach_id), str(self.conversation_id))
+        )
+        if record is None:  # deleted since the list was read
+            raise not_found("Conversation")
+        self._record = record
+        return record
+
+    @strawberry.field(description="Messages in the conversation, archived ones included.")
+    async def total_messages(self, info: Info) -> int:
+        record = await self._whole(info)
+        return record.archived_count + len(record.attributes.messages)
+
     @strawberry.field(
         description="Every message, oldest first, whether kept in the item or archived in S3."
     )
@@ -117,7 +135,7 @@ class CoachConversation(Node):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[ConversationMessage] | None:
-        page = await message_page(info, self._record, first, after, last, before)
+        page = await message_page(info, await self._whole(info), first, after, last, before)
         return Connection.build(
             [ConversationMessage.from_message(m) for m in page.messages],
             page.cursors,
@@ -140,7 +158,6 @@ class CoachConversation(Node):
             mode=attrs.mode,
             tags=list(meta.tags),
             is_active=meta.is_active,
-            total_messages=record.archived_count + len(attrs.messages),
             last_activity=meta.last_activity,
             athlete_profile=maybe(AthleteProfile, profile),
             created_at=record.created_at,

@@ -59,7 +59,16 @@ def _to_str(value: Any) -> str:
 
 
 def _to_datetime(value: Any) -> datetime | None:
-    return value if isinstance(value, datetime) else None
+    """A datetime, or an ISO 8601 text of one (how the app and the records store them)."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 _SCALARS: dict[Any, Converter] = {
@@ -113,8 +122,13 @@ def _builder(cls: Any) -> Callable[[dict[str, Any]], Any]:
     # An enum field's stored value, as stored, in the `<field>_name` beside it.
     raw = [(name, f"{name}_name") for name, hint in hints.items() if _is_enum(hint)]
     raw = [(name, sibling) for name, sibling in raw if sibling in hints]
+    # A type derived from a record reads the stored object through the record's view of it
+    # (schema/derive.py).
+    readable: Callable[[dict[str, Any]], dict[str, Any]] | None = getattr(cls, "__readable__", None)
 
     def build(data: dict[str, Any]) -> Any:
+        if readable is not None:
+            data = readable(data)
         values = {}
         for name, convert in fields:
             value = data.get(name)

@@ -14,10 +14,25 @@ from datasources.enums import (
     Importance,
     MemoryType,
     MessageRole,
+    ProgramAction,
+    ProgramStatus,
+    ProgramTemplateStatus,
     SophisticationLevel,
+    UploadPurpose,
 )
 
-for _enum in (CreationType, Discipline, Importance, MemoryType, MessageRole, SophisticationLevel):
+for _enum in (
+    CreationType,
+    Discipline,
+    Importance,
+    MemoryType,
+    MessageRole,
+    ProgramAction,
+    ProgramStatus,
+    SophisticationLevel,
+    ProgramTemplateStatus,
+    UploadPurpose,
+):
     strawberry.enum(_enum)
 
 __all__ = [
@@ -26,5 +41,9 @@ __all__ = [
     "Importance",
     "MemoryType",
     "MessageRole",
+    "ProgramAction",
+    "ProgramStatus",
+    "ProgramTemplateStatus",
     "SophisticationLevel",
+    "UploadPurpose",
 ]

@@ -73,7 +73,9 @@ DEFAULT_SMALL_LIST = 1
 _INTROSPECTION = frozenset({"__schema", "__type"})
 # Root fields an anonymous caller may select; anything else needs a token, checked before
 # validation and before any variable is coerced.
-PUBLIC_ROOT_FIELDS = frozenset({"submitContactForm", "__typename", *_INTROSPECTION})
+PUBLIC_ROOT_FIELDS = frozenset(
+    {"submitContactForm", "sharedProgram", "__typename", *_INTROSPECTION}
+)
 
 
 @dataclass

@@ -70,9 +70,9 @@ from admission import AtCapacity
 from datasources.live import LiveConnection, TooManyConnections
 from resolvers.context import Context
 from schema.build import parse_document
-from schema.documents import DocumentRefused
 from schema.extensions import format_errors
 from schema.limits import check_document
+from schema.trusted_documents import DocumentRefused
 
 log = logging.getLogger("neonpanda.live")
 

@@ -15,7 +15,7 @@ from resolvers.context import Info
 from schema.coach import Coach
 from schema.content import StoredContent
 from schema.convert import from_data, instant, snake_keys
-from schema.enums import CreationType, SophisticationLevel
+from schema.enums import CreationType, MessageRole, SophisticationLevel
 from schema.node import Node, encode_global_id
 
 _AS_TEXT = "The stamp as stored text; use {} (a DateTime)."
@@ -123,6 +123,35 @@ class CoachCreatorHistory:
         return from_data(CoachCreatorHistoryDocument, data)
 
 
+@strawberry.type(description="One item of the app's intake checklist (libs/todo-types.ts).")
+class IntakeItem:
+    field: str = strawberry.field(description="The checklist's key, e.g. primaryGoals.")
+    status: str | None = strawberry.field(description="pending, complete, ...")
+    value: JSON | None
+    confidence: str | None
+    notes: str | None
+
+
+@strawberry.type(description="One turn of the app's intake conversation.")
+class CoachCreatorTurn:
+    role: MessageRole = strawberry.field(
+        description="OTHER for a stored role this API does not know (see roleName)."
+    )
+    role_name: str
+    content: str
+    timestamp: datetime | None
+
+
+@strawberry.type(description="The app's coach build for the session (configGeneration).")
+class CoachBuild:
+    status: str | None
+    started_at: datetime | None
+    completed_at: datetime | None
+    failed_at: datetime | None
+    error: str | None
+    coach_id: strawberry.ID | None
+
+
 @strawberry.type
 class CoachCreatorSession(Node):
     session_id: strawberry.ID
@@ -147,6 +176,18 @@ class CoachCreatorSession(Node):
     title: str | None
     todo_list: JSON | None = strawberry.field(
         description="The app's checklist of what the coach creator still needs to learn."
+    )
+    intake: list[IntakeItem] = strawberry.field(
+        description="The app's checklist, typed: one entry per item (empty when none)."
+    )
+    conversation_history: list[CoachCreatorTurn] = strawberry.field(
+        description="The intake conversation as the app keeps it (its chat replays it)."
+    )
+    progress_details: JSON | None = strawberry.field(
+        description="The app's progress figures, as stored."
+    )
+    build: CoachBuild | None = strawberry.field(
+        description="The app's coach build; its coach is `generatedCoach`."
     )
     started_at: datetime
     last_activity: datetime | None
@@ -206,14 +247,46 @@ class CoachCreatorSession(Node):
             is_deleted=bool(a.is_deleted),
             title=a.title,
             todo_list=cast(JSON, a.todo_list),
+            intake=[
+                IntakeItem(
+                    field=name,
+                    status=_text(item.get("status")),
+                    value=cast(JSON, item.get("value")),
+                    confidence=_text(item.get("confidence")),
+                    notes=_text(item.get("notes")),
+                )
+                for name, item in (a.todo_list or {}).items()
+                if isinstance(item, dict)
+            ],
+            conversation_history=[
+                CoachCreatorTurn(
+                    role=read(MessageRole, str(turn.get("role"))),
+                    role_name=str(turn.get("role")),
+                    content=str(turn.get("content") or ""),
+                    timestamp=instant(turn.get("timestamp")),
+                )
+                for turn in a.conversation_history or []
+                if isinstance(turn, dict)
+            ],
+            progress_details=cast(JSON, a.progress_details),
+            build=CoachBuild(
+                status=a.config_generation.status,
+                started_at=a.config_generation.started_at,
+                completed_at=a.config_generation.completed_at,
+                failed_at=a.config_generation.failed_at,
+                error=a.config_generation.error,
+                coach_id=strawberry.ID(a.config_generation.coach_config_id)
+                if a.config_generation.coach_config_id
+                else None,
+            )
+            if a.config_generation
+            else None,
             started_at=a.started_at,
             last_activity=a.last_activity,
             completed_at=a.completed_at,
             abandoned_at=a.abandoned_at,
             estimated_duration=a.estimated_duration,
-            generated_coach_id=strawberry.ID(a.generated_coach_id)
-            if a.generated_coach_id
-            else None,
+            generated_coach_id=strawberry.ID(a.built_coach_id) if a.built_coach_id else None,
             creation_type=read(CreationType, a.creation_type)
             if a.creation_type is not None
             else None,
@@ -226,3 +299,7 @@ class CoachCreatorSession(Node):
             version=record.version,
             _history=StoredContent.from_pointer(pointer),
         )
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None

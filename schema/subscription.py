@@ -19,12 +19,9 @@ from datasources import keys
 from datasources.live import LiveHub, Overflow, Subscriber, TooMany
 from datasources.loaders import Loaders
 from datasources.records import (
-    CoachRecord,
     ConversationRecord,
-    MemoryRecord,
     SessionRecord,
     SummaryRecord,
-    WorkoutRecord,
 )
 from datasources.records.base import ItemRecord
 from datasources.stream import Change
@@ -34,7 +31,9 @@ from resolvers.messages import message_page
 from schema.admin import EntityType
 from schema.coach import Coach
 from schema.conversation import CoachConversation, ConversationMessage
+from schema.entities import LIVE
 from schema.memory import UserMemory
+from schema.program import Program
 from schema.session import CoachCreatorSession
 from schema.summary import ConversationSummary
 from schema.workout import Workout
@@ -51,12 +50,12 @@ class EventAction(Enum):
 
 
 @strawberry.type(
-    description="A change to the athlete's workouts, memories, coaches or conversations."
+    description="A change to the athlete's workouts, memories, coaches, conversations or programs."
 )
 class ViewerEvent:
     action: EventAction
     entity_type: str = strawberry.field(
-        description="workout, userMemory, coachConfig, coachConversation",
+        description="workout, userMemory, coachConfig, coachConversation, program",
         deprecation_reason="A string; use `kind` (the EntityType enum).",
     )
     kind: EntityType = strawberry.field(description="What kind of item changed.")
@@ -65,6 +64,7 @@ class ViewerEvent:
     memory: UserMemory | None = None
     coach: Coach | None = None
     conversation: CoachConversation | None = None
+    program: Program | None = None
 
 
 @strawberry.enum
@@ -100,14 +100,6 @@ class CoachCreatorSessionEvent:
     kind: SessionEventKind
     session: CoachCreatorSession
     generated_coach: Coach | None = None
-
-
-_VIEWER_TYPES: dict[str, type[ItemRecord]] = {
-    keys.WORKOUT: WorkoutRecord,
-    keys.MEMORY: MemoryRecord,
-    keys.COACH: CoachRecord,
-    keys.CONVERSATION: ConversationRecord,
-}
 
 
 def _record(image: dict[str, Any] | None, record_type: type[ItemRecord]) -> Any:
@@ -187,33 +179,27 @@ def _action(change: Change) -> EventAction:
 @strawberry.type
 class Subscription:
     @strawberry.subscription(
-        description="Workouts logged/updated/deleted, memories, coaches and conversations "
-        "of the signed-in athlete, by whichever writer."
+        description="Workouts logged/updated/deleted, memories, coaches, conversations and "
+        "programs of the signed-in athlete, by whichever writer."
     )
     async def viewer_events(self, info: Info) -> AsyncGenerator[ViewerEvent, None]:
         user_id = info.context.require_user().user_id
         with _subscribed(info, keys.user_pk(user_id)) as subscriber:
             async for change in _changes(info, subscriber):
-                record_type = _VIEWER_TYPES.get(str(change.image.get("entityType")))
-                if record_type is None:
+                entity = LIVE.get(str(change.image.get("entityType")))
+                if entity is None:
                     continue
-                record = _record(change.image, record_type)
+                record = _record(change.image, entity.record)
                 if record is None:
                     continue
+                entity_type = entity.record.ENTITY_TYPE
                 event = ViewerEvent(
                     action=_action(change),
-                    entity_type=record_type.ENTITY_TYPE,
-                    kind=EntityType(record_type.ENTITY_TYPE),
+                    entity_type=entity_type,
+                    kind=EntityType(entity_type),
                     entity_id=strawberry.ID(record.key[1].split("#")[-1]),
                 )
-                if isinstance(record, WorkoutRecord):
-                    event.workout = Workout.from_record(record)
-                elif isinstance(record, MemoryRecord):
-                    event.memory = UserMemory.from_record(record)
-                elif isinstance(record, CoachRecord):
-                    event.coach = Coach.from_record(record)
-                elif isinstance(record, ConversationRecord):
-                    event.conversation = CoachConversation.from_record(record)
+                setattr(event, entity.event_field, entity.node(record))  # type: ignore[arg-type]
                 yield event
 
     @strawberry.subscription(
@@ -278,9 +264,9 @@ class Subscription:
                 attrs, before = new.attributes, old.attributes if old else None
                 if attrs.is_complete and not (before and before.is_complete):
                     coach = None
-                    if attrs.generated_coach_id:
+                    if attrs.built_coach_id:
                         found = await info.context.loaders.coach_by_key.load(
-                            (user_id, attrs.generated_coach_id)
+                            (user_id, attrs.built_coach_id)
                         )
                         coach = Coach.from_record(found) if found else None
                     kind = SessionEventKind.COMPLETED
@@ -294,7 +280,12 @@ class Subscription:
                         kind=SessionEventKind.ABANDONED,
                         session=CoachCreatorSession.from_record(new),
                     )
-                elif before is None or new.version != old.version:
+                elif before is None or (new.version, new.updated_at) != (
+                    old.version,
+                    old.updated_at,
+                ):
+                    # NeonPanda's app's turns never move the version; every one of its
+                    # writes moves updatedAt (coach-creator.ts:37-39).
                     yield CoachCreatorSessionEvent(
                         kind=SessionEventKind.ANSWERED, session=CoachCreatorSession.from_record(new)
                     )

@@ -28,8 +28,19 @@ class KeyFacts:
 
 @strawberry.type
 class SummaryStructuredData:
+    current_goals: list[str] | None
+    recent_progress: list[str] | None
+    training_preferences: list[str] | None
+    schedule_constraints: list[str] | None
+    key_insights: list[str] | None
+    important_context: list[str] | None
+    conversation_tags: list[str] | None
     narrative_summary: str | None
-    key_facts: KeyFacts | None
+    key_facts: KeyFacts | None = strawberry.field(
+        description="The seed's key facts: as stored, or read from NeonPanda's app's lists "
+        "(preferences = trainingPreferences, scheduleContext = scheduleConstraints, "
+        "constraints = importantContext)."
+    )
     emotional_state: str | None
     action_items: list[str] | None
     last_updated: datetime | None
@@ -57,6 +68,7 @@ class ConversationSummary(Node):
     )
     confidence: float | None
     trigger_reason: str | None
+    complexity_indicators: list[str] | None
     message_range: MessageRange | None
     created_at: datetime
     updated_at: datetime
@@ -81,6 +93,10 @@ class ConversationSummary(Node):
     def from_record(record: SummaryRecord) -> ConversationSummary:
         attrs = record.attributes
         data = attrs.model_dump(by_alias=False)
+        structured = data.get("structured_data")
+        if isinstance(structured, dict) and attrs.structured_data is not None:
+            # A copy: `details` stays as stored.
+            structured = {**structured, "key_facts": attrs.structured_data.facts().model_dump()}
         return ConversationSummary(
             summary_id=strawberry.ID(attrs.summary_id),
             conversation_id=strawberry.ID(attrs.conversation_id),
@@ -88,9 +104,10 @@ class ConversationSummary(Node):
             summary_text=record.text,
             narrative=attrs.narrative,
             details=cast(JSON, data.get("structured_data")),
-            structured_data=maybe(SummaryStructuredData, data.get("structured_data")),
+            structured_data=maybe(SummaryStructuredData, structured),
             confidence=attrs.metadata.confidence,
             trigger_reason=attrs.metadata.trigger_reason,
+            complexity_indicators=attrs.metadata.complexity_indicators,
             message_range=maybe(MessageRange, data["metadata"].get("message_range")),
             created_at=record.created_at,
             updated_at=record.updated_at,

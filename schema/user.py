@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Annotated, Any, TypeVar, cast
 
 import strawberry
 from strawberry.scalars import JSON
 
-from datasources.records import UserRecord
+from datasources.enums import read
+from datasources.records import SubscriptionRecord, UserRecord
 from datasources.records.base import ItemRecord
 from datasources.stores.coach import CoachQuery
 from datasources.stores.conversation import ConversationQuery
@@ -18,7 +20,7 @@ from datasources.stores.session import SessionQuery
 from datasources.stores.summary import SummaryQuery
 from datasources.stores.workout import WorkoutOrder as StoredOrder
 from datasources.stores.workout import WorkoutQuery
-from resolvers import graph
+from resolvers import user_lists
 from resolvers.context import Info
 from resolvers.errors import ApiError, Code
 from resolvers.lists import RecordList
@@ -26,6 +28,11 @@ from schema.coach import Coach
 from schema.connection import Connection
 from schema.conversation import CoachConversation
 from schema.convert import maybe, snake_keys
+from schema.designer import (
+    ProgramDesignerSession,
+    ProgramDesignerSessionFilter,
+    list_designer_sessions,
+)
 from schema.inputs import (
     CoachCreatorSessionFilter,
     MemoryFilter,
@@ -35,7 +42,9 @@ from schema.inputs import (
 )
 from schema.memory import UserMemory
 from schema.node import Node, encode_global_id
+from schema.program import Program, ProgramConnection, ProgramFilter, list_programs
 from schema.session import CoachCreatorSession
+from schema.shared_program import SharedProgram, find_shared_program, list_shared_programs
 from schema.summary import ConversationSummary
 from schema.workout import Workout
 
@@ -49,6 +58,76 @@ class TrainingDirective:
     enabled: bool | None
     created_at: datetime | None
     updated_at: datetime | None
+
+
+@strawberry.enum(description="The app's tiers; OTHER for one this API does not know yet.")
+class PlanTier(Enum):
+    FREE = "free"
+    ELECTRIC = "electric"
+    OTHER = "other"
+
+
+@strawberry.enum(description="Stripe's subscription states; OTHER for any other.")
+class PlanStatus(Enum):
+    ACTIVE = "active"
+    TRIALING = "trialing"
+    PAST_DUE = "past_due"
+    INCOMPLETE = "incomplete"
+    CANCELED = "canceled"
+    OTHER = "other"
+
+
+@strawberry.type(description="The athlete's plan (no Stripe ids: they stay server-side).")
+class Plan:
+    subscribed: bool = strawberry.field(description="Whether a subscription item exists.")
+    tier: PlanTier
+    tier_name: str = strawberry.field(description="The tier as stored.")
+    status: PlanStatus | None
+    current_period_start: datetime | None
+    current_period_end: datetime | None
+    cancel_at_period_end: bool
+    canceled_at: datetime | None
+    founding_member: bool
+    price_locked: bool
+
+    @staticmethod
+    def from_record(record: SubscriptionRecord | None) -> Plan:
+        if record is None:
+            return Plan(
+                subscribed=False,
+                tier=PlanTier.FREE,
+                tier_name="free",
+                status=None,
+                current_period_start=None,
+                current_period_end=None,
+                cancel_at_period_end=False,
+                canceled_at=None,
+                founding_member=False,
+                price_locked=False,
+            )
+        a = record.attributes
+        tier = a.tier or "free"
+        return Plan(
+            subscribed=True,
+            tier=read(PlanTier, tier),
+            tier_name=tier,
+            status=read(PlanStatus, a.status) if a.status else None,
+            current_period_start=_epoch(a.current_period_start),
+            current_period_end=_epoch(a.current_period_end),
+            cancel_at_period_end=bool(a.cancel_at_period_end),
+            canceled_at=_epoch(a.canceled_at),
+            founding_member=bool(a.metadata.founding_member),
+            price_locked=bool(a.metadata.price_locked),
+        )
+
+
+def _epoch(seconds: float | None) -> datetime | None:
+    return datetime.fromtimestamp(seconds, UTC) if seconds else None
+
+
+async def _subscription_copy(root: User, info: Info) -> JSON:
+    record = await root.record(info)
+    return cast(JSON, record.attributes.subscription)
 
 
 @strawberry.type
@@ -107,12 +186,25 @@ class User(Node):
         "A rule every coach must follow (the app's), when the athlete set one.",
     )
     preferences: JSON = _profile(lambda r: r.attributes.preferences)
-    subscription: JSON = _profile(lambda r: r.attributes.subscription)
+    subscription: JSON = strawberry.field(
+        resolver=_subscription_copy,
+        deprecation_reason="The profile's copy, not the truth (billing writes the app's own "
+        "subscription item): use `plan`.",
+    )
     demographics: JSON = _profile(lambda r: r.attributes.demographics)
     fitness: JSON = _profile(lambda r: r.attributes.fitness)
     created_at: datetime = _profile(lambda r: r.created_at)
     updated_at: datetime = _profile(lambda r: r.updated_at)
     version: int = _profile(lambda r: r.version, "Optimistic-concurrency version.")
+
+    @strawberry.field(
+        description="The athlete's plan, from NeonPanda's app's subscription item (written "
+        "by its billing); a free plan when there is none. Read in the same batch as the "
+        "profile."
+    )
+    async def plan(self, info: Info) -> Plan:
+        record = await info.context.loaders.plan_by_user.load(self.user_id)
+        return Plan.from_record(record)
 
     # --- the graph ------------------------------------------------------------------------
 
@@ -128,7 +220,7 @@ class User(Node):
     ) -> Connection[Coach] | None:
         store = info.context.stores.coaches
         query = CoachQuery(include_archived=include_archived)
-        page = await graph.list_of(info, store, "coaches", query, first, after)
+        page = await user_lists.list_of(info, store, "coaches", query, first, after)
         return _connection(page, Coach.from_record)
 
     @strawberry.field
@@ -150,14 +242,14 @@ class User(Node):
     ) -> Connection[CoachConversation] | None:
         query = ConversationQuery(coach_id=coach_id, is_active=is_active, mode=mode)
         store = info.context.stores.conversations
-        page = await graph.list_of(info, store, "conversations", query, first, after)
+        page = await user_lists.list_of(info, store, "conversations", query, first, after)
         return _connection(page, CoachConversation.from_record)
 
     @strawberry.field(description="One conversation. Give `coachId` too for a direct read by key.")
     async def conversation(
         self, info: Info, conversation_id: strawberry.ID, coach_id: strawberry.ID | None = None
     ) -> CoachConversation | None:
-        record = await graph.find_conversation(info, conversation_id, coach_id)
+        record = await user_lists.find_conversation(info, conversation_id, coach_id)
         return CoachConversation.from_record(record) if record else None
 
     @strawberry.field(description="Newest first.")
@@ -169,7 +261,7 @@ class User(Node):
         after: str | None = None,
     ) -> Connection[ConversationSummary] | None:
         store = info.context.stores.summaries
-        page = await graph.list_of(
+        page = await user_lists.list_of(
             info, store, "summaries", SummaryQuery(coach_id=coach_id), first, after
         )
         return _connection(page, ConversationSummary.from_record)
@@ -185,7 +277,7 @@ class User(Node):
     ) -> Connection[Workout] | None:
         query = _workout_query(filter, order_by or WorkoutOrder())
         store = info.context.stores.workouts
-        page = await graph.list_of(info, store, "workouts", query, first, after)
+        page = await user_lists.list_of(info, store, "workouts", query, first, after)
         return _connection(page, Workout.from_record)
 
     @strawberry.field
@@ -209,7 +301,7 @@ class User(Node):
             include_archived=f.include_archived,
         )
         store = info.context.stores.memories
-        page = await graph.list_of(info, store, "memories", query, first, after)
+        page = await user_lists.list_of(info, store, "memories", query, first, after)
         return _connection(page, UserMemory.from_record)
 
     @strawberry.field
@@ -233,7 +325,7 @@ class User(Node):
             include_deleted=f.include_deleted,
         )
         store = info.context.stores.sessions
-        page = await graph.list_of(info, store, "sessions", query, first, after)
+        page = await user_lists.list_of(info, store, "sessions", query, first, after)
         return _connection(page, CoachCreatorSession.from_record)
 
     @strawberry.field
@@ -242,6 +334,62 @@ class User(Node):
     ) -> CoachCreatorSession | None:
         record = await info.context.loaders.session_by_key.load((self.user_id, session_id))
         return CoachCreatorSession.from_record(record) if record else None
+
+    @strawberry.field(
+        description="Training programs, newest start first (the app's order); one read gives "
+        "the page, totalCount and countsByStatus."
+    )
+    async def programs(
+        self,
+        info: Info,
+        filter: ProgramFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ProgramConnection | None:
+        return await list_programs(info, filter, first, after)
+
+    @strawberry.field
+    async def program(self, info: Info, program_id: strawberry.ID) -> Program | None:
+        record = await user_lists.find_program(info, program_id)
+        return Program.from_record(record) if record else None
+
+    @strawberry.field(
+        description="The programs you shared, newest first (the app's list: GSI1); unshared "
+        "ones only with includeInactive. One read gives the page and totalCount."
+    )
+    async def shared_programs(
+        self,
+        info: Info,
+        include_inactive: bool = False,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[SharedProgram] | None:
+        return await list_shared_programs(info, include_inactive, first, after)
+
+    @strawberry.field(description="One of your shares by id (active or not).")
+    async def shared_program(
+        self, info: Info, shared_program_id: strawberry.ID
+    ) -> SharedProgram | None:
+        record = await find_shared_program(info, shared_program_id)
+        return SharedProgram.from_record(record) if record else None
+
+    @strawberry.field(description="Most recent activity first; soft-deleted ones hidden.")
+    async def program_designer_sessions(
+        self,
+        info: Info,
+        filter: ProgramDesignerSessionFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[ProgramDesignerSession] | None:
+        return await list_designer_sessions(info, filter, first, after)
+
+    @strawberry.field
+    async def program_designer_session(
+        self, info: Info, session_id: strawberry.ID
+    ) -> ProgramDesignerSession | None:
+        loader = info.context.loaders.designer_session_by_key
+        record = await loader.load((self.user_id, session_id))
+        return ProgramDesignerSession.from_record(record) if record else None
 
 
 def _connection(page: RecordList[R], convert: Callable[[R], T]) -> Connection[T]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, cast
 
 import strawberry
 from pydantic import BaseModel
@@ -11,10 +11,12 @@ from strawberry.scalars import JSON
 
 from datasources.enums import read
 from datasources.records import WorkoutData, WorkoutRecord
+from datasources.records import workout as records
 from resolvers.context import Info
 from schema.coach import Coach
 from schema.content import StoredContent
 from schema.convert import from_data, maybe, snake_keys
+from schema.derive import output_type
 from schema.enums import Discipline
 from schema.node import Node, encode_global_id
 from schema.workout_discipline import DisciplineSpecific, discipline_specific
@@ -23,84 +25,21 @@ if TYPE_CHECKING:
     from schema.conversation import CoachConversation
 
 
-@strawberry.type
-class HeartRateZones:
-    zone_1: float | None
-    zone_2: float | None
-    zone_3: float | None
-    zone_4: float | None
-    zone_5: float | None
-
-
-@strawberry.type
-class HeartRate:
-    avg: float | None
-    max: float | None
-    zones: HeartRateZones | None
-
-
-@strawberry.type
-class PerformanceMetrics:
-    intensity: float | None
-    perceived_exertion: float | None
-    heart_rate: HeartRate | None
-    calories_burned: float | None
-    mood_pre: float | None
-    mood_post: float | None
-    energy_level_pre: float | None
-    energy_level_post: float | None
-
-
-@strawberry.type
-class PrAchievement:
-    exercise: str | None
-    discipline: str | None
-    pr_type: str | None
-    previous_best: JSON | None
-    new_best: JSON | None
-    improvement: JSON | None
-    improvement_percentage: float | None
-    date_previous: str | None
-    significance: str | None
-    context: str | None
-
-
-@strawberry.type
-class Soreness:
-    overall: float | None
-    legs: float | None
-    arms: float | None
-    back: float | None
-
-
-@strawberry.type
-class SubjectiveFeedback:
-    enjoyment: float | None
-    difficulty: float | None
-    form_quality: float | None
-    motivation: float | None
-    confidence: float | None
-    mental_state: str | None
-    pacing_strategy: str | None
-    nutrition_pre_workout: str | None
-    hydration_level: str | None
-    sleep_quality_previous: float | None
-    stress_level: float | None
-    soreness_pre: Soreness | None
-    soreness_post: Soreness | None
-    notes: str | None
-
-
-@strawberry.type
-class CoachNotes:
-    programming_intent: str | None
-    coaching_cues_given: list[str] | None
-    areas_for_improvement: list[str] | None
-    positive_observations: list[str] | None
-    next_session_focus: str | None
-    adaptation_recommendations: list[str] | None
-    safety_flags: list[str] | None
-    motivation_strategy: str | None
+# The nested parts have their records' shapes (datasources/records/workout.py).
+if TYPE_CHECKING:  # derived at import: to the type checker, any strawberry type
+    PerformanceMetrics: TypeAlias = Any
+    PrAchievement: TypeAlias = Any
+    SubjectiveFeedback: TypeAlias = Any
+    CoachNotes: TypeAlias = Any
+    ExtractionMetadata: TypeAlias = Any
+    ProgramContext: TypeAlias = Any
+else:
+    PerformanceMetrics = output_type(records.PerformanceMetrics)
+    PrAchievement = output_type(records.PrAchievement)
+    SubjectiveFeedback = output_type(records.SubjectiveFeedback)
+    CoachNotes = output_type(records.CoachNotes, strict_lists=True)
+    ExtractionMetadata = output_type(records.ExtractionMetadata)
+    ProgramContext = output_type(records.ProgramContext)
 
 
 @strawberry.type
@@ -112,14 +51,6 @@ class WorkoutInsights:
     coach_note: str | None
     generated_at: datetime | None
     model_id: str | None
-
-
-@strawberry.type
-class ExtractionMetadata:
-    confidence: float | None
-    extracted_at: datetime | None
-    reviewed_by: str | None
-    reviewed_at: datetime | None
 
 
 def _plain(model: BaseModel | None) -> dict[str, Any] | None:
@@ -141,6 +72,7 @@ class Workout(Node):
     workout_type: str | None
     date: str | None
     duration: float | None
+    session_duration: float | None
     location: str | None
     summary: str | None
     coach_ids: list[strawberry.ID]
@@ -180,7 +112,7 @@ class Workout(Node):
 
     @strawberry.field
     def discipline_specific(self) -> DisciplineSpecific | None:
-        return discipline_specific(self._data.discipline_specific, self._data.discipline)  # type: ignore[no-any-return]
+        return discipline_specific(self._data.discipline_specific, self._data.discipline)
 
     @strawberry.field
     def environmental_factors(self) -> JSON | None:
@@ -197,6 +129,12 @@ class Workout(Node):
     @strawberry.field
     def extraction_metadata(self) -> ExtractionMetadata | None:
         return maybe(ExtractionMetadata, _plain(self._record.attributes.extraction_metadata))
+
+    @strawberry.field(
+        description="The program day this workout was logged for (the app's legacy link)."
+    )
+    def program_context(self) -> ProgramContext | None:
+        return maybe(ProgramContext, _plain(self._record.attributes.program_context))
 
     @strawberry.field(description="The detailed log in S3.")
     def detailed_log(self) -> StoredContent | None:
@@ -252,6 +190,7 @@ class Workout(Node):
             workout_type=data.workout_type,
             date=data.date,
             duration=data.duration,
+            session_duration=data.session_duration,
             location=data.location,
             summary=attrs.summary,
             coach_ids=[strawberry.ID(c) for c in attrs.coach_ids],

@@ -1067,14 +1067,56 @@ class CoachTemplateItem(_Root):
     ]
 
 
-class SharedProgramAttributes(_Shape):
-    """SharedProgram: amplify/functions/libs/shared-program/types.ts."""
+class SharedProgramSnapshot(_Shape):
+    """SharedProgramSnapshot: amplify/functions/libs/shared-program/types.ts:18-27."""
 
+    name: Annotated[
+        str, App(_fn("get-shared-program/handler.ts", 76), "reads .name unguarded (and shows it)")
+    ]
+    totalDays: Annotated[
+        Num,
+        App(
+            _ui("components/shared-programs/SharedProgramPreview.jsx", 346),
+            "divides it by 7 for the weeks (copy-utils.ts:84-87: the copy's end date)",
+        ),
+    ]
+    phases: Annotated[
+        list[Map], App(_lib("shared-program/copy-utils.ts", 112), "copies it as the phases")
+    ]
+    description: str | None = None
+    trainingFrequency: Num | None = None
+    trainingGoals: list[str] | None = None
+    equipmentConstraints: list[str] | None = None
+    coachNames: list[str] | None = None
+
+
+class SharedProgramAttributes(_Shape):
+    """SharedProgram: amplify/functions/libs/shared-program/types.ts:45-71."""
+
+    sharedProgramId: Annotated[
+        str,
+        App(
+            _ui("components/shared-programs/ManageSharedPrograms.jsx", 300),
+            "builds the share link and the unshare call from it",
+        ),
+    ]
+    creatorUserId: Annotated[
+        str,
+        App(_ddb("shared-program.ts", 289), "refuses the creator's unshare unless it matches"),
+    ]
     programSnapshot: Annotated[
-        Map, App(_fn("get-shared-program/handler.ts", 76), "reads .name unguarded")
+        SharedProgramSnapshot,
+        App(_fn("get-shared-program/handler.ts", 76), "reads .name unguarded"),
+    ]
+    s3DetailKey: Annotated[
+        str,
+        App(_lib("shared-program/copy-utils.ts", 64), "reads the templates from it (else 500)"),
     ]
     isActive: Annotated[bool, App(_ddb("shared-program.ts", 79), "hides it unless true")]
-    sharedProgramId: str | None = None
+    originalProgramId: str | None = None
+    creatorUsername: str | None = None
+    viewCount: Num | None = None
+    copyCount: Num | None = None
 
 
 class SharedProgramItem(_Root):
@@ -1083,6 +1125,14 @@ class SharedProgramItem(_Root):
     attributes: Annotated[
         SharedProgramAttributes,
         App(_ddb("shared-program.ts", 79), "reads item.attributes.isActive"),
+    ]
+    gsi1pk: Annotated[str, App(_ddb("shared-program.ts", 191), "lists a creator's shares")]
+    gsi1sk: Annotated[str, App(_ddb("shared-program.ts", 192), "lists a creator's shares")]
+    gsi2pk: Annotated[
+        str, App(_ddb("shared-program.ts", 119), "finds a program's share (else shares it again)")
+    ]
+    gsi2sk: Annotated[
+        str, App(_ddb("shared-program.ts", 120), "finds a program's share (else shares it again)")
     ]
 
 

@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 
 from app import create_app
 from auth import mint_dev_token
-from datasources import operations
+from datasources import aws_calls
 from datasources.accelerators import read_accelerators
 from datasources.aws import AwsClients, open_clients
 from datasources.content import ContentStore
@@ -27,17 +27,54 @@ from datasources.migrate import migrate
 from datasources.stores import Stores
 from datasources.table import Table
 from devserver.asgi import served
+from devserver.builders import bulk_put
 from devserver.cognito import LocalUserPool
 from devserver.engine import ENGINE_CREDENTIALS, EmbeddedEngine
 from devserver.snapshot import Snapshotter
 from runtime import Runtime, open_runtime
 from settings import Settings
+from tests import app_items
 
 # Every AWS call the suite's code makes is recorded: the evidence tests/test_zz_iam_policy.py
-# checks the IAM policy against (datasources/operations.py).
-operations.enable()
+# checks the IAM policy against (datasources/aws_calls.py).
+aws_calls.enable(harness=("tests", "devserver", "benchmarks"))
 
 DEV_SECRET = "test-only-dev-secret-not-used-anywhere-else-0123456789"
+
+
+@pytest.fixture(autouse=True)
+async def app_contract(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    """NeonPanda's app must still read every item this API writes: after each test, every
+    item the service's code wrote (in this process) is read back and checked against the
+    app's item shapes (tests/app_contract.py). A test that writes what the app could not
+    read fails here, naming the item, the key and the app's line that would break."""
+    with aws_calls.capture_writes() as written:
+        yield
+    if not written or "engine" not in request.fixturenames:
+        return
+    if request.node.get_closest_marker("seed_shapes") is not None:
+        return  # the test stores the seed's own example items, as the seed gives them
+    engine: EmbeddedEngine = request.getfixturevalue("engine")
+    import aioboto3
+    from boto3.dynamodb.types import TypeDeserializer
+
+    from tests.app_contract import check_items
+
+    deserializer = TypeDeserializer()
+    session = aioboto3.Session(region_name="us-east-1", **ENGINE_CREDENTIALS)
+    items = []
+    async with session.client("dynamodb", endpoint_url=engine.endpoint_url) as client:
+        for table, pk, sk in sorted(written):
+            try:
+                found = await client.get_item(
+                    TableName=table, Key={"pk": {"S": pk}, "sk": {"S": sk}}, ConsistentRead=True
+                )
+            except client.exceptions.ResourceNotFoundException:
+                continue  # the table is gone (a test that deletes it)
+            if "Item" in found:
+                items.append({k: deserializer.deserialize(v) for k, v in found["Item"].items()})
+    violations = check_items(items)
+    assert not violations, "written items NeonPanda's app could not read:\n" + "\n".join(violations)
 
 
 @pytest.fixture(scope="session")
@@ -212,6 +249,32 @@ async def demo_api(
     await Snapshotter(table, ContentStore(aws.s3, settings.bucket), demo_snapshot).restore()
     async for client in _serve(create_app(settings, engine=engine), settings):
         yield client
+
+
+async def serve_app_items(
+    engine: EmbeddedEngine, tmp_path: Path, **overrides: Any
+) -> AsyncIterator[Api]:
+    """The app over HTTP on NeonPanda's app's own items (tests/app_items.py, both athletes,
+    with their S3 objects) in a table created exactly as the seed defines it, not migrated."""
+    engine.reset()
+    settings = make_settings(tmp_path, **overrides)
+    async with AsyncExitStack() as stack:
+        clients = await open_clients(stack, settings, engine.endpoint_url, ENGINE_CREDENTIALS)
+        await create_table(clients.dynamodb, settings.table_name)
+        await create_bucket(clients.s3, settings.bucket, settings.region)
+        await bulk_put(Table(clients.dynamodb, settings.table_name), app_items.all_items())
+        for user in (app_items.ATHLETE, app_items.OTHER):
+            for key, body in app_items.s3_objects(user).items():
+                await clients.s3.put_object(Bucket=settings.bucket, Key=key, Body=body)
+    async for api in _serve(create_app(settings, engine=engine, migrate=False), settings):
+        yield api
+
+
+@pytest.fixture
+async def app_api(engine: EmbeddedEngine, tmp_path: Path) -> AsyncIterator[Api]:
+    """The app's items, unmigrated, with the stream indexer running."""
+    async for api in serve_app_items(engine, tmp_path, indexer=True):
+        yield api
 
 
 def cost(body: dict[str, Any]) -> dict[str, Any]:

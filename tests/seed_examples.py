@@ -148,7 +148,12 @@ COACH: dict[str, Any] = {
             "goal_timeline": "12 weeks",
             "preferred_intensity": "high",
             "equipment_available": ["barbell"],
+            # What NeonPanda's app reads unguarded (tests/app_contract.py), which the seed
+            # document's example predates.
+            "time_constraints": {"session_duration": "60 minutes"},
+            "safety_constraints": {"contraindicated_exercises": []},
         },
+        "generated_prompts": {"personality_prompt": "You are Marcus."},
         "metadata": {"created_date": T, "total_conversations": 4},
     },
 }

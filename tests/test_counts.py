@@ -7,7 +7,8 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from benchmarks.queries import DASHBOARD
+import pytest
+
 from datasources import counts, keys
 from datasources.stores import Stores
 from datasources.stores.coach import CoachQuery
@@ -16,7 +17,8 @@ from datasources.stores.memory import MemoryQuery
 from datasources.stores.session import SessionQuery
 from datasources.stores.workout import WorkoutQuery
 from datasources.table import Table
-from tests.builders import athlete, bulk_put, coach, workout
+from devserver.builders import athlete, bulk_put, coach, workout
+from devserver.queries import DASHBOARD
 from tests.conftest import Api, cost
 
 TOTALS = """{ viewer {
@@ -67,11 +69,23 @@ async def test_dashboard_with_every_total_is_six_calls_in_two_waves(demo_api: Ap
     assert truth["workouts"] > 20  # the workouts' total did not come from its page
 
 
-async def test_counters_stay_exact_through_every_write_of_the_api(api: Api, stores: Stores) -> None:
-    """A seeded random run of creates and deletes (a coach's delete takes its memories
-    with it); after each step the counters equal what count queries find, and totals are
-    answered without a count query."""
+async def test_counters_stay_exact_through_every_write_of_the_api(
+    api: Api, stores: Stores, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A seeded random run of creates and deletes (a coach's delete archives it: it leaves
+    the coach list, its memories stay); after each step the counters equal what count
+    queries find, and totals are answered without a count query."""
     await athlete(stores, "demo")
+    # Count queries the server makes (none: the totals come from pages and counters).
+    count_queries: list[Any] = []
+    served = api.runtime.stores.table
+    real_count = served.count
+
+    async def counting(*args: Any, **kwargs: Any) -> int:
+        count_queries.append(args)
+        return await real_count(*args, **kwargs)
+
+    monkeypatch.setattr(served, "count", counting)
     rng = random.Random(1126)
     live: dict[str, list[tuple[str, int]]] = {k: [] for k in ("coach", "workout", "memory")}
     conversations: list[tuple[str, str, int]] = []
@@ -87,7 +101,9 @@ async def test_counters_stay_exact_through_every_write_of_the_api(api: Api, stor
                 "mutation($i: DeleteCoachInput!) { deleteCoach(input: $i) { deletedCoachId } }",
                 {"i": {"coachId": coach_id, "expectedVersion": version}},
             )
-            live["memory"] = [m for m in live["memory"] if not m[0].startswith(f"{coach_id}-")]
+            # Archived (as the app deletes coaches): its memories and conversations stay
+            # and still count; its conversations are left alone from here on (as before,
+            # when a coach's delete took its memories with it), and none are started.
             conversations = [c for c in conversations if c[0] != coach_id]
         elif kind == "coach":
             body = await api.gql(
@@ -175,8 +191,11 @@ async def test_counters_stay_exact_through_every_write_of_the_api(api: Api, stor
         totals, ddb = await _totals(api)
         assert totals == await _truth(stores, "demo"), step
         assert totals["coachCreatorSessions"] == sessions
-        # Lists of one item: pages say their totals. Longer lists: the counters did.
-        assert ddb["byOperation"].get("Query", 0) == 5, ddb
+        # Lists of one item: pages say their totals. Longer lists: the counters did. (A
+        # page may take more than one Query: archived coaches stay in the partition and
+        # the coach list reads past them.)
+        assert count_queries == [], (step, count_queries)
+        assert ddb["byOperation"].get("Query", 0) >= 5, ddb
         most = {name: max(most[name], totals[name]) for name in LISTS}
 
     item = await _counts_item(stores.table, "demo")
@@ -271,12 +290,16 @@ async def test_a_filtered_total_is_counted_beside_its_page(api: Api, stores: Sto
         "{ %s edges { node { workoutId } } } } }"
     )
     without = cost(await api.gql(query % ""))["dynamodb"]
-    body = await api.gql(query % "totalCount")
-    assert body["data"]["viewer"]["workouts"]["totalCount"] == 6
-    ddb = cost(body)["dynamodb"]
-    # One count query more than the page alone, sent beside the page's first read.
-    assert ddb["byOperation"] == {"Query": without["byOperation"]["Query"] + 1}
-    assert ddb["waves"] == without["waves"]
+    # One count query more than the page alone, sent beside the page's first read (waves
+    # are measured from the calls' times: the best of three, as below).
+    counted_waves = []
+    for _ in range(3):
+        body = await api.gql(query % "totalCount")
+        assert body["data"]["viewer"]["workouts"]["totalCount"] == 6
+        ddb = cost(body)["dynamodb"]
+        assert ddb["byOperation"] == {"Query": without["byOperation"]["Query"] + 1}
+        counted_waves.append(ddb["waves"])
+    assert min(counted_waves) == without["waves"], (counted_waves, without)
 
     # The unfiltered list's total comes from the counters (bulk_put counted them), loaded
     # while the page's query is in flight. Waves are measured from the calls' times, and

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from datasources import operations
+from datasources import aws_calls
 from datasources.aws import AwsClients
 from devserver.engine import EmbeddedEngine
 from runtime import open_runtime
@@ -23,7 +23,7 @@ async def test_a_secret_named_by_arn_signs_the_same_cursors_as_its_value(
     by_arn = production_settings(tmp_path / "a", monkeypatch, engine, cursor_secret_arn=arn)
     by_value = production_settings(tmp_path / "b", monkeypatch, engine, cursor_secret=value)
     assert not any("CURSOR_SECRET" in found for found in by_arn.development_conveniences())
-    with operations.capture() as calls:
+    with aws_calls.capture() as calls:
         async with open_runtime(by_arn, seed=False, migrate=False) as reader:
             cursor = reader.cursors.encode("demo:workouts", {"sk": "workout#w1"})
     async with open_runtime(by_value, seed=False, migrate=False) as given:
@@ -51,7 +51,7 @@ async def test_the_operators_commands_never_read_it(
 
     missing = "arn:aws:secretsmanager:us-east-1:123456789012:secret:neonpanda-nope-AbCdEf"
     settings = production_settings(tmp_path, monkeypatch, engine, cursor_secret_arn=missing)
-    with operations.capture() as calls:
+    with aws_calls.capture() as calls:
         assert await server.migrate(settings, dry_run=True) == 0
         assert await server.repair_counts(settings, ["nobody"]) == 0
     assert calls and not [c for c in calls if c.service == "secrets-manager"]

@@ -67,7 +67,9 @@ async def test_an_update_is_read_by_a_later_field(demo_api: Api) -> None:
     }
 
 
-async def test_a_delete_is_seen_by_a_later_field(demo_api: Api) -> None:
+async def test_a_coach_archived_is_seen_by_a_later_field(demo_api: Api) -> None:
+    """deleteCoach archives the coach (as the app does); a later field of the same
+    document sees it archived, not the copy it read before."""
     body = await demo_api.gql("""{ viewer { conversation(conversationId: "demo_conv_2") {
         version } } }""")
     version = body["data"]["viewer"]["conversation"]["version"]
@@ -75,18 +77,18 @@ async def test_a_delete_is_seen_by_a_later_field(demo_api: Api) -> None:
         """mutation($v: Int!, $w: Int!) {
         before: updateConversation(input: {conversationId: "demo_conv_2",
             coachId: "demo_coach_2", expectedVersion: $v, title: "x"}) {
-          conversation { coach { name } } }
+          conversation { coach { name isArchived } } }
         gone: deleteCoach(input: {coachId: "demo_coach_2", expectedVersion: 1}) {
-          deletedCoachId deletedMemoryCount }
+          archivedCoachId coach { isArchived } }
         after: updateConversation(input: {conversationId: "demo_conv_2",
             coachId: "demo_coach_2", expectedVersion: $w, title: "y"}) {
-          conversation { coach { name } } } }""",
+          conversation { coach { name isArchived } } } }""",
         {"v": version, "w": version + 1},
     )
     data = _data(body)
-    assert data["before"]["conversation"]["coach"] == {"name": "Emma"}
-    assert data["gone"] == {"deletedCoachId": "demo_coach_2", "deletedMemoryCount": 2}
-    assert data["after"]["conversation"]["coach"] is None
+    assert data["before"]["conversation"]["coach"] == {"name": "Emma", "isArchived": False}
+    assert data["gone"] == {"archivedCoachId": "demo_coach_2", "coach": {"isArchived": True}}
+    assert data["after"]["conversation"]["coach"] == {"name": "Emma", "isArchived": True}
 
 
 async def test_a_deleted_memory_cannot_be_used_later_in_the_document(demo_api: Api) -> None:

@@ -36,7 +36,7 @@ from datasources.records import (
 )
 from datasources.records.conversation import Message
 from datasources.stores import Stores
-from tests.builders import athlete, bulk_put
+from devserver.builders import athlete, bulk_put
 from tests.conftest import Api
 
 NOW = datetime(2026, 5, 1, 7, tzinfo=UTC)

@@ -32,7 +32,6 @@ from devserver.engine import EmbeddedEngine
 from devserver.live_client import PROTOCOL, live
 from http_protocol import guarded_protocol
 from schema.build import build_schema
-from schema.documents import MAX_APQ_CHARACTERS, DocumentMode, Documents, sha256
 from schema.limits import (
     Exceeded,
     Limits,
@@ -40,6 +39,7 @@ from schema.limits import (
     analyze,
     bounded_variables,
 )
+from schema.trusted_documents import MAX_APQ_CHARACTERS, DocumentMode, Documents, sha256
 from settings import Settings
 from tests.conftest import DEV_SECRET, Api, cost
 

@@ -13,14 +13,8 @@ from typing import Any
 import pytest
 
 from datasources.aws import AwsClients
-from datasources.definition import (
-    LIFECYCLE_RULES,
-    SEED_GSIS,
-    SEED_KEY_SCHEMA,
-    cloudformation_template,
-    render_template,
-    table_spec,
-)
+from datasources.definition import LIFECYCLE_RULES, SEED_GSIS, SEED_KEY_SCHEMA, table_spec
+from infra.template import cloudformation_template, render_template
 from settings import Settings
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "infra" / "template.json"
@@ -28,7 +22,7 @@ TEMPLATE = Path(__file__).resolve().parent.parent / "infra" / "template.json"
 
 def test_template_is_rendered_from_the_definition() -> None:
     assert TEMPLATE.read_text() == render_template(), (
-        "regenerate: uv run python -m datasources.definition > infra/template.json"
+        "regenerate: uv run python -m infra.template > infra/template.json"
     )
 
 
@@ -169,9 +163,9 @@ def test_a_batch_the_indexer_gives_up_on_is_reported_and_alarmed() -> None:
 
 
 def test_the_roles_hold_the_derived_policies_and_no_wildcards() -> None:
-    """The roles' data access is exactly datasources/permissions.py (derived from the code,
+    """The roles' data access is exactly infra/permissions.py (derived from the code,
     held to it by tests/test_zz_iam_policy.py); no action or resource is a wildcard."""
-    from datasources import permissions
+    from infra import permissions
 
     resources = _resources()
     for name in permissions.POLICIES:
@@ -194,7 +188,7 @@ def test_the_roles_hold_the_derived_policies_and_no_wildcards() -> None:
 
 
 def test_the_http_api_routes_graphql_and_the_probes_to_the_function() -> None:
-    from datasources.deployment import ROUTES
+    from infra.deployment import ROUTES
 
     resources = _resources()
     routes = {
@@ -232,7 +226,7 @@ def _refs(node: Any) -> set[str]:
 
 
 def test_the_service_exists_only_with_live_updates() -> None:
-    from datasources.deployment import service_parameters, service_resources
+    from infra.deployment import service_parameters, service_resources
 
     template = json.loads(TEMPLATE.read_text())
     for name in service_resources():
@@ -276,7 +270,7 @@ def test_the_service_runs_server_py_with_the_api_functions_settings(
 
     import server
     import telemetry
-    from datasources.deployment import CONTAINER_PORT
+    from infra.deployment import CONTAINER_PORT
 
     container = _service_container()
     command = container["Command"]
@@ -320,7 +314,7 @@ def test_the_service_task_role_holds_the_servers_policies() -> None:
     """The task role: assumed by ECS tasks, the server's derived policies only (held to
     the code by tests/test_zz_iam_policy.py); the execution role: AWS's managed policy for
     pulling the image and writing the logs, nothing of the data."""
-    from datasources import permissions
+    from infra import permissions
 
     resources = _resources()
     definition = resources["ServiceTaskDefinition"]["Properties"]
@@ -451,7 +445,7 @@ def _copied() -> list[Path]:
 def test_the_image_installs_the_locked_production_dependencies() -> None:
     """`uv sync --frozen --no-dev`: uv.lock as it is, without the development group (no
     moto, no test tools), after copying what it reads; Python 3.11, as the functions."""
-    from datasources.deployment import RUNTIME
+    from infra.deployment import RUNTIME
 
     instructions = _dockerfile()
     assert instructions[0] == ("FROM", "python:3.11-slim")
@@ -467,7 +461,7 @@ def test_the_image_installs_the_locked_production_dependencies() -> None:
 
 
 def test_the_image_runs_server_py_as_a_user_without_privileges() -> None:
-    from datasources.deployment import CONTAINER_PORT
+    from infra.deployment import CONTAINER_PORT
 
     instructions = dict(_dockerfile())  # the last of each kind
     assert json.loads(instructions["CMD"])[:2] == ["python", "server.py"]

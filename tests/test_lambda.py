@@ -27,12 +27,13 @@ import runtime as runtime_module
 from app import create_app
 from auth import mint_dev_token
 from datasources import aws as aws_module
-from datasources import operations, permissions
+from datasources import aws_calls
 from datasources.aws import AwsClients
 from datasources.content import ContentStore
 from datasources.table import Table, deserialize_item, serialize_item
 from devserver.engine import EmbeddedEngine
 from devserver.snapshot import Snapshotter
+from infra import permissions
 from lambda_handler import Environment, IndexerEnvironment, api_app
 from settings import Settings
 from tests.conftest import DEV_SECRET, make_settings, put_secret
@@ -137,7 +138,7 @@ async def test_the_handler_serves_both_event_kinds_from_one_start(
     monkeypatch.setattr(lambda_handler, "_api", environment)
     handler = lambda_handler.handler
     try:
-        with operations.capture() as calls:
+        with aws_calls.capture() as calls:
             # API Gateway HTTP API, payload 2.0: a query.
             first = await invoke(handler, event("http_api_v2"), CONTEXT)
             assert opened == [1] and environment.starts == 1
@@ -274,7 +275,7 @@ async def test_the_indexer_handler_sets_the_list_key_of_an_app_write(
     environment = IndexerEnvironment(lambda_settings, engine=engine)
     try:
         # ...and the stream delivered it twice (Lambda's at-least-once): the same key.
-        with operations.capture() as calls:
+        with aws_calls.capture() as calls:
             for _ in range(2):
                 answer = await invoke(environment, copy.deepcopy(recorded), CONTEXT)
                 assert answer == {"records": 1, "skipped": 0}

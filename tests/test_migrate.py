@@ -20,8 +20,8 @@ from datasources.aws import AwsClients, open_clients
 from datasources.definition import create_table, table_spec
 from datasources.migrate import SeedMismatch, TableMissing, migrate
 from datasources.table import Table, deserialize_item
+from devserver.builders import app_written, bulk_put
 from devserver.engine import ENGINE_CREDENTIALS, EmbeddedEngine
-from tests.builders import app_written, bulk_put
 from tests.conftest import make_settings
 
 ROOT = Path(__file__).resolve().parent.parent

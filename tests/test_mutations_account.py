@@ -80,9 +80,11 @@ async def test_export_holds_every_item_and_object(demo_api: Api) -> None:
     assert "errors" not in body, body["errors"]
     result = body["data"]["requestDataExport"]
     # profile + 2 coaches + 4 conversations + 3 summaries + 32 workouts + 5 memories + 3 sessions
-    assert result["itemCount"] == 50
-    # 32 workout logs + 4 transcripts + 2 archive chunks + 3 session histories
-    assert result["objectCount"] == 41
+    # + 1 program
+    assert result["itemCount"] == 51
+    # 32 workout logs + 4 transcripts + 2 archive chunks + 3 session histories + the
+    # program's details (its one current version)
+    assert result["objectCount"] == 42
     export = result["export"]
     assert export["key"].startswith("athletes/demo/exports/") and export["key"].endswith(
         "_full_history.json"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from datasources.stores import Stores
-from tests.builders import athlete, bulk_put, workout
+from devserver.builders import athlete, bulk_put, workout
 from tests.conftest import Api
 
 PAGE = """

@@ -32,6 +32,7 @@ def _ms(value: Any) -> Any:
 
 
 @pytest.mark.parametrize("entity_type", sorted(seed_examples.ALL))
+@pytest.mark.seed_shapes
 async def test_seed_example_round_trips_through_the_table(stores: Stores, entity_type: str) -> None:
     example = copy.deepcopy(seed_examples.ALL[entity_type])
     if "ttl" in example:
@@ -49,6 +50,7 @@ async def test_seed_example_round_trips_through_the_table(stores: Stores, entity
 
 
 @pytest.mark.parametrize("entity_type", sorted(seed_examples.ALL))
+@pytest.mark.seed_shapes
 async def test_an_update_writes_only_what_changed(stores: Stores, entity_type: str) -> None:
     """Unknown keys, and every stored byte the change does not touch, stay as they were
     (timestamps in another form included)."""

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from benchmarks.queries import DASHBOARD
+import pytest
+
+from datasources.records import ConversationRecord
 from datasources.stores import Stores
-from tests.builders import athlete, bulk_put, coach, daily_workouts, workout
+from datasources.transaction import Transaction
+from devserver.builders import athlete, bulk_put, coach, conversation, daily_workouts, workout
+from devserver.queries import DASHBOARD
 from tests.conftest import Api, cost
+from tests.faults import after_call
 
 
 async def test_dashboard_costs_six_requests_in_two_waves_and_no_s3(demo_api: Api) -> None:
@@ -27,6 +33,31 @@ async def test_dashboard_costs_six_requests_in_two_waves_and_no_s3(demo_api: Api
     # 2 coaches + 4 conversations + 21 workouts (one past the page, for hasNextPage)
     # + 5 memories + 1 profile + 3 summaries.
     assert ddb["itemsRead"] == 36
+    assert cost(body)["s3"]["calls"] == 0
+
+
+# The dashboard with the athlete's running programs: one more query, in the first wave.
+DASHBOARD_WITH_PROGRAMS = DASHBOARD.rstrip().removesuffix("} }") + (
+    "programs(filter: {status: [ACTIVE, PAUSED]}, first: 5) { totalCount "
+    "countsByStatus { active paused } edges { node { programId name status currentDay "
+    "totalDays adherenceRate coaches { name } } } } } }"
+)
+
+
+async def test_running_programs_join_the_dashboards_first_wave(demo_api: Api) -> None:
+    body = await demo_api.gql(DASHBOARD_WITH_PROGRAMS)
+    assert "errors" not in body, body["errors"]
+    programs = body["data"]["viewer"]["programs"]
+    assert programs["totalCount"] == 1 and programs["countsByStatus"]["active"] == 1
+    (program,) = [e["node"] for e in programs["edges"]]
+    assert program["status"] == "ACTIVE" and program["coaches"] == [{"name": "Marcus"}]
+    ddb = cost(body)["dynamodb"]
+    # Wave 1: the profile (batched) + 4 list queries + the programs' GSI1 query (page,
+    # totals and per-status totals at once). Wave 2: the summaries. The programs' coaches
+    # come from the coaches list.
+    assert ddb["byOperation"] == {"BatchGetItem": 2, "Query": 5}
+    assert ddb["calls"] == 7
+    assert ddb["waves"] == 2
     assert cost(body)["s3"]["calls"] == 0
 
 
@@ -112,3 +143,61 @@ async def test_storage_pointers_without_content_make_no_s3_request(demo_api: Api
     assert log["key"].startswith("athletes/demo/workouts/")
     assert "X-Amz-Signature" in log["downloadUrl"]
     assert cost(body)["s3"]["calls"] == 0
+
+
+LIST_ONLY = "{ viewer { conversations(first: 10) { edges { node { conversationId title } } } } }"
+LIST_WITH_MESSAGES = """{ viewer { conversations(first: 10) { edges { node {
+    id conversationId totalMessages messages(last: 2) { totalCount edges { node { content } } }
+} } } } }"""
+
+
+async def test_conversation_lists_leave_the_messages_out(api: Api, stores: Stores) -> None:
+    """A list reads the conversations without their messages (up to ~300 KB each); a list
+    that shows messages or their count loads the whole items, one BatchGetItem for the
+    page, and answers exactly what the conversation's own read answers."""
+    now = datetime.now(UTC)
+    await athlete(stores, "demo")
+    long = [conversation("demo", "c1", n, 150 + n, now).to_item() for n in range(3)]
+    await bulk_put(stores, [coach("demo", "c1", now).to_item(), *long])
+
+    answered: list[dict[str, Any]] = []
+    with after_call(api.runtime.stores.table.client, "Query", answered.append):
+        body = await api.gql(LIST_ONLY)
+    assert "errors" not in body, body["errors"]
+    titles = [e["node"]["title"] for e in body["data"]["viewer"]["conversations"]["edges"]]
+    assert titles == ["Conversation 0", "Conversation 1", "Conversation 2"]
+    assert cost(body)["dynamodb"]["byOperation"] == {"Query": 1}
+    # What came over the wire: the three conversations, and not one message.
+    (response,) = answered
+    items = response["Items"]
+    assert len(items) == 3
+    assert all("messages" not in item["attributes"]["M"] for item in items)
+    assert all("title" in item["attributes"]["M"] for item in items)
+
+    body = await api.gql(LIST_WITH_MESSAGES)
+    assert "errors" not in body, body["errors"]
+    nodes = [e["node"] for e in body["data"]["viewer"]["conversations"]["edges"]]
+    assert [n["totalMessages"] for n in nodes] == [150, 151, 152]
+    ddb = cost(body)["dynamodb"]
+    assert ddb["byOperation"] == {"BatchGetItem": 1, "Query": 1}
+    assert ddb["waves"] == 2
+    for node in nodes:
+        alone = await api.gql(
+            "query($id: ID!) { node(id: $id) { ... on CoachConversation { totalMessages "
+            "messages(last: 2) { totalCount edges { node { content } } } } } }",
+            {"id": node["id"]},
+        )
+        assert alone["data"]["node"]["totalMessages"] == node["totalMessages"]
+        assert alone["data"]["node"]["messages"] == node["messages"]
+
+
+def test_a_record_read_through_a_projection_is_never_written_back() -> None:
+    now = datetime.now(UTC)
+    item = conversation("demo", "c1", 0, 3, now).to_item()
+    del item["attributes"]["messages"]
+    partial = ConversationRecord.from_projection(item)
+    partial.attributes.title = "renamed"
+    with pytest.raises(ValueError, match="projection"):
+        Transaction().save("conversation", partial)
+    with pytest.raises(ValueError, match="projection"):
+        Transaction().replace("conversation", partial)

@@ -16,7 +16,8 @@ from botocore.exceptions import ReadTimeoutError
 from datasources import keys
 from datasources.aws import AwsClients
 from datasources.indexer import Indexer
-from datasources.stream import Change
+from datasources.live import LiveHub
+from datasources.stream import Change, StreamReader
 from devserver.engine import EmbeddedEngine
 from runtime import Runtime, open_runtime
 from settings import Settings
@@ -131,3 +132,44 @@ async def test_a_failing_stream_is_retried_and_reported_not_the_readers_end(
         await _put_workouts(runtime, 0, 1)
         await _until(lambda: _indexer(runtime).stats.seen >= 1, "it delivers again")
         assert runtime.background.stream_health() is None
+
+
+def test_a_quiet_stream_is_polled_less_often_and_a_listener_brings_it_back() -> None:
+    """Polls that find nothing double the wait up to `max_idle_sleep` while `may_rest`
+    allows it (the live hub: while nobody listens); a listener brings the short wait back."""
+    listening = False
+    reader = StreamReader(
+        client=None,
+        stream_arn="arn",
+        idle_sleep=0.1,
+        max_idle_sleep=2.0,
+        may_rest=lambda: not listening,
+    )
+    assert [reader.next_rest() for _ in range(7)] == [0.1, 0.2, 0.4, 0.8, 1.6, 2.0, 2.0]
+    listening = True
+    assert [reader.next_rest() for _ in range(3)] == [0.1, 0.1, 0.1]
+    listening = False
+    assert reader.next_rest() == 0.1  # the doubling starts again from the short wait
+    # Without a cap the wait never grows.
+    plain = StreamReader(client=None, stream_arn="arn", idle_sleep=0.25)
+    assert {plain.next_rest() for _ in range(5)} == {0.25}
+
+
+async def test_a_first_subscriber_wakes_a_resting_reader() -> None:
+    """A rest (here up to ten minutes) ends as soon as the live hub gains a subscriber:
+    its first event does not wait out the quiet polling."""
+    hub = LiveHub(streams_client=None)
+    reader = StreamReader(
+        client=None,
+        stream_arn="arn",
+        idle_sleep=600.0,
+        max_idle_sleep=600.0,
+        may_rest=lambda: not hub._by_pk,
+    )
+    hub.reader = reader
+    resting = asyncio.create_task(reader._rest())
+    await asyncio.sleep(0)  # the rest has begun
+    assert not resting.done()
+    with hub.subscribe("user#ann"):
+        await asyncio.wait_for(resting, WAIT)  # woken, not timed out
+        assert reader.next_rest() == 600.0 and reader._quiet == 0  # listening: no doubling

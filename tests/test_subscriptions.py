@@ -12,6 +12,7 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,10 @@ import httpx
 
 from app import create_app
 from auth import mint_dev_token
+from datasources.stores import Stores
 from devserver.asgi import listening
+from devserver.builders import bulk_put, coach
+from devserver.demo_data import seed_program
 from devserver.engine import EmbeddedEngine
 from devserver.live_client import live
 from settings import Settings
@@ -164,6 +168,36 @@ async def test_viewer_events_reach_only_their_athlete(
             assert event["entityType"] == "coachConfig" and event["entityId"] == "lambda_coach"
             assert event["coach"] == {"name": "From the app"}
             await ann.quiet(1.5)  # and nothing of bob's, ever
+
+
+PROGRAM_EVENTS = """subscription { viewerEvents { action entityType entityId
+    program { name status currentDay } } }"""
+
+
+async def test_program_changes_reach_viewer_events(
+    engine: EmbeddedEngine, settings: Settings, aws: object, stores: Stores
+) -> None:
+    async with server(engine, settings) as (url, api):
+        await _profile(api, "ann")
+        await bulk_put(stores, [coach("ann", "ann_coach", datetime.now(UTC)).to_item()])
+        await seed_program(stores, "ann", "ann_coach")
+        async with subscribed(url, mint_dev_token(DEV_SECRET, "ann"), PROGRAM_EVENTS) as ann:
+            assert await ann.line() == {"connected": True}
+            await asyncio.sleep(0.5)
+            await api.gql(
+                "ann",
+                "mutation($i: UpdateProgramInput!) { updateProgram(input: $i) { "
+                "program { version } } }",
+                {"i": {"programId": "ann_program_1", "expectedVersion": 2, "action": "PAUSE"}},
+            )
+            event = (await ann.event())["viewerEvents"]
+            assert event["action"] == "UPDATED" and event["entityType"] == "program"
+            assert event["entityId"] == "ann_program_1"
+            assert event["program"] == {
+                "name": "4-Week Snatch Builder",
+                "status": "PAUSED",
+                "currentDay": 1,
+            }
 
 
 async def test_a_connection_without_a_valid_token_is_refused_and_http_is_not_a_way_in(

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from datasources.aws import AwsClients, open_clients
+from datasources.raw_reads import RawItemsJSONParser, unwrap
 from datasources.table import serialize_item
-from datasources.wire import RawItemsJSONParser, unwrap
 from devserver.engine import ENGINE_CREDENTIALS, EmbeddedEngine
 from settings import Settings
 

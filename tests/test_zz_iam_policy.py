@@ -1,6 +1,6 @@
 """The IAM policies of infra/template.json hold the code's AWS calls, and only those.
 
-Runs late (pytest takes files alphabetically): by then `datasources/operations.py` has
+Runs late (pytest takes files alphabetically): by then `datasources/aws_calls.py` has
 recorded every AWS call the suite's code made, with who made it. This file adds a workload
 of its own through the HTTP endpoint (every mutation, the read graph, an export and an
 account deletion of an athlete of the app's, /readyz, a start as on AWS, the migration and
@@ -10,7 +10,7 @@ the sweep), so that it means the same when run alone. Then:
     server's policies, DataAccess, StreamRead and CursorSecretRead; the migration's and the
     sweep's to the operations role; table and bucket creation is CloudFormation's);
 (b) every action the policies grant is one the code calls: the call lists of
-    `datasources/permissions.py` equal a scan of the code's client calls (so they cannot
+    `infra/permissions.py` equal a scan of the code's client calls (so they cannot
     drift), and every (action, resource, prefix) a policy grants was used by some call.
 """
 
@@ -23,26 +23,32 @@ from pathlib import Path
 from typing import Any
 
 import botocore.session
+import httpx
 import pytest
 from botocore import xform_name
 
 from app import create_app
-from datasources import permissions, transaction
+from datasources import transaction
 from datasources.aws import AwsClients
+from datasources.aws_calls import ROOT, Operation, recorded
 from datasources.content import ContentStore
 from datasources.migrate import recount_all
-from datasources.operations import ROOT, Operation, recorded
 from datasources.sweep import sweep_orphans
 from datasources.table import Table
 from devserver.asgi import served
+from devserver.builders import bulk_put
 from devserver.engine import EmbeddedEngine
 from devserver.snapshot import Snapshotter
+from infra import permissions
 from runtime import open_runtime
 from settings import Settings
 from tests import app_items
-from tests.builders import bulk_put
 from tests.conftest import Api, make_settings, production_settings, put_secret
 from tests.test_mutations_account import CONTACT, DELETE, EXPORT
+from tests.test_mutations_program import DELETE as DELETE_PROGRAM
+from tests.test_mutations_program import DELETE_SESSION, RENAME, REST, SKIP, _log_input
+from tests.test_mutations_program import LOG as LOG_PROGRAM
+from tests.test_mutations_program import UPDATE as UPDATE_PROGRAM
 from tests.test_mutations_session import ABANDON, ANSWER, COMPLETE, START
 from tests.test_mutations_workout import LOG, _fran_input
 
@@ -99,6 +105,8 @@ def code_calls() -> dict[tuple[str, str], list[str]]:
                 call = ("dynamodb", first)
             elif name == "generate_presigned_url" and isinstance(first, str):
                 call = methods[first]
+            elif name == "generate_presigned_post":  # an upload form: the browser's PutObject
+                call = ("s3", "PutObject")
             elif name == "get_waiter" and isinstance(first, str):
                 call = waiters[first]
             if call is not None:
@@ -111,9 +119,7 @@ def test_the_call_lists_are_exactly_the_codes_calls() -> None:
     found = code_calls()
     listed = permissions.ALL_CALLS
     missing = {call: found[call] for call in set(found) - listed}
-    assert not missing, (
-        f"the code calls these; classify them in datasources/permissions.py: {missing}"
-    )
+    assert not missing, f"the code calls these; classify them in infra/permissions.py: {missing}"
     assert not listed - set(found), f"listed but no longer called: {listed - set(found)}"
     # TransactWriteItems: the action kinds the Transaction builder can send.
     assert set(typing.get_args(transaction.Kind)) == set(permissions.TRANSACTION_ACTIONS)
@@ -233,6 +239,31 @@ async def drive(api: Api) -> None:
             }
         },
     )
+    # An upload: the form this API signs, posted by the "browser", named on a message.
+    targets = await _ok(
+        api,
+        """mutation($i: CreateUploadUrlsInput!) { createUploadUrls(input: $i) {
+            uploads { key url fields } } }""",
+        {"i": {"files": [{"contentType": "image/png", "size": 4}]}},
+    )
+    (target,) = targets["createUploadUrls"]["uploads"]
+    async with httpx.AsyncClient() as browser:
+        posted = await browser.post(
+            target["url"], data=target["fields"], files={"file": ("p.png", b"\x89PNG", "image/png")}
+        )
+    assert posted.status_code == 204, posted.text
+    await _ok(
+        api,
+        """mutation($input: SendMessageInput!) { sendMessage(input: $input) {
+            conversation { totalMessages } } }""",
+        {
+            "input": {
+                "conversationId": conversation,
+                "coachId": coach,
+                "messages": [{"role": "USER", "content": "photo", "imageS3Keys": [target["key"]]}],
+            }
+        },
+    )
     await _ok(
         api,
         """mutation($input: SaveConversationSummaryInput!) { saveConversationSummary(
@@ -247,7 +278,7 @@ async def drive(api: Api) -> None:
             "input": {
                 "conversationId": conversation,
                 "coachId": coach,
-                "expectedVersion": 2,
+                "expectedVersion": 3,  # two messages sent (one with an upload)
                 "title": "Renamed",
             }
         },
@@ -256,7 +287,7 @@ async def drive(api: Api) -> None:
         api,
         """mutation($input: DeleteConversationInput!) { deleteConversation(input: $input) {
             deletedConversationId } }""",
-        {"input": {"conversationId": conversation, "coachId": coach, "expectedVersion": 3}},
+        {"input": {"conversationId": conversation, "coachId": coach, "expectedVersion": 4}},
     )
 
     logged = (await _ok(api, LOG, {"input": _fran_input()}))["logWorkout"]["workout"]
@@ -347,12 +378,44 @@ async def drive(api: Api) -> None:
     await _ok(api, CONTACT, {"input": {"email": "fan@example.com", "message": "hi"}}, user=None)
     await _ok(api, EXPORT)
     await _ok(api, DELETE)
+    await _programs(api)
     # An athlete of the app's: objects under user-uploads/, programs/, sharedPrograms/.
     await _ok(api, EXPORT, user=app_items.ATHLETE)
     await _ok(api, DELETE, user=app_items.ATHLETE)
 
     readyz = await api.http.get("/readyz")
     assert readyz.status_code == 200, readyz.text
+
+
+PROGRAMS = """query($id: ID!) { viewer {
+  programs { totalCount countsByStatus { active } edges { node { programId } } }
+  program(programId: $id) { today { templates { name linkedWorkout { workoutId } } }
+    workouts { workoutId } insights { coachNote } details { content } }
+  programDesignerSessions(filter: {includeDeleted: true}) { totalCount
+    edges { node { sessionId } } } } }"""
+
+
+async def _programs(api: Api) -> None:
+    """An app athlete's programs (the app's details under programs/), read and written."""
+    user = app_items.ATHLETE
+    athlete = app_items._Athlete(user)
+    await _ok(api, PROGRAMS, {"id": athlete.legacy_program}, user=user)
+    await _ok(api, LOG_PROGRAM, {"i": _log_input()}, user=user)
+    await _ok(api, REST, {"i": {"programId": athlete.program, "expectedVersion": 2}}, user=user)
+    update = {"programId": athlete.program, "expectedVersion": 3, "action": "PAUSE"}
+    await _ok(api, UPDATE_PROGRAM, {"i": update}, user=user)
+    await _ok(api, PROGRAMS, {"id": athlete.program}, user=user)
+    skip = {
+        "programId": athlete.legacy_program,
+        "expectedVersion": 1,
+        "templateId": athlete.legacy_template,
+    }
+    await _ok(api, SKIP, {"i": skip}, user=user)
+    session = {"sessionId": athlete.pd_session, "expectedVersion": 1}
+    await _ok(api, RENAME, {"i": {**session, "title": "Block"}}, user=user)
+    await _ok(api, DELETE_SESSION, {"i": {**session, "expectedVersion": 2}}, user=user)
+    hard = {"programId": athlete.legacy_program, "expectedVersion": 2, "hard": True}
+    await _ok(api, DELETE_PROGRAM, {"i": hard}, user=user)
 
 
 @pytest.fixture
@@ -436,10 +499,13 @@ async def test_every_recorded_call_is_allowed_and_every_grant_is_used(workload: 
     unknown = {
         (c.service, c.operation) for c in calls if c.origin != "harness"
     } - permissions.ALL_CALLS
-    assert not unknown, f"calls missing from datasources/permissions.py: {unknown}"
+    assert not unknown, f"calls missing from infra/permissions.py: {unknown}"
 
     # (b) Every grant used: by the service (server policies) and by the operations.
     used = {_atom(c) for c in by_origin["service"]}
+    # The upload forms the service signed: the browser's PutObject, authorised as the
+    # service's (the workload posted one; it is not the service's own call).
+    used.add(("s3:PutObject", "objects", permissions.UPLOADS_PREFIX))
     assert _atoms(SERVER) - used == set(), "granted to the service but never used"
     used_by_operations = {_atom(c) for c in by_origin["operations"]}
     assert _atoms(("Operations",)) - used_by_operations == set()

@@ -6,9 +6,13 @@ import json
 import math
 import re
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+# strawberry's own "not given" marker: the only default its pydantic inputs leave out of
+# the schema, so a partial update can tell a field left out from an explicit null.
+from strawberry import UNSET
 
 from datasources import keys
 
@@ -131,3 +135,31 @@ class Strict(BaseModel):
     """Nested input parts: unknown fields are an error, not silently dropped."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+def _omitted() -> Any:
+    return UNSET
+
+
+def Omittable(**constraints: Any) -> Any:  # a Field factory, hence the capital
+    """A field of a partial update, where leaving it out and sending null differ: left out,
+    the stored value stays; null removes it. Exposed through strawberry's pydantic inputs,
+    whose GraphQL field then has no default (strawberry's UNSET: absent stays absent, and
+    `validated` leaves it out); the validated model holds None for it and does not count it
+    in `model_fields_set` (`Patch`), which is what `merge_into` applies."""
+    return Field(default_factory=_omitted, **constraints)
+
+
+class Patch(BaseModel):
+    """A partial update (or a part of one): what was given is `model_fields_set`, explicit
+    nulls included; everything else reads as None. `Intent` fingerprints only what was
+    given, so the same key with a field left out or sent as null is not a replay."""
+
+    FINGERPRINT_UNSET: ClassVar[bool] = True
+
+    @model_validator(mode="after")
+    def _absent_is_none(self) -> Self:
+        for name in type(self).model_fields:
+            if name not in self.model_fields_set and self.__dict__.get(name) is UNSET:
+                self.__dict__[name] = None  # not setattr: it would count the field as set
+        return self

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.alias_generators import to_camel
 
 from datasources.enums import Discipline, Known
 from datasources.inputs.common import Id, JsonContent, JsonMap, Version, When, WriteInput
+from datasources.inputs.conversation import UploadKey
 from datasources.records import discipline as d
+from datasources.uploads import MAX_MESSAGE_IMAGES
 
 Score = Field(default=None, ge=1, le=10)
 
@@ -108,23 +111,50 @@ class DisciplineSpecific(_In):
     hiit: d.Hiit | None = None
     running: d.Running | None = None
     climbing: d.Climbing | None = None
+    trail_running: d.TrailRunning | None = None
+    cycling: d.Cycling | None = None
+    hyrox: d.Hyrox | None = None
+    olympic_weightlifting: d.OlympicWeightlifting | None = None
+    functional_bodybuilding: d.FunctionalBodybuilding | None = None
+    calisthenics: d.Calisthenics | None = None
+    circuit_training: d.CircuitTraining | None = None
+    hybrid: d.Hybrid | None = None
+    backpacking: d.Backpacking | None = None
+    rucking: d.Rucking | None = None
     other: OtherDiscipline | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> DisciplineSpecific:
         if len(self.model_dump(exclude_none=True)) != 1:
-            raise ValueError(
-                "give exactly one of crossfit, powerlifting, bodybuilding, hiit, "
-                "running, climbing, other"
-            )
+            raise ValueError(f"give exactly one of {', '.join(_MEMBERS)}")
         return self
 
+    @property
+    def name(self) -> str:
+        """The stored discipline name the member is for."""
+        if self.other is not None:
+            return self.other.discipline
+        ((name, _),) = self.model_dump(exclude_none=True).items()
+        return name
+
     def stored(self) -> dict[str, Any]:
-        """`{<discipline>: {...}}` as stored."""
+        """`{<discipline>: {...}}` as stored (a new workout's: what was given, no nulls)."""
         if self.other is not None:
             return {self.other.discipline: self.other.data}
         ((name, value),) = self.model_dump(exclude_none=True).items()
         return {name: value}
+
+    def patch(self) -> dict[str, Any]:
+        """`{<discipline>: {...}}` as a partial update: the keys given, a null for a key to
+        remove (`records.base.merge_dict`)."""
+        if self.other is not None:
+            return {self.other.discipline: self.other.data}
+        name = self.name
+        member = getattr(self, name)
+        return {name: member.model_dump(exclude_unset=True)}
+
+
+_MEMBERS = [to_camel(name) for name in DisciplineSpecific.model_fields]
 
 
 class WorkoutFields(_Write):
@@ -146,6 +176,9 @@ class WorkoutFields(_Write):
     metadata: JsonMap | None = None
     extraction_confidence: float | None = Field(default=None, ge=0, le=1)
     detailed_log: JsonContent | None = None
+    # Photos of the workout: the athlete's uploads (the app's Workout.imageS3Keys,
+    # libs/workout/types.ts:98-99; at most as many as one message carries).
+    image_s3_keys: list[UploadKey] | None = Field(default=None, max_length=MAX_MESSAGE_IMAGES)
 
 
 class LogWorkout(WorkoutFields):
@@ -157,6 +190,11 @@ class LogWorkout(WorkoutFields):
 
 
 class UpdateWorkout(WorkoutFields):
+    """A partial update: a field left out stays as stored; an object merges key by key at
+    every level; a list replaces; an explicit null removes the key (the workout's name,
+    completion time, coaches, confidence and log pointer cannot be removed: a null leaves
+    them)."""
+
     workout_id: Id
     expected_version: Version
 

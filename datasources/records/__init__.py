@@ -8,8 +8,15 @@ from datasources.records.conversation import (
     ConversationRecord,
     Message,
 )
+from datasources.records.designer import DesignerSessionAttributes, DesignerSessionRecord
 from datasources.records.memory import MemoryAttributes, MemoryRecord
+from datasources.records.program import (
+    ProgramAttributes,
+    ProgramInsightsRecord,
+    ProgramRecord,
+)
 from datasources.records.session import SessionAttributes, SessionRecord
+from datasources.records.subscription import SubscriptionRecord
 from datasources.records.summary import SummaryAttributes, SummaryRecord
 from datasources.records.user import UserAttributes, UserRecord
 from datasources.records.workout import WorkoutAttributes, WorkoutData, WorkoutRecord
@@ -25,6 +32,10 @@ RECORD_TYPES: dict[str, type[ItemRecord]] = {
         WorkoutRecord,
         SessionRecord,
         MemoryRecord,
+        SubscriptionRecord,
+        ProgramRecord,
+        ProgramInsightsRecord,
+        DesignerSessionRecord,
     )
 }
 
@@ -42,12 +53,18 @@ __all__ = [
     "ContactFormRecord",
     "ConversationAttributes",
     "ConversationRecord",
+    "DesignerSessionAttributes",
+    "DesignerSessionRecord",
     "ItemRecord",
     "MemoryAttributes",
     "MemoryRecord",
     "Message",
+    "ProgramAttributes",
+    "ProgramInsightsRecord",
+    "ProgramRecord",
     "SessionAttributes",
     "SessionRecord",
+    "SubscriptionRecord",
     "SummaryAttributes",
     "SummaryRecord",
     "UserAttributes",

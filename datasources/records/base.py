@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar, Self
@@ -51,18 +51,43 @@ Timestamp = Annotated[
 
 
 def mark_complete(model: BaseModel) -> None:
-    """Count every field (recursively) as set, so a new record writes its full shape.
+    """Count every field that holds a value (recursively) as set, so a new record writes
+    its full shape.
 
     Parsed records keep exactly the keys they were read with; records made in code
-    write defaults too, so later `SET a.b.c` updates find their parent maps.
+    write defaults too, so later `SET a.b.c` updates find their parent maps. A field
+    that is None is left out: absent, never stored as null (NeonPanda's app treats a
+    present null as a value, and its `= {}` defaults do not apply to it).
     """
-    model.model_fields_set.update(type(model).model_fields)
+    model.model_fields_set.update(
+        name for name in type(model).model_fields if getattr(model, name) is not None
+    )
     for name in type(model).model_fields:
         value = getattr(model, name)
         children = value if isinstance(value, list) else [value]
         for child in children:
             if isinstance(child, BaseModel):
                 mark_complete(child)
+
+
+@dataclass(frozen=True)
+class Deprecated:
+    """`Annotated` metadata of a field kept for older clients: the GraphQL layer marks the
+    field deprecated with this reason (pydantic's own `deprecated` warns on every read)."""
+
+    reason: str
+
+
+def omit_nulls(model: BaseModel) -> None:
+    """Leave fields holding None out of the stored form (recursively): a record made in
+    code then writes what it was given, not a null for every field it did not get."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if value is None:
+            model.model_fields_set.discard(name)
+        for child in value if isinstance(value, list) else [value]:
+            if isinstance(child, BaseModel):
+                omit_nulls(child)
 
 
 class _Lenient(BaseModel):
@@ -201,6 +226,13 @@ class ItemRecord(CamelModel):
     attributes: Any
     # The stored form when changes began to be tracked (see `track`).
     _baseline: dict[str, Any] | None = PrivateAttr(default=None)
+    # `updatedAt` exactly as it was stored (any format): what a write conditions on, with
+    # the version, so a write by NeonPanda's app (which never moves `version` but always
+    # sets `updatedAt`) between this read and the write is never overwritten unseen.
+    _stored_updated_at: Any = PrivateAttr(default=None)
+    # Read through a projection (`projection()`): some attributes are missing, so the
+    # record is only for showing, never for writing back (Transaction refuses it).
+    _partial: bool = PrivateAttr(default=False)
 
     @classmethod
     def create(cls, **fields: Any) -> Self:
@@ -216,7 +248,43 @@ class ItemRecord(CamelModel):
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> Self:
-        return cls.model_validate(item)
+        record = cls.model_validate(item)
+        record._stored_updated_at = item.get("updatedAt")
+        return record
+
+    @classmethod
+    def from_projection(cls, item: dict[str, Any]) -> Self:
+        """A record read through `projection()`: for showing, not for writing back."""
+        record = cls.from_item(item)
+        record._partial = True
+        return record
+
+    @property
+    def partial(self) -> bool:
+        return self._partial
+
+    @classmethod
+    def projection(cls, *, without: Collection[str]) -> list[tuple[str, ...]]:
+        """Every stored attribute of the entity except the `attributes` fields named in
+        `without` (their stored names): a list read that leaves out what lists never show
+        (a conversation's messages). DynamoDB has no "all but" projection, so the stored
+        names are listed from the model; attributes the model does not know are left out
+        too, which is why a projected record is never written back."""
+        top = [
+            (info.alias or name,) for name, info in cls.model_fields.items() if name != "attributes"
+        ]
+        shape = cls.model_fields["attributes"].annotation
+        inner = [
+            ("attributes", info.alias or name)
+            for name, info in shape.model_fields.items()  # type: ignore[union-attr]
+            if (info.alias or name) not in without
+        ]
+        return [*top, *inner]
+
+    @property
+    def stored_updated_at(self) -> Any:
+        """`updatedAt` as read from the table (None: not read from it, or absent)."""
+        return self._stored_updated_at
 
     def to_item(self) -> dict[str, Any]:
         _settle(self)
@@ -225,6 +293,13 @@ class ItemRecord(CamelModel):
     def list_key(self) -> str | None:
         """Where the record sorts in its list (None: the entity is not listed)."""
         return None
+
+    def fill_app_defaults(self) -> None:
+        """Before every write of the record: put in what NeonPanda's app requires of this
+        entity and the item lacks (tests/app_contract.py cites where the app reads it),
+        with the app's own defaults. Never changes a value that is there: on the app's
+        own items this does nothing; on items of other writers (the seed's shapes, older
+        versions of this API) the first write through this API makes them readable."""
 
     def sync_list_key(self) -> None:
         """Bring `listsk` in line with the record (before every write of it)."""
@@ -282,6 +357,86 @@ class ItemRecord(CamelModel):
         return tuple(out)
 
 
+def merge_into(target: BaseModel, patch: BaseModel) -> None:
+    """A partial input applied to a stored model, at the deepest level: only the fields the
+    patch was given (`model_fields_set`) change; a nested model merges field by field, a
+    dict key by key (`merge_dict`); a list replaces; an explicit null removes the key
+    (absent from the item, never stored as null: NeonPanda's app reads some of these
+    objects unguarded). Every key the patch does not name, and every key this API does not
+    know (the models keep them as extras), stays as stored."""
+    for name in patch.model_fields_set:
+        merge_field(target, name, getattr(patch, name))
+
+
+def merge_field(target: BaseModel, name: str, value: Any) -> None:
+    """One field of a partial input applied to a stored model (see `merge_into`)."""
+    if value is None:
+        _remove(target, name)
+        return
+    current = getattr(target, name, None)
+    if isinstance(value, BaseModel):
+        if isinstance(current, BaseModel):
+            merge_into(current, value)
+        elif isinstance(current, dict):
+            setattr(target, name, merge_dict(current, value.model_dump(exclude_unset=True)))
+        else:
+            setattr(target, name, _as_field(target, name, value))
+    elif isinstance(value, dict):
+        setattr(target, name, merge_dict(current if isinstance(current, dict) else {}, value))
+    elif isinstance(value, list):
+        setattr(target, name, _as_list(target, name, value))
+    else:
+        setattr(target, name, value)
+
+
+def merge_dict(stored: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """`patch` merged into a copy of `stored`, key by key at every level; a null removes.
+    What replaces a value (a list, a map where there was none) is stored without nulls."""
+    merged = dict(stored)
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge_dict(merged[key], value)
+        else:
+            merged[key] = without_nulls(value)
+    return merged
+
+
+def without_nulls(value: Any) -> Any:
+    """`value` with every null map entry left out, at every level (lists keep their
+    length: a null element stays)."""
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_nulls(v) for v in value]
+    return value
+
+
+def _remove(target: BaseModel, name: str) -> None:
+    fields = type(target).model_fields
+    if name in fields:
+        setattr(target, name, fields[name].get_default(call_default_factory=True))
+        target.model_fields_set.discard(name)  # dumped without it: the key is removed
+    elif target.model_extra is not None:
+        target.model_extra.pop(name, None)
+
+
+def _as_field(target: BaseModel, name: str, value: BaseModel | dict[str, Any]) -> Any:
+    """A patch's nested model as the target field's own model (only what it was given)."""
+    info = type(target).model_fields.get(name)
+    model = _model_in(info.annotation) if info is not None else None
+    given = without_nulls(
+        value.model_dump(exclude_unset=True) if isinstance(value, BaseModel) else value
+    )
+    return model.model_validate(given) if model is not None else given
+
+
+def _as_list(target: BaseModel, name: str, value: list[Any]) -> list[Any]:
+    """A list replaces the stored one; its models become the target's (no nulls)."""
+    return [_as_field(target, name, v) if isinstance(v, BaseModel | dict) else v for v in value]
+
+
 def _unreadable_paths(model: BaseModel, path: Path = ()) -> Iterator[Path]:
     for key in getattr(model, "_unreadable", ()):
         yield (*path, key)
@@ -290,6 +445,26 @@ def _unreadable_paths(model: BaseModel, path: Path = ()) -> Iterator[Path]:
         here = (*path, info.alias or name)
         if isinstance(value, BaseModel):
             yield from _unreadable_paths(value, here)
+
+
+def model_of(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model a field holds (through `X | None` and `list[X]`), if any."""
+    found = _model_in(annotation)
+    return found if isinstance(found, type) and issubclass(found, BaseModel) else None
+
+
+def unset_nulls(model: BaseModel) -> None:
+    """Count as unset (so not written) every field that is None, recursively: a new item
+    written without the keys it has no value for, never with nulls (NeonPanda's app reads
+    some of them with `= {}` defaults, which do not apply to null)."""
+    for name in list(model.model_fields_set):
+        value = getattr(model, name)
+        if value is None:
+            model.model_fields_set.discard(name)
+        children = value if isinstance(value, list) else [value]
+        for child in children:
+            if isinstance(child, BaseModel):
+                unset_nulls(child)
 
 
 def _model_in(annotation: Any) -> Any:

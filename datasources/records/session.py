@@ -10,6 +10,48 @@ from pydantic import Field
 from datasources import keys
 from datasources.records.base import CamelModel, ItemRecord, Timestamp
 
+# The app's empty intake list (libs/coach-creator/todo-list-utils.ts:11-57): the 20 required
+# fields it reads every turn, and the two optional competition ones.
+TODO_FIELDS = (
+    "coachGenderPreference",
+    "primaryGoals",
+    "goalTimeline",
+    "age",
+    "lifeStageContext",
+    "experienceLevel",
+    "trainingHistory",
+    "trainingFrequency",
+    "sessionDuration",
+    "timeOfDayPreference",
+    "injuryConsiderations",
+    "movementLimitations",
+    "equipmentAccess",
+    "trainingEnvironment",
+    "movementPreferences",
+    "movementDislikes",
+    "coachingStylePreference",
+    "motivationStyle",
+    "successMetrics",
+    "progressTrackingPreferences",
+    "competitionGoals",
+    "competitionTimeline",
+)
+
+
+def empty_todo_list() -> dict[str, Any]:
+    return {name: {"status": "pending", "value": None} for name in TODO_FIELDS}
+
+
+class ConfigGeneration(CamelModel):
+    """The app's coach build (libs/coach-creator/types.ts:125-132)."""
+
+    status: str | None = None
+    started_at: Timestamp | None = None
+    completed_at: Timestamp | None = None
+    failed_at: Timestamp | None = None
+    error: str | None = None
+    coach_config_id: str | None = None
+
 
 class SessionAttributes(CamelModel):
     session_id: str
@@ -42,6 +84,17 @@ class SessionAttributes(CamelModel):
     title: str | None = None
     is_deleted: bool | None = None
     todo_list: dict[str, Any] | None = None
+    conversation_history: list[dict[str, Any]] | None = None
+    progress_details: dict[str, Any] | None = None
+    config_generation: ConfigGeneration | None = None
+
+    @property
+    def built_coach_id(self) -> str | None:
+        """The coach the session built: this API's `generatedCoachId`, or the app's
+        `configGeneration.coachConfigId` (build-coach-config/handler.ts:114)."""
+        if self.generated_coach_id:
+            return self.generated_coach_id
+        return self.config_generation.coach_config_id if self.config_generation else None
 
 
 class SessionRecord(ItemRecord):
@@ -62,3 +115,13 @@ class SessionRecord(ItemRecord):
     def list_key(self) -> str:
         """Newest first (the list reads this order backwards)."""
         return keys.session_list_key(self.attributes.started_at, self.attributes.session_id)
+
+    def fill_app_defaults(self) -> None:
+        # Every turn of the app runs Object.values(todoList) and pushes onto
+        # conversationHistory (todo-list-utils.ts:136, stream-coach-creator-session/
+        # handler.ts:157).
+        attrs = self.attributes
+        if attrs.todo_list is None:
+            attrs.todo_list = empty_todo_list()
+        if attrs.conversation_history is None:
+            attrs.conversation_history = []

@@ -56,3 +56,8 @@ class UserRecord(ItemRecord):
             gsi2sk=keys.PROFILE_SK,
             attributes=attrs,
         )
+
+    def fill_app_defaults(self) -> None:
+        # The app lists only active profiles (amplify/dynamodb/admin.ts:110); its sign-up
+        # writes isActive (post-confirmation/handler.ts:220-222).
+        self.attributes.metadata.setdefault("isActive", True)

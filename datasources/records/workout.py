@@ -8,13 +8,21 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from datasources import keys
-from datasources.records.base import CamelModel, ItemRecord, SnakeModel, Timestamp
+from datasources.records.base import CamelModel, ItemRecord, SnakeModel, Timestamp, omit_nulls
+
+
+class HeartRateZones(SnakeModel):
+    zone_1: float | None = None
+    zone_2: float | None = None
+    zone_3: float | None = None
+    zone_4: float | None = None
+    zone_5: float | None = None
 
 
 class HeartRate(SnakeModel):
     avg: float | None = None
     max: float | None = None
-    zones: dict[str, float | None] | None = None
+    zones: HeartRateZones | None = None
 
 
 class PerformanceMetrics(SnakeModel):
@@ -39,6 +47,7 @@ class PrAchievement(SnakeModel):
     date_previous: str | None = None
     significance: str | None = None
     context: str | None = None
+    unit: str | None = None  # "lbs", "kg", "km", "min", ... (the app's: types.ts:899)
 
 
 class Soreness(SnakeModel):
@@ -77,12 +86,17 @@ class CoachNotes(SnakeModel):
 
 
 class WorkoutData(SnakeModel):
+    """UniversalWorkoutSchema (the app's libs/workout/types.ts:109-128)."""
+
+    workout_id: str | None = None
+    user_id: str | None = None
     workout_name: str | None = None
     discipline: str | None = None
     methodology: str | None = None
     workout_type: str | None = None
     date: str | None = None
     duration: float | None = None
+    session_duration: float | None = None
     location: str | None = None
     performance_metrics: PerformanceMetrics | None = None
     # `{<discipline>: {...}}`; typed per discipline by the GraphQL layer.
@@ -95,11 +109,36 @@ class WorkoutData(SnakeModel):
     metadata: dict[str, Any] | None = None
 
 
+class TemplateComparison(CamelModel):
+    """How a workout logged from a program template followed it (the app's, types.ts:70-75)."""
+
+    was_scaled: bool | None = None
+    modifications: list[str] | None = None
+    adherence_score: float | None = None
+    analysis_confidence: float | None = None
+
+
 class ExtractionMetadata(CamelModel):
+    """The app reads `confidence` and `extractedAt` of every workout unguarded
+    (get-workouts/handler.ts:129-130, dynamodb/workout.ts:160,406,426,543)."""
+
     confidence: float | None = None
     extracted_at: Timestamp | None = None
     reviewed_by: str | None = None
     reviewed_at: Timestamp | None = None
+    template_comparison: TemplateComparison | None = None
+    normalization_summary: str | None = None
+
+
+class ProgramContext(CamelModel):
+    """The app's legacy link to a training program day (types.ts:90-97)."""
+
+    program_id: str | None = None
+    coach_id: str | None = None
+    template_id: str | None = None
+    day_number: float | None = None
+    phase_id: str | None = None
+    phase_name: str | None = None
 
 
 class WorkoutAttributes(CamelModel):
@@ -119,6 +158,7 @@ class WorkoutAttributes(CamelModel):
     template_id: str | None = None
     group_id: str | None = None
     image_s3_keys: list[str] | None = Field(default=None, alias="imageS3Keys")
+    program_context: ProgramContext | None = None
 
 
 class WorkoutRecord(ItemRecord):
@@ -127,7 +167,7 @@ class WorkoutRecord(ItemRecord):
 
     @classmethod
     def new(cls, attrs: WorkoutAttributes, now: datetime) -> WorkoutRecord:
-        return cls.create(
+        record = cls.create(
             pk=keys.user_pk(attrs.user_id),
             sk=keys.workout_sk(attrs.workout_id),
             entity_type=keys.WORKOUT,
@@ -135,6 +175,9 @@ class WorkoutRecord(ItemRecord):
             updated_at=now,
             attributes=attrs,
         )
+        # What was not given is absent, as in the app's items (it drops undefined keys).
+        omit_nulls(record.attributes)
+        return record
 
     def list_key(self) -> str:
         """By completion time: a date range is a key range."""

@@ -10,14 +10,19 @@ from datasources.quota import CostQuota, Window
 from datasources.stores.account import AccountStore
 from datasources.stores.admin import AdminStore
 from datasources.stores.coach import CoachStore
+from datasources.stores.coach_template import CoachTemplateStore
 from datasources.stores.contact import PER_ADDRESS, PER_EMAIL, ContactStore
 from datasources.stores.conversation import ConversationStore
+from datasources.stores.designer import DesignerSessionStore
 from datasources.stores.memory import MemoryStore
+from datasources.stores.program import ProgramStore
 from datasources.stores.session import SessionStore
+from datasources.stores.shared_program import SharedProgramStore
 from datasources.stores.summary import SummaryStore
 from datasources.stores.user import UserStore
 from datasources.stores.workout import WorkoutStore
 from datasources.table import Table
+from datasources.uploads import Uploads
 from settings import Settings
 
 # Default of NEONPANDA_RATE_LIMIT_COST_PER_WINDOW / _WINDOW_SECONDS.
@@ -35,9 +40,14 @@ class Stores:
     workouts: WorkoutStore
     sessions: SessionStore
     memories: MemoryStore
+    programs: ProgramStore
+    designer_sessions: DesignerSessionStore
+    shared_programs: SharedProgramStore
     accounts: AccountStore
     contacts: ContactStore
     admin: AdminStore
+    coach_templates: CoachTemplateStore
+    uploads: Uploads
 
     quota: CostQuota
     recount: Recount  # the partition's list counters, counted again
@@ -61,16 +71,21 @@ class Stores:
             workouts=WorkoutStore(table, content),
             sessions=SessionStore(table, content),
             memories=MemoryStore(table, content),
+            programs=ProgramStore(table, content),
+            designer_sessions=DesignerSessionStore(table, content),
+            shared_programs=SharedProgramStore(table, content),
             accounts=AccountStore(table, content),
             contacts=ContactStore(table, *contact_windows),
             admin=AdminStore(table),
+            coach_templates=CoachTemplateStore(table),
+            uploads=Uploads(content),
             quota=CostQuota(table, cost_window),
             recount=Recount(table),
         )
 
     @classmethod
     def from_settings(cls, table: Table, content: ContentStore, settings: Settings) -> Stores:
-        return cls.build(
+        stores = cls.build(
             table,
             content,
             cost_window=Window(
@@ -81,6 +96,8 @@ class Stores:
                 Window(settings.contact_max_per_email, settings.contact_window_seconds),
             ),
         )
+        stores.conversations.archive_messages = settings.message_archive_enabled
+        return stores
 
 
 __all__ = ["Stores"]

@@ -3,8 +3,9 @@
 Both cover everything that is the athlete's, whoever wrote it: every item of their
 partition (whatever its entity type, modelled by this API or not), what NeonPanda's app
 keys to them elsewhere (shared programs, through GSI1 `user#<id>`; the app's legacy
-program partitions `user#<id>#coach#<coachId>`), everything under their S3 prefix, and
-every object any of those items names, whatever its prefix (`datasources/references.py`).
+program partitions `user#<id>#coach#<coachId>`), everything under their S3 prefix and their
+uploads' (`user-uploads/<id>/`, attached or not), and every object any of those items
+names, whatever its prefix (`datasources/references.py`).
 """
 
 from __future__ import annotations
@@ -57,8 +58,13 @@ class AccountStore:
         return list(owned.values())
 
     async def _objects(self, user_id: str, items: list[dict[str, Any]]) -> list[str]:
-        """Everything under the athlete's prefix, and every object their items name."""
-        listed = await self.content.list_keys(keys.athlete_prefix(user_id))
+        """Everything under the athlete's prefix and their uploads' (attached or not), and
+        every object their items name."""
+        ours, uploads = await asyncio.gather(
+            self.content.list_keys(keys.athlete_prefix(user_id)),
+            self.content.list_keys(keys.upload_prefix(user_id)),
+        )
+        listed = [*ours, *uploads]
         named: set[str] = set()
         for item in items:
             named |= object_keys(item, self.content.bucket)

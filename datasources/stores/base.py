@@ -11,7 +11,7 @@ of the same document reads what is current.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from enum import Enum
@@ -88,6 +88,14 @@ class EntityStore(Generic[R, Q]):
 
     # --- reads ------------------------------------------------------------------------
 
+    def parse_listed(self, item: Mapping[str, Any]) -> R | None:
+        """An item a list read, as a record (partial when the list reads a projection)."""
+        if self.list_projection is None:
+            return self.parse(item)
+        if item.get("entityType") != self.record_type.ENTITY_TYPE:
+            return None
+        return self.record_type.from_projection(dict(item))  # type: ignore[return-value]
+
     def parse(self, item: Mapping[str, Any] | None) -> R | None:
         if item is None or item.get("entityType") != self.record_type.ENTITY_TYPE:
             return None
@@ -133,10 +141,17 @@ class EntityStore(Generic[R, Q]):
         self._wrote(record)
         return record
 
-    async def _commit(self, tx: Transaction, intent: Intent, result_key: ResultKey | None) -> None:
-        """One transaction: the effect plus the intent's marker. Raises Replayed when the
-        marker was already there, Busy on contention, Cancelled for the store to read."""
-        intent.add_marker(tx, result_key)
+    async def _commit(
+        self,
+        tx: Transaction,
+        intent: Intent,
+        result_key: ResultKey | None,
+        outcome: dict[str, Any] | None = None,
+    ) -> None:
+        """One transaction: the effect plus the intent's marker (with `outcome`, see
+        `Intent.add_marker`). Raises Replayed when the marker was already there, Busy on
+        contention, Cancelled for the store to read."""
+        intent.add_marker(tx, result_key, outcome)
         try:
             await self.table.transact(tx)
             # Counters this request may have loaded before are read again if needed.
@@ -193,6 +208,9 @@ class EntityStore(Generic[R, Q]):
 
     sk_prefix: ClassVar[str]  # the base-table sort-key prefix of this entity's items
     newest_first: ClassVar[bool] = False  # the list's default order, backwards
+    # What list reads read of each item (None: all of it). Set where items hold what no
+    # list shows (a conversation's messages); fields that need the rest load the item.
+    list_projection: ClassVar[list[tuple[str, ...]] | None] = None
 
     @classmethod
     def where(cls, query: Q) -> ConditionBase | None:
@@ -215,11 +233,17 @@ class EntityStore(Generic[R, Q]):
         return await self._count(user_id, filter=self.where(query))
 
     @asynccontextmanager
-    async def _listing(self, user_id: str) -> AsyncIterator[Loaders | None]:
+    async def _listing(
+        self, user_id: str, *, whole: bool | None = None
+    ) -> AsyncIterator[Loaders | None]:
         """While a list query runs, relation loads of its items wait for it (and are then
-        served from what it read) instead of reading the same items again."""
+        served from what it read) instead of reading the same items again. A list read
+        through `list_projection` holds partial items (`whole` False): loads of its keys
+        read the whole item instead."""
         cache = request_cache.get()
-        if cache is None:
+        if whole is None:
+            whole = self.list_projection is None
+        if cache is None or not whole:
             yield None
             return
         async with cache.items.listing(keys.user_pk(user_id), self.sk_prefix):
@@ -250,6 +274,7 @@ class EntityStore(Generic[R, Q]):
                     forward=forward,
                     start_key=self._start_key(user_id, request.after),
                     want=request.size,
+                    projection=self.list_projection,
                 )
                 pairs = self._parsed(page.items)
                 has_more = page.has_more
@@ -290,7 +315,10 @@ class EntityStore(Generic[R, Q]):
         async with self._listing(user_id) as cache:
             if self.table.accelerators.lists:
                 page = await self.table.query(
-                    self._index_key(user_id, between), index=definition.GSI_LISTS, filter=condition
+                    self._index_key(user_id, between),
+                    index=definition.GSI_LISTS,
+                    filter=condition,
+                    projection=self.list_projection,
                 )
                 pairs = self._parsed(page.items)
             else:
@@ -303,7 +331,7 @@ class EntityStore(Generic[R, Q]):
         return Attr("entityType").eq(self.record_type.ENTITY_TYPE)
 
     def _parsed(self, items: list[dict[str, Any]]) -> list[tuple[R, dict[str, Any]]]:
-        return [(r, i) for r, i in ((self.parse(i), i) for i in items) if r is not None]
+        return [(r, i) for r, i in ((self.parse_listed(i), i) for i in items) if r is not None]
 
     async def _read_all(
         self, user_id: str, condition: ConditionBase | None
@@ -311,6 +339,7 @@ class EntityStore(Generic[R, Q]):
         page = await self.table.query(
             Key("pk").eq(keys.user_pk(user_id)) & Key("sk").begins_with(self.sk_prefix),
             filter=condition,
+            projection=self.list_projection,
         )
         return self._parsed(page.items)
 
@@ -338,6 +367,19 @@ class EntityStore(Generic[R, Q]):
         if after is None:
             return None
         return {"pk": keys.user_pk(user_id), "sk": after["s"], definition.LIST_KEY: after["k"]}
+
+
+def page_in_memory(
+    ordered: list[R], request: PageRequest, position: Callable[[R], Sequence[Any]]
+) -> RecordPage[R]:
+    """A page of a list read whole and sorted by `position` (ascending, unique per record):
+    the lists the app itself reads whole (programs, designer sessions). The total is free."""
+    after = list(request.after) if request.after is not None else None
+    rest = ordered if after is None else [r for r in ordered if list(position(r)) > after]
+    chosen = rest[: request.size]
+    return RecordPage(
+        chosen, [list(position(r)) for r in chosen], len(rest) > request.size, len(ordered)
+    )
 
 
 def _position(record: ItemRecord) -> dict[str, str]:

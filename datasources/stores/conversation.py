@@ -1,9 +1,14 @@
 """Coach conversations, their messages and the S3 message archive.
 
 `send` appends with `list_append` and bumps totalMessages and lastActivity in the same
-write. Before the item nears DynamoDB's 400 KB limit, the oldest messages move to an S3
-chunk (written first) and the item keeps the newest ones plus the chunk's pointer, in one
-write conditioned on the version read; the read side pages over both.
+write. With the archive on (`NEONPANDA_MESSAGE_ARCHIVE`; the default only where no app
+shares the table), before the item nears DynamoDB's 400 KB limit the oldest messages move
+to an S3 chunk (written first) and the item keeps the newest ones plus the chunk's
+pointer, in one write conditioned on the item being exactly as read (version, updatedAt
+and the number of messages: NeonPanda's app appends by putting the whole item back,
+moving only updatedAt); the read side pages over both. With it off, the item holds every
+message, as the app reads them, up to DynamoDB's limit (then `sendMessage` is refused:
+start a new conversation).
 """
 
 from __future__ import annotations
@@ -14,10 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from boto3.dynamodb.conditions import ConditionBase, Key
+from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 
 from datasources import keys
-from datasources.errors import AlreadyExists, Busy, Cancelled, NotFound
+from datasources.enums import MessageRole
+from datasources.errors import AlreadyExists, Busy, Cancelled, Invalid, NotFound
 from datasources.idempotency import Intent
 from datasources.inputs.conversation import (
     DeleteConversation,
@@ -35,7 +41,8 @@ from datasources.records import (
 )
 from datasources.records.conversation import ArchiveChunk, ConversationMetadata, MessageMetadata
 from datasources.stores.base import EntityStore, all_of, field
-from datasources.transaction import Transaction, Update, at_version, exists
+from datasources.transaction import Transaction, Update, as_read, at_version, exists
+from datasources.uploads import Attachment, Uploads, message_attachments
 
 # Archive when the item would pass ~300 KB (DynamoDB's hard limit is 400 KB) or holds more
 # than this many messages; keep the newest KEEP_INLINE messages in the item.
@@ -66,6 +73,12 @@ class ConversationStore(EntityStore[ConversationRecord, ConversationQuery]):
     default_query = ConversationQuery()
 
     newest_first = True  # by last activity
+    # Lists leave the messages out (up to ~300 KB an item): `messages`/`totalMessages` of a
+    # listed conversation load the item (one BatchGetItem for the page) when selected.
+    list_projection = ConversationRecord.projection(without={"messages"})
+    # Whether old messages may move to S3 (off where NeonPanda's app shares the table:
+    # it reads only the messages in the item). Set by Stores.from_settings.
+    archive_messages = True
 
     @classmethod
     def where(cls, query: ConversationQuery) -> ConditionBase | None:
@@ -87,7 +100,7 @@ class ConversationStore(EntityStore[ConversationRecord, ConversationQuery]):
 
     async def find(self, user_id: str, conversation_id: str) -> ConversationRecord | None:
         """By id alone (the key also holds the coach): one query over the conversations."""
-        async with self._listing(user_id) as cache:
+        async with self._listing(user_id, whole=True) as cache:
             page = await self.table.query(
                 Key("pk").eq(keys.user_pk(user_id)) & Key("sk").begins_with(self.sk_prefix),
                 filter=field(ConversationRecord, "attributes", "conversation_id").eq(
@@ -112,16 +125,21 @@ class ConversationStore(EntityStore[ConversationRecord, ConversationQuery]):
     async def _start(
         self, user_id: str, data: StartConversation, intent: Intent, transcript: Any
     ) -> ConversationRecord:
+        await self._check_attachments(user_id, data.messages or [])
         now = utcnow()
         messages = _messages(data.messages or [], now)
         attrs = ConversationAttributes(
             user_id=user_id,
             coach_id=data.coach_id,
             conversation_id=data.conversation_id or f"conv_{uuid.uuid4().hex}",
-            title=data.title,
+            # The app's defaults (create-coach-conversation/handler.ts:38-70).
+            title=data.title or "New Conversation",
+            mode=CHAT_MODE,
             messages=messages,
             metadata=ConversationMetadata(
+                # The seed's name and the app's for one moment: both, moving together.
                 created_at=now,
+                started_at=now,
                 last_activity=messages[-1].timestamp if messages else now,
                 total_messages=len(messages),
                 tags=list(data.tags or []),
@@ -168,6 +186,7 @@ class ConversationStore(EntityStore[ConversationRecord, ConversationQuery]):
         self, user_id: str, data: SendMessage, intent: Intent
     ) -> tuple[ConversationRecord, list[Message]]:
         key = (keys.user_pk(user_id), keys.conversation_sk(data.coach_id, data.conversation_id))
+        await self._check_attachments(user_id, data.messages)
         new = _messages(data.messages, utcnow())
         for _ in range(MAX_APPEND_RETRIES):
             record = await self._current(key)
@@ -176,11 +195,15 @@ class ConversationStore(EntityStore[ConversationRecord, ConversationQuery]):
             attrs.metadata.total_messages += len(new)
             _touched(record, new[-1].timestamp)
             tx = Transaction()
-            if _size(record) > ARCHIVE_BYTES or len(attrs.messages) > ARCHIVE_COUNT:
+            if self.archive_messages and (
+                _size(record) > ARCHIVE_BYTES or len(attrs.messages) > ARCHIVE_COUNT
+            ):
                 # Oldest messages to S3 first, then one write that swaps them for the
-                # pointer; conditioned on the version read, so no concurrent append is lost.
+                # pointer; conditioned on the item as read, so no concurrent append (ours
+                # or the app's) is lost.
+                read_count = len(record.tracked_item["attributes"].get("messages", []))
                 await self._move_to_archive(record, len(attrs.messages) - KEEP_INLINE)
-                tx.save("conversation", record)
+                tx.save("conversation", record, condition=_unchanged(record, read_count))
             else:
                 # Appends commute: no version condition, and counters move with ADD.
                 dumped = [m.model_dump(by_alias=True, mode="json") for m in new]
@@ -202,6 +225,19 @@ class ConversationStore(EntityStore[ConversationRecord, ConversationQuery]):
             return record, new
         raise Busy("The conversation is too busy; retry")
 
+    async def _check_attachments(self, user_id: str, given: list[MessageIn]) -> None:
+        """The messages' uploads are the athlete's and there (`datasources/uploads.py`);
+        only the athlete's own messages carry them (the app's buildUserMessage,
+        libs/coach-conversation/message-utils.ts:84-108)."""
+        found: list[Attachment] = []
+        for index, message in enumerate(given):
+            refs = message_attachments(index, message.image_s3_keys, message.document_s3_keys)
+            if refs and message.role is not MessageRole.USER:
+                raise Invalid("only the athlete's own messages carry uploads", refs[0].path[:3])
+            found += refs
+        if found:
+            await Uploads(self.content).check(user_id, found)
+
     async def archive(
         self, user_id: str, coach_id: str, conversation_id: str, keep: int
     ) -> ConversationRecord:
@@ -212,9 +248,12 @@ class ConversationStore(EntityStore[ConversationRecord, ConversationQuery]):
         moving = len(record.attributes.messages) - keep
         if moving <= 0:
             return record
+        read_count = len(record.attributes.messages)
         await self._move_to_archive(record, moving)
         try:
-            await self.table.transact(Transaction().save("conversation", record))
+            await self.table.transact(
+                Transaction().save("conversation", record, condition=_unchanged(record, read_count))
+            )
         except Cancelled as err:
             raise Busy("The conversation changed meanwhile; retry") from err
         self._wrote(record)
@@ -307,9 +346,34 @@ def _messages(given: list[MessageIn], now: datetime) -> list[Message]:
             metadata=MessageMetadata(
                 workout_detected=m.workout_detected, extraction_confidence=m.extraction_confidence
             ),
+            **_attachments(m),
         )
         for m in given
     ]
+
+
+def _attachments(m: MessageIn) -> dict[str, Any]:
+    """The app's attachment keys and messageType (message-utils.ts:84-108): images only,
+    `text_with_images`; any document, `text_with_attachments`; none, neither key."""
+    found: dict[str, Any] = {}
+    if m.image_s3_keys:
+        found["image_s3_keys"] = list(m.image_s3_keys)
+    if m.document_s3_keys:
+        found["document_s3_keys"] = list(m.document_s3_keys)
+    if found:
+        found["message_type"] = (
+            "text_with_attachments" if m.document_s3_keys else "text_with_images"
+        )
+    return found
+
+
+CHAT_MODE = "chat"  # the app's CONVERSATION_MODES.CHAT (libs/coach-conversation/types.ts:65)
+
+
+def _unchanged(record: ConversationRecord, message_count: int) -> ConditionBase:
+    """The conversation exactly as read: version and updatedAt (`as_read`), and the same
+    number of messages (belt and braces: an append by the app moves both)."""
+    return as_read(record) & Attr(".".join(_MESSAGES)).size().eq(message_count)
 
 
 def _touched(record: ConversationRecord, last_activity: datetime) -> None:

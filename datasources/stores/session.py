@@ -30,6 +30,7 @@ from datasources.inputs.session import (
 )
 from datasources.records import SessionAttributes, SessionRecord, utcnow
 from datasources.records.base import format_timestamp
+from datasources.records.session import ConfigGeneration
 from datasources.stores.base import EntityStore, all_of, field, null_or_absent, reads_as
 from datasources.stores.coach import current_coaches, require_coaches
 from datasources.transaction import Transaction
@@ -156,6 +157,13 @@ class SessionStore(EntityStore[SessionRecord, SessionQuery]):
                 }
             )
             history.setdefault("allResponses", {})[qid] = data.user_response
+            # The app's transcript of the intake, which its chat replays (user, then the
+            # coach's reply when there is one).
+            stamp = format_timestamp(now)
+            turn = [{"role": "user", "content": data.user_response, "timestamp": stamp}]
+            if data.ai_response:
+                turn.append({"role": "assistant", "content": data.ai_response, "timestamp": stamp})
+            attrs.conversation_history = [*(attrs.conversation_history or []), *turn]
             history.setdefault("sophisticationEvolution", []).append(
                 {
                     "questionId": data.question_id,
@@ -186,6 +194,11 @@ class SessionStore(EntityStore[SessionRecord, SessionQuery]):
             attrs.last_activity = now
             attrs.session_progress = 1.0
             attrs.generated_coach_id = data.generated_coach_id
+            # The app's record of the build: the same coach, where its UI looks for it.
+            build = attrs.config_generation or ConfigGeneration()
+            build.status, build.completed_at = "COMPLETE", now
+            build.coach_config_id = data.generated_coach_id
+            attrs.config_generation = build
             config = coach.attributes
             history["finalGeneratedCoach"] = {
                 "coachId": config.coach_id,

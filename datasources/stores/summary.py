@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from boto3.dynamodb.conditions import ConditionBase
 
@@ -11,11 +12,13 @@ from datasources.errors import Busy, Cancelled, NotFound
 from datasources.idempotency import Intent
 from datasources.inputs.conversation import SaveConversationSummary
 from datasources.records import SummaryAttributes, SummaryRecord, utcnow
+from datasources.records.base import merge_into
 from datasources.records.summary import (
+    APP_LISTS,
+    KEY_FACT_LISTS,
     KeyFacts,
     MessageRange,
     StructuredData,
-    SummaryMetadata,
 )
 from datasources.stores.base import EntityStore, field
 from datasources.transaction import Transaction, exists
@@ -52,48 +55,29 @@ class SummaryStore(EntityStore[SummaryRecord, SummaryQuery]):
     async def _save(
         self, user_id: str, data: SaveConversationSummary, intent: Intent
     ) -> SummaryRecord:
+        """A new summary of the conversation. Over an existing one (the app's too) it
+        changes what the input names and keeps the rest: the lists it does not give, the
+        app's `complexityIndicators`, and every key this API does not know."""
         now = utcnow()
         key = (keys.user_pk(user_id), keys.summary_sk(data.conversation_id))
         existing = await self.get_by_key(*key, consistent=True)
-        structured = data.structured_data
-        attrs = SummaryAttributes(
-            # One summary per conversation: its id follows the conversation's.
-            summary_id=existing.attributes.summary_id
-            if existing
-            else f"summary_{data.conversation_id}",
-            user_id=user_id,
-            coach_id=data.coach_id,
-            conversation_id=data.conversation_id,
-            summary_text=data.summary_text,
-            structured_data=StructuredData(
-                narrative_summary=structured.narrative_summary if structured else None,
-                key_facts=KeyFacts.model_validate(structured.key_facts.model_dump())
-                if structured and structured.key_facts
-                else None,
-                emotional_state=structured.emotional_state if structured else None,
-                action_items=structured.action_items if structured else None,
-                last_updated=now,
-            ),
-            metadata=SummaryMetadata(
-                created_at=now,
-                confidence=data.confidence,
-                trigger_reason=data.trigger_reason,
-                message_range=MessageRange.model_validate(data.message_range.model_dump())
-                if data.message_range
-                else None,
-            ),
-        )
-        record = SummaryRecord.new(attrs, now)
         tx = Transaction()
         if existing is None:
+            record = SummaryRecord.new(
+                SummaryAttributes(
+                    # One summary per conversation: its id follows the conversation's.
+                    summary_id=f"summary_{data.conversation_id}",
+                    user_id=user_id,
+                    coach_id=data.coach_id,
+                    conversation_id=data.conversation_id,
+                ),
+                now,
+            )
+            _apply(record, data, now)
             tx.create("summary", record)
         else:
-            # A new summary replaces the old one's fields, keeping its identity and
-            # whatever the summary item holds that this API does not model.
-            existing.track()
-            for name in attrs.model_fields_set:
-                setattr(existing.attributes, name, getattr(attrs, name))
-            record = existing
+            record = existing.track()
+            _apply(record, data, now)
             tx.save("summary", record)
         conversation = (
             keys.user_pk(user_id),
@@ -108,3 +92,49 @@ class SummaryStore(EntityStore[SummaryRecord, SummaryQuery]):
             raise Busy("The summary changed meanwhile; retry") from err
         self._wrote(record)
         return record
+
+
+def _apply(record: SummaryRecord, data: SaveConversationSummary, now: datetime) -> None:
+    """The input onto the summary. The text is the app's `narrative` (and the seed's
+    `summaryText` too, where the item already holds one: one text, two names). The app's
+    lists come from the input's lists, or from the seed's key facts; a list the input
+    does not give keeps its stored value."""
+    attrs = record.attributes
+    attrs.coach_id = data.coach_id
+    attrs.narrative = data.summary_text
+    if attrs.summary_text is not None:
+        attrs.summary_text = data.summary_text
+    structured = attrs.structured_data or StructuredData()
+    given = data.structured_data
+    if given is not None:
+        if given.key_facts is not None:
+            facts = given.key_facts
+            for fact, listed in KEY_FACT_LISTS.items():
+                value = getattr(facts, fact)
+                if value is not None:
+                    setattr(structured, listed, list(value))
+            if structured.key_facts is not None:  # the seed's own copy moves too
+                merge_into(structured.key_facts, KeyFacts.model_validate(facts.model_dump()))
+        for name in APP_LISTS:
+            value = getattr(given, name)
+            if value is not None:
+                setattr(structured, name, list(value))
+        for name in ("narrative_summary", "emotional_state", "action_items"):
+            value = getattr(given, name)
+            if value is not None:
+                setattr(structured, name, value)
+    if structured.last_updated is not None:  # the seed's stamp (the app's is createdAt)
+        structured.last_updated = now
+    attrs.structured_data = structured
+    meta = attrs.metadata
+    meta.created_at = now
+    if data.confidence is not None:
+        meta.confidence = data.confidence
+    if data.trigger_reason is not None:
+        meta.trigger_reason = data.trigger_reason
+    if data.complexity_indicators is not None:
+        meta.complexity_indicators = list(data.complexity_indicators)
+    if data.message_range is not None:
+        if meta.message_range is None:
+            meta.message_range = MessageRange()
+        merge_into(meta.message_range, data.message_range)

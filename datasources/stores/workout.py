@@ -17,7 +17,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from boto3.dynamodb.conditions import ConditionBase
+from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 
 from datasources import keys
 from datasources.enums import Discipline, read
@@ -25,6 +25,7 @@ from datasources.errors import AlreadyExists, Cancelled, Invalid, NotFound
 from datasources.idempotency import Intent
 from datasources.inputs.workout import DeleteWorkout, LogWorkout, UpdateWorkout, WorkoutFields
 from datasources.records import WorkoutAttributes, WorkoutData, WorkoutRecord, utcnow
+from datasources.records.base import format_timestamp, merge_dict, merge_field
 from datasources.records.workout import ExtractionMetadata
 from datasources.stores.base import (
     EntityStore,
@@ -36,6 +37,7 @@ from datasources.stores.base import (
 )
 from datasources.stores.coach import current_coaches, require_coaches
 from datasources.transaction import Transaction, at_version
+from datasources.uploads import Uploads, workout_attachments
 
 # Input fields stored under `workoutData` by the same name.
 _DATA_FIELDS = (
@@ -54,10 +56,46 @@ _DATA_FIELDS = (
 )
 
 
+# A workout the athlete logs through this API is their own account of it, not an extraction
+# from conversation: its confidence is 1.0 and its workoutData.metadata says so in the app's
+# own words (libs/schemas/workout-schema.ts:1591-1627, shown by WorkoutViewer.jsx:3310-3344).
+# A client that extracted the workout itself sends extractionConfidence instead.
+SELF_LOGGED_CONFIDENCE = 1.0
+
+
+def _source_metadata(extraction_confidence: float | None) -> dict[str, Any]:
+    """workoutData.metadata keys that say where a workout logged here came from (the
+    WorkoutMetadata the app's type requires, libs/workout/types.ts:971-985); the caller's
+    own metadata keys win."""
+    extracted = extraction_confidence is not None
+    return {
+        "logged_via": "app" if extracted else "manual",
+        "extraction_method": "api_import" if extracted else "manual_entry",
+        "ai_extracted": extracted,
+        "user_verified": not extracted,
+        "data_confidence": extraction_confidence if extracted else SELF_LOGGED_CONFIDENCE,
+        "version": "1.0",
+        "schema_version": "2.0",
+    }
+
+
+# What every workout has (a name, a completion time, its coaches, a confidence, the log's
+# pointer): an update's explicit null leaves these as they are (as every null used to).
+_KEPT = frozenset(
+    {"workout_name", "completed_at", "coach_ids", "extraction_confidence", "detailed_log"}
+)
+
+
 class WorkoutOrder(Enum):
     COMPLETED_AT = "completedAt"  # the index's order: pages read what they return
     CONFIDENCE = "confidence"  # not key orders: every match is read and sorted
     WORKOUT_NAME = "workoutName"
+
+
+@dataclass(frozen=True)
+class DeletedWorkout:
+    workout_id: str
+    exercise_count: int  # the app's exercise rows of it that went with it
 
 
 @dataclass(frozen=True)
@@ -144,27 +182,41 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
 
     async def _log(self, user_id: str, data: LogWorkout, intent: Intent) -> WorkoutRecord:
         _check_discipline(data.discipline.value, data)
+        await self.check_images(user_id, data.image_s3_keys)
         coach_ids = list(dict.fromkeys(data.coach_ids or []))
         coaches = await current_coaches(self.table, user_id, coach_ids)
         now = utcnow()
+        workout_id = data.workout_id or f"workout_{uuid.uuid4().hex}"
+        confidence = (
+            SELF_LOGGED_CONFIDENCE
+            if data.extraction_confidence is None
+            else data.extraction_confidence
+        )
         attrs = WorkoutAttributes(
-            workout_id=data.workout_id or f"workout_{uuid.uuid4().hex}",
+            workout_id=workout_id,
             user_id=user_id,
             coach_ids=coach_ids,
             coach_names=[c.attributes.coach_name for c in coaches],
             conversation_id=data.conversation_id,
             completed_at=data.completed_at,
+            # The app keeps the name twice and shows the root one (dynamodb/workout.ts:519-525).
+            workout_name=data.workout_name,
             workout_data=WorkoutData(
-                discipline=data.discipline.value, date=data.completed_at.strftime("%Y-%m-%d")
+                workout_id=workout_id,
+                user_id=user_id,
+                discipline=data.discipline.value,
+                date=data.completed_at.strftime("%Y-%m-%d"),
             ),
-            extraction_metadata=ExtractionMetadata(
-                confidence=data.extraction_confidence, extracted_at=now
-            )
-            if data.extraction_confidence is not None
-            else None,
+            extraction_metadata=ExtractionMetadata(confidence=confidence, extracted_at=now),
             summary=data.summary,
         )
         _apply_data(attrs.workout_data, data)
+        if data.image_s3_keys:
+            attrs.image_s3_keys = list(data.image_s3_keys)
+        attrs.workout_data.metadata = {
+            **_source_metadata(data.extraction_confidence),
+            **(attrs.workout_data.metadata or {}),
+        }
         record = WorkoutRecord.new(attrs, now)
         if data.detailed_log is not None:
             # S3 first; the pointer (with checksum) is only written if this succeeded.
@@ -187,6 +239,14 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
         self._wrote(record)
         return record
 
+    async def check_images(
+        self, user_id: str, images: list[str] | None, already: list[str] | None = None
+    ) -> None:
+        """The photos are the athlete's uploads and there (`datasources/uploads.py`)."""
+        found = workout_attachments(images, already)
+        if found:
+            await Uploads(self.content).check(user_id, found)
+
     async def update(self, user_id: str, data: UpdateWorkout) -> WorkoutRecord:
         intent = Intent.of(user_id, data)
         return await self._once(intent, lambda: self._update(user_id, data, intent), self._reload)
@@ -196,9 +256,20 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
         record = await self._current(key, data.expected_version)
         attrs = record.attributes
         _check_discipline(attrs.workout_data.discipline, data)
-        _apply_data(attrs.workout_data, data)
-        if data.summary is not None:
-            attrs.summary = data.summary
+        if "image_s3_keys" in data.model_fields_set:
+            # A list replaces the photos (only new keys are checked); null removes them.
+            await self.check_images(user_id, data.image_s3_keys, attrs.image_s3_keys)
+            merge_field(attrs, "image_s3_keys", data.image_s3_keys or None)
+        _merge_data(attrs.workout_data, data)
+        if data.workout_name is not None:
+            attrs.workout_name = data.workout_name  # a rename renames both copies
+        if "summary" in data.model_fields_set:
+            merge_field(attrs, "summary", data.summary)
+        if attrs.extraction_metadata is None:
+            # Written before this API wrote it: the app cannot list the workout without it.
+            attrs.extraction_metadata = ExtractionMetadata(
+                confidence=SELF_LOGGED_CONFIDENCE, extracted_at=record.created_at
+            )
         tx = Transaction()
         if data.coach_ids is not None:
             attrs.coach_ids = list(dict.fromkeys(data.coach_ids))
@@ -233,29 +304,98 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
             await self._forget_objects(old_log)
         return record
 
-    async def delete(self, user_id: str, data: DeleteWorkout) -> str:
+    async def delete(self, user_id: str, data: DeleteWorkout) -> DeletedWorkout:
         intent = Intent.of(user_id, data)
 
-        async def replay(_: object) -> str:
-            return data.workout_id
+        async def replay(_: object) -> DeletedWorkout:
+            # The deletion committed before: finish what it left (nothing, usually).
+            marker = await self.table.get(*intent.marker_key, consistent=True)
+            outcome = Intent.outcome_of(marker or {})
+            await self._finish_deletion(user_id, data.workout_id)
+            return DeletedWorkout(data.workout_id, int(outcome.get("deletedExerciseCount", 0)))
 
         return await self._once(intent, lambda: self._delete(user_id, data, intent), replay)
 
-    async def _delete(self, user_id: str, data: DeleteWorkout, intent: Intent) -> str:
+    async def _delete(self, user_id: str, data: DeleteWorkout, intent: Intent) -> DeletedWorkout:
+        """The workout and the app's exercise rows of it (delete-workout/handler.ts:27-52):
+        in one transaction when they fit; otherwise the transaction also records the
+        deletion as pending (`workoutDeletion` item), the rest of the rows are deleted after
+        it, and the record goes last. A call interrupted in between is finished by a retry,
+        with or without the idempotency key (a workout that is gone with its deletion pending
+        is finished, not NOT_FOUND). The app's Pinecone `workout_summary` record is out of
+        this API's reach."""
         key = (keys.user_pk(user_id), keys.workout_sk(data.workout_id))
-        record = await self._current(key, data.expected_version)
+        try:
+            record = await self._current(key, data.expected_version)
+        except NotFound:
+            pending = await self._finish_deletion(user_id, data.workout_id)
+            if pending is None:
+                raise
+            return DeletedWorkout(data.workout_id, pending)
+        rows = await self._exercise_rows(user_id, data.workout_id)
         tx = Transaction().delete(
             "workout", key, condition=at_version(data.expected_version), was=record
         )
+        fits = tx.room(reserve=1) >= len(rows)  # the idempotency marker
+        now = rows if fits else rows[: tx.room(reserve=2)]  # ... and the pending record
+        later = rows[len(now) :]
+        for n, row in enumerate(now):
+            tx.delete(f"exercise:{n}", row)
+        if later:
+            pending_key = (keys.user_pk(user_id), keys.workout_deletion_sk(data.workout_id))
+            tx.put(
+                "pending",
+                {
+                    "pk": pending_key[0],
+                    "sk": pending_key[1],
+                    "entityType": keys.WORKOUT_DELETION,
+                    "attributes": {
+                        "workoutId": data.workout_id,
+                        "exerciseCount": len(rows),
+                        "startedAt": format_timestamp(utcnow()),
+                    },
+                },
+            )
         try:
-            await self._commit(tx, intent, None)
+            await self._commit(tx, intent, None, outcome={"deletedExerciseCount": len(rows)})
         except Cancelled as err:
             self._version_conflict(err, "workout")
             raise
-        self._gone(key)
+        self._gone(key, *now)
+        if later:
+            await self._finish_deletion(user_id, data.workout_id, later)
         # The item is gone first, then its objects: a failure here only leaves an orphan.
         await self._forget_objects((record.attributes.detailed_log or {}).get("s3Key"))
-        return data.workout_id
+        return DeletedWorkout(data.workout_id, len(rows))
+
+    async def _exercise_rows(self, user_id: str, workout_id: str) -> list[tuple[str, str]]:
+        """The keys of the app's exercise rows of a workout, found as the app finds them."""
+        page = await self.table.query(
+            Key("pk").eq(keys.user_pk(user_id)) & Key("sk").begins_with(keys.EXERCISE_SK),
+            filter=Attr("attributes.workoutId").eq(workout_id),
+            consistent=True,
+            projection=[("pk",), ("sk",)],
+        )
+        return [(str(i["pk"]), str(i["sk"])) for i in page.items]
+
+    async def _finish_deletion(
+        self, user_id: str, workout_id: str, rows: list[tuple[str, str]] | None = None
+    ) -> int | None:
+        """Delete what a pending deletion of the workout left (`rows`, or what is still
+        there), then its record; the count it recorded, or None when none was pending."""
+        pending_key = (keys.user_pk(user_id), keys.workout_deletion_sk(workout_id))
+        if rows is None:
+            pending = await self.table.get(*pending_key, consistent=True)
+            if pending is None:
+                return None
+            rows = await self._exercise_rows(user_id, workout_id)
+        else:
+            pending = None
+        await self.table.batch_delete(rows)
+        self._gone(*rows)
+        await self.table.delete(*pending_key)
+        recorded = (pending or {}).get("attributes", {}).get("exerciseCount", len(rows))
+        return int(recorded)
 
 
 def _range(query: WorkoutQuery) -> tuple[str, str] | None:
@@ -292,7 +432,7 @@ def _log_key(user_id: str, day: str | None, workout_id: str) -> Callable[[str], 
 def _check_discipline(discipline: str | None, data: WorkoutFields) -> None:
     if data.discipline_specific is None or discipline is None:
         return
-    (name,) = data.discipline_specific.stored()
+    name = data.discipline_specific.name
     if name != discipline:
         raise Invalid(
             f"disciplineSpecific is for {name}, but the workout is {discipline}",
@@ -301,7 +441,7 @@ def _check_discipline(discipline: str | None, data: WorkoutFields) -> None:
 
 
 def _apply_data(target: WorkoutData, data: WorkoutFields) -> None:
-    """The given workoutData fields onto the stored shape (absent ones are left as they are)."""
+    """A new workout's workoutData fields onto the stored shape (what was given, no nulls)."""
     given: dict[str, Any] = {
         f: getattr(data, f) for f in _DATA_FIELDS if getattr(data, f) is not None
     }
@@ -314,6 +454,24 @@ def _apply_data(target: WorkoutData, data: WorkoutFields) -> None:
     parsed = WorkoutData.model_validate(plain)
     for name in plain:
         setattr(target, name, getattr(parsed, name))
+
+
+def _merge_data(target: WorkoutData, data: UpdateWorkout) -> None:
+    """An update's workoutData fields merged into the stored ones, at the deepest level:
+    only the keys given change, a null removes its key, every other key (the app's, and
+    those this API does not know) stays as stored."""
+    for name in _DATA_FIELDS:
+        value = getattr(data, name)
+        if name in data.model_fields_set and (value is not None or name not in _KEPT):
+            merge_field(target, name, value)
+    if "discipline_specific" in data.model_fields_set:
+        specific = data.discipline_specific
+        if specific is None:
+            merge_field(target, "discipline_specific", None)
+        else:
+            target.discipline_specific = merge_dict(
+                target.discipline_specific or {}, specific.patch()
+            )
 
 
 def _plain(value: Any) -> Any:

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import strawberry
 
-from datasources.inputs.coach import CreateCoach, DeleteCoach, UpdateCoach
+from datasources.inputs.coach import (
+    CreateCoach,
+    CreateCoachFromTemplate,
+    DeleteCoach,
+    UpdateCoach,
+)
 from resolvers.context import Info
 from schema.coach import Coach
 from schema.mutations.coach import (
+    CreateCoachFromTemplateInput,
     CreateCoachInput,
     CreateCoachPayload,
     DeleteCoachInput,
@@ -32,9 +38,22 @@ async def update_coach(info: Info, input: UpdateCoachInput) -> UpdateCoachPayloa
 
 async def delete_coach(info: Info, input: DeleteCoachInput) -> DeleteCoachPayload:
     user_id = info.context.require_user().user_id
-    coach_id, memories = await info.context.stores.coaches.delete(
-        user_id, validated(input, DeleteCoach)
-    )
+    record = await info.context.stores.coaches.delete(user_id, validated(input, DeleteCoach))
+    coach_id = strawberry.ID(record.attributes.coach_id)
     return DeleteCoachPayload(
-        deleted_coach_id=strawberry.ID(coach_id), deleted_memory_count=memories
+        archived_coach_id=coach_id,
+        coach=Coach.from_record(record),
+        deleted_coach_id=coach_id,
+        deleted_memory_count=0,
     )
+
+
+async def create_coach_from_template(
+    info: Info, input: CreateCoachFromTemplateInput
+) -> CreateCoachPayload:
+    """A coach copied from one of the app's templates; the template's popularity moves in
+    the same transaction."""
+    user_id = info.context.require_user().user_id
+    data = validated(input, CreateCoachFromTemplate)
+    record = await info.context.stores.coaches.create_from_template(user_id, data)
+    return CreateCoachPayload(coach=Coach.from_record(record))

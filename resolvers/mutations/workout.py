@@ -33,4 +33,7 @@ async def update_workout(info: Info, input: UpdateWorkoutInput) -> UpdateWorkout
 async def delete_workout(info: Info, input: DeleteWorkoutInput) -> DeleteWorkoutPayload:
     user_id = info.context.require_user().user_id
     deleted = await info.context.stores.workouts.delete(user_id, validated(input, DeleteWorkout))
-    return DeleteWorkoutPayload(deleted_workout_id=strawberry.ID(deleted))
+    return DeleteWorkoutPayload(
+        deleted_workout_id=strawberry.ID(deleted.workout_id),
+        deleted_exercise_count=deleted.exercise_count,
+    )

@@ -9,6 +9,7 @@ from strawberry.experimental.pydantic import input as pydantic_input
 
 from datasources.inputs.account import DeleteAccount, RequestDataExport, SubmitContactForm
 from schema.content import StoredContent
+from schema.mutations.elsewhere import ACCOUNT_ELSEWHERE, UnreachableCopy
 
 
 @pydantic_input(model=SubmitContactForm, all_fields=True)
@@ -45,3 +46,7 @@ class RequestDataExportPayload:
 class DeleteAccountPayload:
     deleted_item_count: int
     deleted_object_count: int
+    not_deleted: list[UnreachableCopy] = strawberry.field(
+        default_factory=lambda: list(ACCOUNT_ELSEWHERE),
+        description="What NeonPanda's app keeps of the athlete outside this API's reach.",
+    )

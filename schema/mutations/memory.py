@@ -8,6 +8,7 @@ from strawberry.experimental.pydantic import input as pydantic_input
 from datasources.inputs.memory import CreateMemory, DeleteMemory, RecordMemoryUse, UpdateMemory
 from schema.enums import Importance, MemoryType  # noqa: F401 (registered before the inputs)
 from schema.memory import UserMemory
+from schema.mutations.elsewhere import MEMORY_VECTOR, UnreachableCopy
 
 
 @pydantic_input(model=CreateMemory, all_fields=True)
@@ -44,6 +45,10 @@ class UpdateMemoryPayload:
 @strawberry.type
 class DeleteMemoryPayload:
     deleted_memory_id: strawberry.ID
+    not_deleted: list[UnreachableCopy] = strawberry.field(
+        default_factory=lambda: [MEMORY_VECTOR],
+        description="Copies of the memory outside this API's reach (the app's Pinecone vector).",
+    )
 
 
 @strawberry.type

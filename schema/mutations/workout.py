@@ -3,8 +3,6 @@ payloads."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 from pydantic import BaseModel
 from strawberry.experimental.pydantic import input as pydantic_input
@@ -14,70 +12,26 @@ from datasources.inputs.workout import (
     CoachNotes,
     DeleteWorkout,
     DisciplineSpecific,
-    HeartRate,
-    HeartRateZones,
     LogWorkout,
-    OtherDiscipline,
     PerformanceMetrics,
     PrAchievement,
-    Soreness,
     SubjectiveFeedback,
     UpdateWorkout,
 )
-from datasources.records import discipline as d
+from schema.derive import input_type, sparse
 from schema.enums import Discipline  # noqa: F401 (registered before the inputs)
 from schema.workout import Workout
 
-
-def _register(*models: type[BaseModel]) -> None:
-    """GraphQL input types for nested models, named `<Model>Input`, innermost first."""
-    for model in models:
-        name = f"{model.__name__}Input"
-        # Free-form maps (`dict[str, Any]`) are the JSON scalar in GraphQL.
-        maps = [f for f, info in model.model_fields.items() if "dict" in str(info.annotation)]
-        body: dict[str, Any] = {"__annotations__": {f: JSON | None for f in maps}}
-        body.update({f: None for f in maps})
-        pydantic_input(model=model, all_fields=True, name=name)(type(name, (), body))
-
-
-_register(
-    d.CrossfitWeight,
-    d.CrossfitReps,
-    d.CrossfitExercise,
-    d.CrossfitRound,
-    d.CrossfitPerformance,
-    d.Crossfit,
-    d.PowerliftingAttempts,
-    d.PowerliftingSet,
-    d.PowerliftingExercise,
-    d.Powerlifting,
-    d.BodybuildingSet,
-    d.BodybuildingExercise,
-    d.Bodybuilding,
-    d.HiitExercise,
-    d.Hiit,
-    d.RunningSegment,
-    d.Running,
-    d.ClimbingRoute,
-    d.Climbing,
-    HeartRateZones,
-    HeartRate,
+# Nested inputs, each derived once from its model (the disciplines' from their records).
+_NESTED: tuple[type[BaseModel], ...] = (
+    DisciplineSpecific,
     PerformanceMetrics,
     PrAchievement,
-    Soreness,
     SubjectiveFeedback,
     CoachNotes,
 )
-
-
-@pydantic_input(model=OtherDiscipline, all_fields=True, name="OtherDisciplineInput")
-class OtherDisciplineInput:
-    data: JSON
-
-
-@pydantic_input(model=DisciplineSpecific, all_fields=True, name="DisciplineSpecificInput")
-class DisciplineSpecificInput:
-    pass
+for _model in _NESTED:
+    input_type(_model)
 
 
 @pydantic_input(model=LogWorkout, all_fields=True)
@@ -93,7 +47,17 @@ class LogWorkoutInput:
     )
 
 
-@pydantic_input(model=UpdateWorkout, all_fields=True)
+@sparse
+@pydantic_input(
+    model=UpdateWorkout,
+    all_fields=True,
+    description=(
+        "Changes only what it names. An object merges key by key at every level (keys this "
+        "API does not know are kept); a list replaces; an explicit null removes the key. "
+        "workoutName, completedAt, coachIds, extractionConfidence and detailedLog cannot be "
+        "removed: null leaves them. A rename renames the workout everywhere the app shows it."
+    ),
+)
 class UpdateWorkoutInput:
     workout_id: strawberry.ID
     coach_ids: list[strawberry.ID] | None = None
@@ -118,6 +82,16 @@ class UpdateWorkoutPayload:
     workout: Workout
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "What was deleted: the workout, its detailed log, and the app's exercise rows of it "
+        "(its per-exercise history). The app's Pinecone `workout_summary` record of the "
+        "workout (its coaches' memory of it) cannot be reached by this API and stays until "
+        "the app removes it."
+    )
+)
 class DeleteWorkoutPayload:
     deleted_workout_id: strawberry.ID
+    deleted_exercise_count: int = strawberry.field(
+        description="The app's exercise rows of the workout that were deleted with it."
+    )

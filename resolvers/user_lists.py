@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from datasources import counts, keys
-from datasources.records import ConversationRecord
+from datasources.records import ConversationRecord, ProgramRecord
 from datasources.records.base import ItemRecord
-from datasources.stores.base import EntityStore
+from datasources.stores.base import EntityStore, PageRequest, RecordPage
 from datasources.stores.workout import WorkoutQuery
 from resolvers.context import Info
 from resolvers.errors import bad_input
@@ -16,6 +18,7 @@ from resolvers.lists import RecordList, paged
 
 R = TypeVar("R", bound=ItemRecord)
 Q = TypeVar("Q")
+W = TypeVar("W")
 
 
 async def list_of(
@@ -49,6 +52,35 @@ async def list_of(
     )
 
 
+async def list_whole(
+    info: Info,
+    name: str,
+    query: Any,
+    first: int | None,
+    after: str | None,
+    read: Callable[[], Awaitable[W]],
+    page_of: Callable[[W, PageRequest], RecordPage[R]],
+    total: Callable[[W], int],
+) -> tuple[RecordList[R], W]:
+    """A list the store reads whole (as the app does): one read serves the page and
+    `totalCount` (no count query beside it). Returns the read too (for other totals)."""
+    started: list[asyncio.Future[W]] = []
+
+    def whole() -> asyncio.Future[W]:
+        if not started:
+            started.append(asyncio.ensure_future(read()))
+        return started[0]
+
+    async def fetch(request: PageRequest) -> RecordPage[R]:
+        return page_of(await whole(), request)
+
+    async def count() -> int:
+        return total(await whole())
+
+    page = await paged(info, name, _arguments(query), first, after, fetch, count)
+    return page, await whole()
+
+
 def _arguments(query: Any) -> dict[str, Any]:
     return {k: v for k, v in dataclasses.asdict(query).items() if v is not None}
 
@@ -71,3 +103,10 @@ async def find_conversation(
             (user_id, coach_id, conversation_id)
         )
     return await info.context.stores.conversations.find(user_id, conversation_id)
+
+
+async def find_program(info: Info, program_id: str) -> ProgramRecord | None:
+    """By key in the athlete's partition (batched); else in the app's legacy partitions."""
+    user_id = info.context.require_user().user_id
+    found = await info.context.loaders.program_by_key.load((user_id, program_id))
+    return found or await info.context.stores.programs.find_legacy(user_id, program_id)

@@ -4,7 +4,7 @@
 adds what is here: the API function (`lambda_handler.handler`) behind an HTTP API or a
 function URL (a parameter chooses), the stream indexer function with its event source
 mapping, their log groups, alarms, the cursor secret, and the IAM policies of
-`datasources/permissions.py` (least privilege, derived from the code's calls) on the
+`infra/permissions.py` (least privilege, derived from the code's calls) on the
 functions' roles and an operations role for `migrate`, `repair-counts` and `sweep-orphans`.
 
 With `LiveUpdates=true`, also the service that holds WebSockets (a Lambda cannot):
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from datasources import permissions
+from infra import permissions
 
 RUNTIME = "python3.11"
 API_HANDLER = "lambda_handler.handler"

@@ -4,11 +4,12 @@ Every client `open_clients` opens carries a botocore `provide-client-params` hoo
 records each API call once (a presigned URL too: it works only if its signer may make the
 call) as an `Operation`: who made it, the service, the operation and what it touched.
 `tests/test_zz_iam_policy.py` checks everything recorded against the roles of
-`infra/template.json` (`datasources/permissions.py`).
+`infra/template.json` (`infra/permissions.py`).
 
 Who made a call (`origin`) is read from the Python stack at the call, innermost first:
 
-- `harness`: the innermost project frame is in tests/, devserver/ or benchmarks/ (a test
+- `harness`: the innermost project frame is in one of the folders `enable` was given (the
+  test suite gives tests/, devserver/ and benchmarks/: a test
   or the embedded engine's tooling calling a client directly), not the service's code;
 - `deploy`: creating the table or the bucket (`datasources/definition.py`), which the
   CloudFormation template does on AWS;
@@ -37,10 +38,11 @@ Origin = Literal["service", "operations", "deploy", "harness"]
 
 ROOT = Path(__file__).resolve().parent.parent
 _ROOT_PREFIX = str(ROOT) + "/"
-_PROJECT_DIRS = frozenset(
-    {"datasources", "resolvers", "schema", "devserver", "tests", "benchmarks"}
-)
-_HARNESS_DIRS = frozenset({"devserver", "tests", "benchmarks"})
+# The service's code; the folders of whoever enables recording (`enable(harness=...)`) are
+# told apart as the harness.
+_SERVICE_DIRS = frozenset({"datasources", "resolvers", "schema", "infra"})
+_PROJECT_DIRS: frozenset[str] = _SERVICE_DIRS
+_HARNESS_DIRS: frozenset[str] = frozenset()
 # Functions (qualified-name prefixes, per file) whose calls belong to a role other than the
 # service's; everything they call on (the Table wrapper included) is theirs.
 ROLE_ENTRY_POINTS: dict[str, tuple[Origin, tuple[str, ...]]] = {
@@ -65,6 +67,13 @@ class Operation:
 
 _recorded: set[Operation] = set()
 _captures: list[set[Operation]] = []
+# Items the service's code wrote (table, pk, sk), for whoever watches (the test suite's
+# check of NeonPanda's app contract, tests/app_contract.py).
+ItemKey = tuple[str, str, str]
+_write_captures: list[set[ItemKey]] = []
+_DYNAMODB_WRITES = frozenset(
+    {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
+)
 _lock = threading.Lock()
 _paths: dict[str, str | None] = {}
 
@@ -88,13 +97,31 @@ def capture() -> Iterator[set[Operation]]:
             _captures.remove(seen)
 
 
+@contextmanager
+def capture_writes() -> Iterator[set[ItemKey]]:
+    """The items (table, pk, sk) the service's code writes while the block runs."""
+    seen: set[ItemKey] = set()
+    with _lock:
+        _write_captures.append(seen)
+    try:
+        yield seen
+    finally:
+        with _lock:
+            _write_captures.remove(seen)
+
+
 _enabled = False
 
 
-def enable() -> None:
-    """Record from now on: clients opened after this carry the hook."""
-    global _enabled
+def enable(harness: tuple[str, ...] = ()) -> None:
+    """Record from now on: clients opened after this carry the hook. `harness`: the
+    project's folders whose calls are the caller's own (a test suite's, its tooling's),
+    not the service's."""
+    global _enabled, _PROJECT_DIRS, _HARNESS_DIRS
     _enabled = True
+    _HARNESS_DIRS = frozenset(harness)
+    _PROJECT_DIRS = _SERVICE_DIRS | _HARNESS_DIRS
+    _paths.clear()
 
 
 def install(client: Any) -> None:
@@ -102,16 +129,55 @@ def install(client: Any) -> None:
         client.meta.events.register("provide-client-params", _record)
 
 
-def _record(event_name: str, params: dict[str, Any], model: Any, **_: Any) -> None:
+def _record(
+    event_name: str, params: dict[str, Any], model: Any, context: Any = None, **_: Any
+) -> None:
     # event_name: "provide-client-params.<service>.<Operation>"
     _event, service, operation = event_name.split(".", 2)
+    if operation == "CreateBucket" and (context or {}).get("is_presign_request"):
+        # botocore signs a POST upload form through CreateBucket's model: no request is
+        # sent, and the browser's PutObject it allows is in infra/permissions.py.
+        return
     origin = _origin(sys._getframe(1))
     found = {Operation(origin, service, operation, t) for t in _targets(service, operation, params)}
+    written = (
+        _written_keys(operation, params)
+        if _write_captures and origin != "harness" and operation in _DYNAMODB_WRITES
+        else set()
+    )
     with _lock:
         if len(_recorded) < MAX_RECORDED:
             _recorded.update(found)
         for seen in _captures:
             seen.update(found)
+        for keys in _write_captures:
+            keys.update(written)
+
+
+def _written_keys(operation: str, params: dict[str, Any]) -> set[ItemKey]:
+    """(table, pk, sk) of each item a DynamoDB write touches (wire-format params)."""
+
+    def key(table: str, item: dict[str, Any]) -> ItemKey | None:
+        pk, sk = item.get("pk", {}).get("S"), item.get("sk", {}).get("S")
+        return (table, pk, sk) if isinstance(pk, str) and isinstance(sk, str) else None
+
+    found: list[ItemKey | None] = []
+    if operation == "TransactWriteItems":
+        for action in params.get("TransactItems", []):
+            for kind, body in action.items():
+                if kind == "ConditionCheck":
+                    continue  # a check reads the item; it writes nothing
+                found.append(
+                    key(body.get("TableName", ""), body.get("Item") or body.get("Key", {}))
+                )
+    elif operation == "BatchWriteItem":
+        for table, requests in params.get("RequestItems", {}).items():
+            for request in requests:
+                for body in request.values():
+                    found.append(key(table, body.get("Item") or body.get("Key", {})))
+    else:
+        found.append(key(params.get("TableName", ""), params.get("Item") or params.get("Key", {})))
+    return {k for k in found if k is not None}
 
 
 def _targets(service: str, operation: str, params: dict[str, Any]) -> set[str]:

@@ -5,9 +5,9 @@ operations in `datasources/table.py`, the content store, the stream reader, the 
 checks, the readiness probe, the migration and the sweep). `tests/test_zz_iam_policy.py`
 holds them to the code both ways: a scan of the code's client calls must find exactly
 these operations, and every call the test suite made (recorded by
-`datasources/operations.py`) must be allowed to its origin's role.
+`datasources/aws_calls.py`) must be allowed to its origin's role.
 
-The policies (rendered into `infra/template.json` by `datasources/deployment.py`):
+The policies (rendered into `infra/template.json` by `infra/deployment.py`):
 
 - `DataAccess`: what the API does on the table, its indexes and the bucket (the API
   function's role; also the ECS service's task role, with `StreamRead`);
@@ -26,14 +26,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from datasources.operations import Operation
+from datasources.aws_calls import Operation
 
 Call = tuple[str, str]  # (botocore service id, operation)
 
-# --- what the code calls, by who calls it (datasources/operations.py's origins) ----------
+# --- what the code calls, by who calls it (datasources/aws_calls.py's origins) ----------
 
 # The API: request paths (reads, writes, transactions, the rate limit, exports, account
-# deletion, presigned GETs), the start-up checks on AWS (`check_seed`: DescribeTable and
+# deletion, presigned GETs, attachments' HeadObject, presigned upload POSTs), the start-up
+# checks on AWS (`check_seed`: DescribeTable and
 # DescribeTimeToLive; the accelerators: DescribeTable, BatchGetItem) and /readyz
 # (DescribeTable, a one-key ListObjectsV2 of athletes/).
 SERVICE_CALLS: frozenset[Call] = frozenset(
@@ -49,6 +50,7 @@ SERVICE_CALLS: frozenset[Call] = frozenset(
         ("dynamodb", "DescribeTable"),
         ("dynamodb", "DescribeTimeToLive"),
         ("s3", "GetObject"),
+        ("s3", "HeadObject"),
         ("s3", "PutObject"),
         ("s3", "DeleteObject"),
         ("s3", "DeleteObjects"),
@@ -104,6 +106,11 @@ ATHLETE_PREFIX = "athletes/"
 # the account. An item naming an object under another prefix cannot be read (the export
 # marks it unavailable) and fails `deleteAccount` until the prefix is added here.
 APP_PREFIXES = ("user-uploads/", "programs/", "sharedPrograms/")
+# Uploads: the athlete's browser puts the file with a POST form this API signed
+# (createUploadUrls, datasources/uploads.py). S3 authorises that PutObject as the signer's,
+# so the signing role needs PutObject there; the signed policy holds each upload to one key
+# under user-uploads/<userId>/, its type and size.
+UPLOADS_PREFIX = "user-uploads/"
 
 Resource = Literal["table", "index", "stream", "bucket", "objects", "secret"]
 
@@ -211,6 +218,7 @@ def _data_access() -> list[Statement]:
         Statement(
             "AppObjects", _s3_object_actions(SERVICE_CALLS, writes=False), "objects", APP_PREFIXES
         ),
+        Statement("UploadTargets", ("s3:PutObject",), "objects", (UPLOADS_PREFIX,)),
     ]
     if listing:
         statements.append(
@@ -218,7 +226,8 @@ def _data_access() -> list[Statement]:
                 "ListAthletes",
                 ("s3:ListBucket",),
                 "bucket",
-                (ATHLETE_PREFIX,),
+                # An athlete's own objects, and their uploads (exports, account deletion).
+                (ATHLETE_PREFIX, UPLOADS_PREFIX),
                 unprefixed="HeadBucket" in listing,
             )
         )

@@ -10,10 +10,14 @@ from datasources.inputs.profile import CreateProfile
 from datasources.records import (
     CoachAttributes,
     CoachRecord,
+    ConversationAttributes,
+    ConversationRecord,
+    Message,
     WorkoutAttributes,
     WorkoutData,
     WorkoutRecord,
 )
+from datasources.records.conversation import ConversationMetadata
 from datasources.stores import Stores
 from datasources.table import Table, serialize_item
 
@@ -50,6 +54,36 @@ def workout(
             extraction_metadata=None if confidence is None else {"confidence": confidence},
         ),
         completed,
+    )
+
+
+def conversation(
+    user_id: str, coach_id: str, n: int, messages: int, now: datetime, *, chars: int = 400
+) -> ConversationRecord:
+    """Conversation `conv<n>` with `messages` messages of about `chars` characters, last
+    active `n` hours before `now` (so conv0 lists first)."""
+    said = [
+        Message(
+            id=f"m{n}-{i:04d}",
+            role="user" if i % 2 == 0 else "assistant",
+            content=f"message {i} " + "x" * chars,
+            timestamp=now - timedelta(minutes=messages - i),
+        )
+        for i in range(messages)
+    ]
+    last = now - timedelta(hours=n)
+    return ConversationRecord.new(
+        ConversationAttributes(
+            user_id=user_id,
+            coach_id=coach_id,
+            conversation_id=f"conv{n}",
+            title=f"Conversation {n}",
+            messages=said,
+            metadata=ConversationMetadata(
+                started_at=now, last_activity=last, total_messages=messages
+            ),
+        ),
+        now,
     )
 
 

@@ -1,0 +1,47 @@
+"""Shared-program mutation inputs and payloads."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.experimental.pydantic import input as pydantic_input
+
+from datasources.inputs.shared_program import CopySharedProgram, ShareProgram, UnshareProgram
+from schema.program import Program
+from schema.shared_program import SharedProgram
+
+
+@pydantic_input(model=ShareProgram, all_fields=True)
+class ShareProgramInput:
+    program_id: strawberry.ID
+
+
+@pydantic_input(model=UnshareProgram, all_fields=True)
+class UnshareProgramInput:
+    shared_program_id: strawberry.ID
+
+
+@pydantic_input(model=CopySharedProgram, all_fields=True)
+class CopySharedProgramInput:
+    shared_program_id: strawberry.ID
+    coach_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The copy's coach (the app's copy names one); default: your only coach.",
+    )
+
+
+@strawberry.type
+class ShareProgramPayload:
+    shared_program: SharedProgram
+    already_shared: bool = strawberry.field(
+        description="The program was shared already: its share, unchanged (as the app)."
+    )
+
+
+@strawberry.type
+class UnshareProgramPayload:
+    shared_program: SharedProgram
+
+
+@strawberry.type
+class CopySharedProgramPayload:
+    program: Program = strawberry.field(description="The copy: yours, active, from day 1 today.")

@@ -7,6 +7,9 @@ characters each; at 480 a conversation item is ~200 KB). For each size, sequenti
 through the app (in process, embedded engine): p50 latency, backend calls and waves of
 the dashboard and of `conversations(first: 10)` reading titles, with the conversation
 list's projection (messages left out, as served) and without it (whole items, as before).
+Then a partition recount (`datasources/counts.py`) of an athlete with `--recount` such
+conversations of 480 messages: in pages of `RECOUNT_PAGE` items (as served) and in 1 MB
+pages (as before), total time and the longest single request.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any
 
 from app import create_app
 from auth import mint_dev_token
+from datasources import counts, keys
 from devserver.asgi import served
 from devserver.builders import athlete, bulk_put, coach, conversation
 from devserver.engine import EmbeddedEngine
@@ -34,7 +38,7 @@ CONVERSATIONS = 4
 TITLES = "{ viewer { conversations(first: 10) { edges { node { conversationId title } } } } }"
 
 
-async def main(requests: int) -> None:
+async def main(requests: int, recount: int) -> None:
     now = datetime.now(UTC)
     print(f"{CONVERSATIONS} conversations per athlete; p50 of {requests} sequential requests")
     print(
@@ -67,7 +71,8 @@ async def main(requests: int) -> None:
                     assert "errors" not in body, body["errors"]
                     return body
 
-                for mode, chosen in (("projected", projection), ("whole", None)):
+                modes: tuple[tuple[str, Any], ...] = (("projected", projection), ("whole", None))
+                for mode, chosen in modes:
                     stores.conversations.list_projection = chosen  # type: ignore[misc]
                     for name, query in (("dashboard", DASHBOARD), ("titles", TITLES)):
                         await run(query)  # warm
@@ -83,8 +88,42 @@ async def main(requests: int) -> None:
                         )
                 stores.conversations.list_projection = projection  # type: ignore[misc]
 
+            user = "recount"
+            await athlete(stores, user)
+            items = [coach(user, "c1", now).to_item()]
+            items += [conversation(user, "c1", n, 480, now).to_item() for n in range(recount)]
+            await bulk_put(stores, items)
+            table = stores.table
+            original = table._call
+            longest = [0.0]
+            requests_made = [0]
+
+            async def timed(operation: str, **params: Any) -> Any:
+                started = time.perf_counter()
+                try:
+                    return await original(operation, **params)
+                finally:
+                    requests_made[0] += operation == "Query"
+                    longest[0] = max(longest[0], (time.perf_counter() - started) * 1000)
+
+            table._call = timed  # type: ignore[method-assign]
+            print(f"\nrecount of {recount} conversations of 480 messages (+ profile, coach)")
+            print(f"{'pages':>12} {'total ms':>9} {'longest call ms':>16} {'queries':>8}")
+            paged = counts.RECOUNT_PAGE
+            for label, page in ((f"{paged} items", paged), ("1 MB", None)):
+                counts.RECOUNT_PAGE = page  # type: ignore[assignment]
+                await table.delete(*counts.key_of(keys.user_pk(user)))  # count from scratch
+                longest[0], requests_made[0] = 0.0, 0
+                started = time.perf_counter()
+                await stores.recount(user)
+                total = (time.perf_counter() - started) * 1000
+                print(f"{label:>12} {total:>9.0f} {longest[0]:>16.0f} {requests_made[0]:>8}")
+            table._call = original  # type: ignore[method-assign]
+
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=30)
-    asyncio.run(main(parser.parse_args().requests))
+    parser.add_argument("--recount", type=int, default=60)
+    args = parser.parse_args()
+    asyncio.run(main(args.requests, args.recount))

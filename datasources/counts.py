@@ -141,10 +141,16 @@ def parse(item: Mapping[str, Any] | None) -> Counts | None:
     )
 
 
+# Items one recount request evaluates: a partition of any size is counted in short calls
+# (a 1 MB page of big items took longer than the client's read timeout on the engine).
+RECOUNT_PAGE = 500
+
+
 class Recount:
     """Counts a partition again and stores the numbers as valid: one consistent query of
-    the partition (projected to the attributes the lists' filters read), written only if
-    no counted write moved the counts item meanwhile (else it counts again)."""
+    the partition in pages of `RECOUNT_PAGE` (projected to the attributes the lists'
+    filters read), written only if no counted write moved the counts item meanwhile (else
+    it counts again)."""
 
     def __init__(self, table: Table) -> None:
         self.table = table
@@ -159,7 +165,10 @@ class Recount:
         for _ in range(MAX_RECOUNT_ATTEMPTS):
             before = parse(await self.table.get(*key_of(pk), consistent=True))
             page = await self.table.query(
-                Key("pk").eq(pk), consistent=True, projection=list(dict.fromkeys(projection))
+                Key("pk").eq(pk),
+                consistent=True,
+                projection=list(dict.fromkeys(projection)),
+                page_size=RECOUNT_PAGE,
             )
             values = dict.fromkeys(NAMES, 0)
             for item in page.items:

@@ -259,11 +259,14 @@ class Table:
         want: int | None = None,
         consistent: bool = False,
         projection: Sequence[Path] | None = None,
+        page_size: int | None = None,
     ) -> Page:
         """Up to `want` matching, unexpired items (all when None), reading on past short pages.
 
         `has_more` is exact: the loop reads until it holds one match beyond `want` or the
         key range is exhausted. Resume after the last item with `start_key_for(item, index)`.
+        `page_size` bounds what one request evaluates when reading everything (`want`
+        None): many short calls instead of 1 MB pages, none of them near a read timeout.
         """
         expr = Expression()
         params: dict[str, Any] = {
@@ -286,7 +289,7 @@ class Table:
         items: list[dict[str, Any]] = []
         scanned = requests = 0
         exclusive = dict(start_key) if start_key else None
-        limit = None if want is None else max(want + 1, 2)
+        limit = page_size if want is None else max(want + 1, 2)
         while True:
             call_params = dict(params)
             if exclusive:
@@ -301,7 +304,7 @@ class Table:
             if not last or (want is not None and len(items) > want):
                 break
             exclusive = deserialize_item(last)
-            if limit is not None:
+            if want is not None and limit is not None:
                 # A filter thinned this page: read further ahead next time.
                 limit = min(limit * 4, 1000)
         if want is None:

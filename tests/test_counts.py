@@ -312,3 +312,39 @@ async def test_a_filtered_total_is_counted_beside_its_page(api: Api, stores: Sto
         assert cost(body)["dynamodb"]["byOperation"] == {"Query": 1, "BatchGetItem": 1}
         waves.append(cost(body)["dynamodb"]["waves"])
     assert min(waves) == 1, waves
+
+
+async def test_a_recount_reads_the_partition_in_short_pages(
+    stores: Stores, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However big the partition, no recount request evaluates more than `RECOUNT_PAGE`
+    items (a 1 MB page of long conversations outlasted the read timeout): N items are
+    counted in about N / RECOUNT_PAGE requests, with the same result."""
+    await athlete(stores, "demo")
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    await bulk_put(
+        stores, [workout("demo", f"w{i}", now - timedelta(hours=i)).to_item() for i in range(57)]
+    )
+    monkeypatch.setattr(counts, "RECOUNT_PAGE", 10)
+    table = stores.table
+    original = table.query
+    pages: list[Any] = []
+
+    async def recorded(*args: Any, **kwargs: Any) -> Any:
+        page = await original(*args, **kwargs)
+        pages.append(page)
+        return page
+
+    table.query = recorded  # type: ignore[method-assign]
+    try:
+        counted = await stores.recount("demo")
+    finally:
+        table.query = original  # type: ignore[method-assign]
+    assert counted.values["workouts"] == 57 and counted.valid
+    [page] = pages
+    in_partition = len(page.items)
+    assert in_partition >= 58  # the workouts and the profile at least
+    assert page.scanned == in_partition
+    # Full pages of 10, then the rest (one more, empty, request when it ends on a page
+    # boundary: DynamoDB cannot know it was the last).
+    assert page.requests in {-(-in_partition // 10), in_partition // 10 + 1}, page.requests

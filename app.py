@@ -647,7 +647,12 @@ def create_app(
             tracing.start()
         try:
             async with open_runtime(
-                settings, engine=engine, engine_owned=engine_owned, migrate=migrate
+                settings,
+                engine=engine,
+                engine_owned=engine_owned,
+                migrate=migrate,
+                # server.py's own engine: answer first, seed the demo athletes beside.
+                seed_later=engine_owned and settings.demo_data_after_start,
             ) as runtime:
                 if on_ready is not None:
                     on_ready(runtime)

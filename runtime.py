@@ -12,7 +12,8 @@ import gc
 import hashlib
 import logging
 import secrets
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
     from devserver.engine import EmbeddedEngine
 
 log = logging.getLogger("neonpanda")
+# How long a stop waits for a one-off background job (the demo data) before cutting it.
+JOB_STOP_SECONDS = 30.0
 
 
 @dataclass
@@ -76,6 +79,7 @@ class Background:
             queue_size=runtime.settings.live_queue_size,
         )
         self._tasks: list[asyncio.Task[None]] = []
+        self._jobs: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
         self._maybe_index()
@@ -123,7 +127,32 @@ class Background:
             except Exception:  # the next round may succeed; reads keep what was known
                 log.warning("could not re-read the table's accelerators", exc_info=True)
 
+    def run_once(self, name: str, job: Callable[[], Awaitable[None]]) -> None:
+        """A one-off job beside the requests (the demo data after start): logged when done
+        or failed; a stop waits for it (up to `JOB_STOP_SECONDS`) rather than cutting it."""
+
+        async def run() -> None:
+            started = time.perf_counter()
+            try:
+                await job()
+            except Exception:
+                log.exception("%s failed", name)
+            else:
+                log.info("%s done in %.1f s", name, time.perf_counter() - started)
+
+        self._jobs.append(asyncio.create_task(run(), name=name))
+
+    async def jobs_done(self) -> None:
+        """Waits for the one-off jobs (tests and tools that need the demo data)."""
+        if self._jobs:
+            await asyncio.gather(*self._jobs, return_exceptions=True)
+
     async def stop(self) -> None:
+        if self._jobs:
+            _, late = await asyncio.wait(self._jobs, timeout=JOB_STOP_SECONDS)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*self._jobs, return_exceptions=True)
         await self.hub.stop()
         for task in self._tasks:
             task.cancel()
@@ -140,6 +169,7 @@ async def open_runtime(
     engine_owned: bool = False,
     seed: bool | None = None,
     migrate: bool = True,
+    seed_later: bool = False,
 ) -> AsyncIterator[Runtime]:
     """Open everything. Embedded mode starts (or, given `engine`, uses) the engine, creates
     the seed's table and migrates it (unless `migrate` is False: the migrate command runs
@@ -168,9 +198,13 @@ async def open_runtime(
         cursors = CursorCodec(await cursor_secret(settings, clients, secrets_endpoint))
         runtime = Runtime(settings, clients, stores, verifier, cursors)
         runtime.engine = embedded.engine if embedded is not None else None
+        later = None
         if embedded is not None:
-            await embedded.prepare(
-                stores, settings.seed_demo_data if seed is None else seed, migrate=migrate
+            later = await embedded.prepare(
+                stores,
+                settings.seed_demo_data if seed is None else seed,
+                migrate=migrate,
+                seed_later=seed_later,
             )
         else:
             await check_seed(clients.dynamodb, settings.table_name)
@@ -180,6 +214,8 @@ async def open_runtime(
         background.start()
         stack.push_async_callback(background.stop)
         runtime.background = background
+        if later is not None:
+            background.run_once("demo data", later)
         runtime.ready = True
         # Start-up objects (schema, clients, modules) never die: keep them out of GC passes.
         gc.collect()

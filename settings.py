@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     use_aws: bool = False
     data_dir: Path = Path(".data")
     seed_demo_data: bool = True
+    # `uv run server.py` (one process, its own engine) answers as soon as the table is
+    # there and seeds the demo athletes beside its first requests (they land within
+    # seconds; the log says when). False: seeded before the first answer, as every other
+    # way of starting does (workers, gunicorn, tests).
+    demo_data_after_start: bool = True
 
     # Local development tokens: HS256 signed with this secret (generated when unset).
     dev_auth: bool | None = None

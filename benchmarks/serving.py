@@ -58,6 +58,8 @@ async def server_process(settings: dict[str, str]) -> AsyncIterator[Served]:
             "NEONPANDA_DATA_DIR": tmp,
             "NEONPANDA_DEV_SECRET": secret,
             "NEONPANDA_RATE_LIMIT_COST_PER_WINDOW": str(10**12),
+            # Ready means the demo athletes are there (benchmarks read them at once).
+            "NEONPANDA_DEMO_DATA_AFTER_START": "false",
             **settings,
         }
         proc = subprocess.Popen(  # noqa: ASYNC220 - a benchmark, started once

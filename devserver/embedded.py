@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 
 from datasources.accelerators import read_accelerators
 from datasources.definition import create_bucket, create_table
@@ -70,9 +71,13 @@ class Embedded:
         finally:
             await asyncio.to_thread(engine.stop)
 
-    async def prepare(self, stores: Stores, seed: bool, *, migrate: bool = True) -> None:
+    async def prepare(
+        self, stores: Stores, seed: bool, *, migrate: bool = True, seed_later: bool = False
+    ) -> Callable[[], Awaitable[None]] | None:
         """The seed's table and the bucket from the definition, migrated by the same code
-        as `uv run server.py migrate`; data saved by an older version; the demo athletes."""
+        as `uv run server.py migrate`; data saved by an older version; the demo athletes
+        (with `seed_later`, returned as the job that seeds them, for the caller to run
+        beside its first requests)."""
         s = self.settings
         created = await create_table(stores.table.client, s.table_name)
         await create_bucket(stores.content.client, s.bucket, s.region)
@@ -91,4 +96,7 @@ class Embedded:
             found = await read_accelerators(stores.table.client, s.table_name)
         stores.table.accelerators = found
         if seed and await stores.users.get(DEMO_USER_ID) is None:
+            if seed_later:
+                return partial(seed_demo_data, stores)
             await seed_demo_data(stores)
+        return None

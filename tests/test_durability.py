@@ -66,6 +66,7 @@ class Server:
             "NEONPANDA_DEV_SECRET": DEV_SECRET,
             "NEONPANDA_SEED_DEMO_DATA": "true" if seed else "false",
             "NEONPANDA_INDEXER": "false",
+            "NEONPANDA_DEMO_DATA_AFTER_START": "false",  # seeded when /healthz says 200
         }
         for key in ("NEONPANDA_ENDPOINT_URL", "NEONPANDA_USE_AWS"):
             env.pop(key, None)

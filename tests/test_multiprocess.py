@@ -74,6 +74,8 @@ async def server_process(
         {
             "NEONPANDA_DATA_DIR": str(data_dir),
             "NEONPANDA_RATE_LIMIT_COST_PER_WINDOW": str(10**12),
+            # Ready means the demo athletes are there (the tests read them at once).
+            "NEONPANDA_DEMO_DATA_AFTER_START": "false",
             **(env or {}),
         }
     )
@@ -555,3 +557,58 @@ async def test_a_clean_stop_is_not_mistaken_for_the_engines_death(tmp_path: Path
     # uvicorn ends a SIGTERM'd server by the signal, re-raised after its graceful shutdown.
     assert status in (0, -signal.SIGTERM), served.output()
     assert "engine died" not in served.output()
+
+
+DEMO_TOTALS = """{ viewer { userId
+    coaches(first: 1) { totalCount } conversations(first: 1) { totalCount }
+    workouts(first: 1) { totalCount } memories(first: 1) { totalCount }
+    coachCreatorSessions(first: 1) { totalCount } programs(first: 1) { totalCount }
+} }"""
+
+
+async def test_server_py_seeds_the_demo_athletes_beside_its_first_requests(
+    tmp_path: Path, demo_api: Any
+) -> None:
+    """`uv run server.py` on a new data directory answers once the table is there and
+    seeds the demo athletes as a background job (NEONPANDA_DEMO_DATA_AFTER_START, on by
+    default): when its log says the job is done, both athletes hold exactly what the
+    seeding before the first answer (every other way of starting; `demo_api` here) gives."""
+    expected = {}
+    for user in ("demo", "demo2"):
+        body = await demo_api.gql(DEMO_TOTALS, user=user)
+        assert "errors" not in body, body
+        expected[user] = body["data"]["viewer"]
+    env = {"NEONPANDA_DEV_SECRET": DEV_SECRET, "NEONPANDA_DEMO_DATA_AFTER_START": "true"}
+    async with (
+        server_process(tmp_path / "data", env=env) as served,
+        httpx.AsyncClient(base_url=served.url, timeout=30) as http,
+    ):
+        # Answering: a query is served whether or not the job has reached this athlete.
+        first = (await _gql_body(http, "demo", "{ viewer { userId } }"))["data"]
+        assert first["viewer"] in (None, {"userId": "demo"}), first
+        deadline = time.monotonic() + 120
+        while "demo data done in" not in served.output():
+            assert "demo data failed" not in served.output(), served.output()
+            assert time.monotonic() < deadline, served.output()
+            await asyncio.sleep(0.1)
+        for user in ("demo", "demo2"):
+            body = await _gql_body(http, user, DEMO_TOTALS)
+            assert body["data"]["viewer"] == expected[user], (user, body)
+    # The next start finds the athletes and seeds nothing.
+    async with server_process(tmp_path / "data", env=env) as served:
+        async with httpx.AsyncClient(base_url=served.url, timeout=30) as http:
+            body = await _gql_body(http, "demo", DEMO_TOTALS)
+            assert body["data"]["viewer"] == expected["demo"]
+        assert "demo data" not in served.output()
+
+
+async def _gql_body(http: httpx.AsyncClient, user: str, query: str) -> dict[str, Any]:
+    response = await http.post(
+        "/graphql",
+        json={"query": query},
+        headers={"Authorization": f"Bearer {mint_dev_token(DEV_SECRET, user)}"},
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    assert "errors" not in body, body
+    return body

@@ -56,6 +56,7 @@ def test_schemathesis_finds_no_server_errors(tmp_path: Path) -> None:
         **os.environ,
         "NEONPANDA_DATA_DIR": str(tmp_path / "data"),
         "NEONPANDA_DEV_SECRET": secret,
+        "NEONPANDA_DEMO_DATA_AFTER_START": "false",  # the demo athletes there when ready
     }
     server = subprocess.Popen(
         [sys.executable, "server.py", "--port", str(port)],

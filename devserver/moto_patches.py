@@ -17,7 +17,10 @@
    class-level list, for its reset and data-dump APIs, so nothing replaced was ever freed.
 8. A projection (ProjectionExpression) copies only what it selects: moto's turns the whole
    item into plain JSON (deep copies at every level) once per projected path, so a list
-   that left a conversation's messages out cost more than reading them.
+   that left a conversation's messages out cost more than reading them. And a projected
+   Query no longer deep-copies every matching item first (moto copies its results before
+   projecting them; the projection copies what it keeps): a page of conversations without
+   their messages no longer copies the messages.
 
 The maps are derived state: they live in a WeakKeyDictionary keyed by the Table object
 (never pickled or deep-copied with it) and are rebuilt lazily from `table.items`.
@@ -29,11 +32,13 @@ import base64
 import bisect
 import copy
 import json
+import threading
 import weakref
 from decimal import Decimal
 from typing import Any
 
 import moto
+import moto.dynamodb.models.table as moto_table
 from moto.core.common_models import BaseModel
 from moto.core.utils import utcnow
 from moto.dynamodb.comparisons import get_filter_expression
@@ -470,6 +475,9 @@ def query(
         return _orig_query(*args, **kw)
     # moto's query reads `self.all_items()` for its candidates: hand it just these
     self.all_items = lambda: candidates  # type: ignore[method-assign]
+    # A projection copies the parts it keeps (`project`): moto's copy of the whole matched
+    # items before it is skipped (patch 8).
+    _results_uncopied.active = bool(projection_expressions)
     try:
         return _orig_query(
             self,
@@ -486,7 +494,24 @@ def query(
             **kw,
         )
     finally:
+        _results_uncopied.active = False
         del self.all_items
+
+
+_results_uncopied = threading.local()  # set on the engine's thread serving a projected query
+
+
+class _TableModuleCopy:
+    """The `copy` module as moto's table module sees it (patch 8): `deepcopy` returns its
+    argument while this thread serves a projected Query; everything else is `copy`'s."""
+
+    copy = staticmethod(copy.copy)
+
+    @staticmethod
+    def deepcopy(value: Any, memo: dict[int, Any] | None = None) -> Any:
+        if getattr(_results_uncopied, "active", False):
+            return value
+        return copy.deepcopy(value, memo)
 
 
 # --- transactions ----------------------------------------------------------------------
@@ -879,6 +904,7 @@ def apply() -> None:
     Table.query = query  # type: ignore[method-assign]
     Table.scan = scan  # type: ignore[method-assign]
     Item.project = project  # type: ignore[method-assign]
+    moto_table.copy = _TableModuleCopy  # type: ignore[assignment,attr-defined]
     DynamoDBBackend.update_item = update_item  # type: ignore[method-assign]
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
     StreamShard.add = stream_add  # type: ignore[method-assign]

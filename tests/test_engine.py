@@ -309,6 +309,60 @@ async def test_stream_records_are_bounded_by_the_size_of_their_images(
     assert sum(r["dynamodb"]["SizeBytes"] for r in records) <= 16 * 1024 * 1024
 
 
+async def test_a_projected_query_copies_only_what_it_selects(
+    engine: EmbeddedEngine, tmp_path: Path
+) -> None:
+    """A projected Query answers the selected parts (moto copied every whole matched item
+    before projecting; the engine copies only what the projection keeps), and what it
+    answered does not share anything with what is stored: later reads see the items as
+    written, after projections of overlapping paths."""
+    async with AsyncExitStack() as stack:
+        clients = await _clients(stack, engine, tmp_path)
+        db = clients.dynamodb
+        await create_table(db, "projected")
+        items = [
+            {
+                "pk": {"S": "user#p"},
+                "sk": {"S": f"coachConversation#c#{n}"},
+                "attributes": {
+                    "M": {
+                        "title": {"S": f"t{n}"},
+                        "messages": {"L": [{"M": {"id": {"S": str(i)}}} for i in range(50)]},
+                        "metadata": {"M": {"n": {"N": str(n)}, "tags": {"L": [{"S": "a"}]}}},
+                    }
+                },
+            }
+            for n in range(5)
+        ]
+        for item in items:
+            await db.put_item(TableName="projected", Item=item)
+        for paths in ("attributes.title, attributes.metadata", "attributes.metadata.tags", "pk"):
+            page = await db.query(
+                TableName="projected",
+                KeyConditionExpression="pk = :p",
+                ExpressionAttributeValues={":p": {"S": "user#p"}},
+                ProjectionExpression=paths,
+                Limit=3,
+            )
+            assert len(page["Items"]) == 3 and "LastEvaluatedKey" in page
+            for got, stored in zip(page["Items"], items, strict=False):
+                if paths == "pk":
+                    assert got == {"pk": stored["pk"]}
+                    continue
+                attributes = stored["attributes"]["M"]
+                if paths.startswith("attributes.title"):
+                    want = {k: attributes[k] for k in ("title", "metadata")}
+                else:
+                    want = {"metadata": {"M": {"tags": attributes["metadata"]["M"]["tags"]}}}
+                assert got == {"attributes": {"M": want}}
+        whole = await db.query(
+            TableName="projected",
+            KeyConditionExpression="pk = :p",
+            ExpressionAttributeValues={":p": {"S": "user#p"}},
+        )
+        assert whole["Items"] == items
+        await db.delete_table(TableName="projected")
+
 def test_the_engine_keeps_no_reference_to_replaced_items() -> None:
     """moto appends every model object it creates to a class-level list (each item
     version, stream record and S3 object with its bytes), so under churn memory grew

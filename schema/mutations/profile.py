@@ -15,7 +15,7 @@ class AvatarInput:
     pass
 
 
-_PLAN = "The plan is set by billing (viewer.subscription); any value is refused."
+_PLAN = "The plan is set by billing (read it as viewer.plan); any value is refused."
 
 
 @pydantic_input(model=CreateProfile, all_fields=True)

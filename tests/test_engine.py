@@ -320,7 +320,7 @@ async def test_a_projected_query_copies_only_what_it_selects(
         clients = await _clients(stack, engine, tmp_path)
         db = clients.dynamodb
         await create_table(db, "projected")
-        items = [
+        items: list[dict[str, Any]] = [
             {
                 "pk": {"S": "user#p"},
                 "sk": {"S": f"coachConversation#c#{n}"},

@@ -77,6 +77,7 @@ class Background:
             max_per_partition=runtime.settings.max_subscriptions_per_user,
             max_connections_per_user=runtime.settings.max_connections_per_user,
             queue_size=runtime.settings.live_queue_size,
+            interrupt_after=runtime.settings.live_interrupt_after_seconds,
         )
         self._tasks: list[asyncio.Task[None]] = []
         self._jobs: list[asyncio.Task[None]] = []

@@ -114,6 +114,9 @@ class Settings(BaseSettings):
     ws_subscribe_burst: int = 20
     ws_subscribes_per_second: float = 1.0
     live_queue_size: int = 1000
+    # A stream reader failing this long ends the live subscriptions (SERVICE_UNAVAILABLE,
+    # retryAfterSeconds) and refuses new ones until it reads again; /readyz fails with it.
+    live_interrupt_after_seconds: float = 15.0
     # Embedded mode: use the engine already listening on this loopback port instead of
     # starting one (`server.py --workers N` sets it for its workers; tests run several
     # servers on one engine). Whoever started that engine holds the data directory.

@@ -11,6 +11,12 @@ Each socket is a `LiveConnection`, counted against its athlete (at most
 sent nothing more, and its connection is told (`on_slow`), which closes the socket
 (schema/live_socket.py); the client reconnects and resubscribes with its last cursor.
 Memory per subscriber is bounded by its queue whatever the client does.
+
+When the reader cannot follow the stream for `interrupt_after` seconds (its reads failing
+and retried), every subscription is ended with `Interrupted` and new ones are refused with
+it until the reader reads again: a subscriber is told rather than left waiting for events
+that do not come. The client subscribes again (conversations from their last message
+cursor: nothing is lost) once the reader recovers; `/readyz` reports the same condition.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from datasources.stream import Change, StreamReader
+from datasources.stream import FAILING_AFTER_SECONDS, Change, StreamReader
 
 log = logging.getLogger("neonpanda.live")
 QUEUE_SIZE = 1_000
@@ -42,14 +48,19 @@ class Overflow(Exception):
     """The subscriber fell more than its queue's size of changes behind."""
 
 
+class Interrupted(Exception):
+    """The stream's reader cannot follow the stream: no change would reach the subscriber."""
+
+
 @dataclass(eq=False)
 class Subscriber:
     pk: str
     queue_size: int = QUEUE_SIZE
     on_overflow: Callable[[], None] | None = None
     overflowed: bool = False
+    ended: bool = False
     # One slot more than `queue_size`: the end marker always fits.
-    queue: asyncio.Queue[Change | None] = field(init=False)
+    queue: asyncio.Queue[Change | Exception | None] = field(init=False)
 
     def __post_init__(self) -> None:
         self.queue = asyncio.Queue(self.queue_size + 1)
@@ -58,12 +69,21 @@ class Subscriber:
         change = await self.queue.get()
         if change is None:
             raise Overflow("too many updates behind; subscribe again from your last cursor")
+        if isinstance(change, Exception):
+            raise change
         return change
+
+    def interrupt(self, reason: Interrupted) -> None:
+        """End the subscriber with `reason` (once): what is queued is still delivered first."""
+        if self.overflowed or self.ended:
+            return
+        self.ended = True
+        self.queue.put_nowait(reason)  # fits: `offer` keeps the last slot for an end marker
 
     def offer(self, change: Change) -> bool:
         """Queue the change; False once the subscriber is too far behind (then it is ended:
         the end marker is queued and `on_overflow` called, once)."""
-        if self.overflowed:
+        if self.overflowed or self.ended:
             return False
         if self.queue.qsize() >= self.queue_size:
             self.overflowed = True
@@ -109,8 +129,13 @@ class LiveHub:
         max_per_partition: int = 20,
         max_connections_per_user: int = 10,
         queue_size: int = QUEUE_SIZE,
+        interrupt_after: float = FAILING_AFTER_SECONDS,
     ) -> None:
         self.client = streams_client
+        self.interrupt_after = interrupt_after
+        # Why subscriptions are refused now (the reader cannot follow the stream), if so.
+        self.interrupted: Interrupted | None = None
+        self._watch_task: asyncio.Task[None] | None = None
         self.max_per_partition = max_per_partition
         self.max_connections_per_user = max_connections_per_user
         self.queue_size = queue_size
@@ -140,6 +165,7 @@ class LiveHub:
                 may_rest=lambda: not self._by_pk,
             )
             self._task = asyncio.create_task(self._run(self.reader))
+            self._watch_task = asyncio.create_task(self._watch(self.reader))
 
     def health(self) -> str | None:
         """None while live updates flow (or were never started); otherwise why not."""
@@ -147,13 +173,40 @@ class LiveHub:
             return None
         if self._task.done():
             return "the live-updates reader stopped"
-        return self.reader.health()
+        return self.reader.health(grace=self.interrupt_after)  # as subscriptions are ended
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        for task in (self._watch_task, self._task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    async def _watch(self, reader: StreamReader) -> None:
+        """Every second: a reader failing for `interrupt_after` seconds (or stopped) ends
+        every subscription and refuses new ones; a reader that reads again accepts them."""
+        while True:
+            await asyncio.sleep(min(1.0, self.interrupt_after / 2))
+            stopped = self._task is not None and self._task.done()
+            why = (
+                "the live-updates reader stopped"
+                if stopped
+                else reader.health(grace=self.interrupt_after)
+            )
+            if why is not None and self.interrupted is None:
+                self.interrupted = Interrupted(
+                    f"Live updates are interrupted ({why}); subscribe again shortly "
+                    "(conversations: after your last message cursor)"
+                )
+                ended = 0
+                for subscribers in self._by_pk.values():
+                    for subscriber in subscribers:
+                        subscriber.interrupt(self.interrupted)
+                        ended += 1
+                log.warning("live updates interrupted (%s): %d subscriptions ended", why, ended)
+            elif why is None and self.interrupted is not None:
+                self.interrupted = None
+                log.warning("live updates flow again: subscriptions accepted")
 
     async def _run(self, reader: StreamReader) -> None:
         reader.positioned = self.ready
@@ -163,7 +216,7 @@ class LiveHub:
     def _fan_out(self, batch: list[Change]) -> None:
         for change in batch:
             for subscriber in list(self._by_pk.get(change.key[0], ())):
-                if subscriber.overflowed:
+                if subscriber.overflowed or subscriber.ended:
                     continue
                 if subscriber.offer(change):
                     self.delivered += 1
@@ -196,6 +249,8 @@ class LiveHub:
     def subscribe(
         self, pk: str, on_overflow: Callable[[], None] | None = None
     ) -> Iterator[Subscriber]:
+        if self.interrupted is not None:
+            raise self.interrupted
         if len(self._by_pk.get(pk, ())) >= self.max_per_partition:
             raise TooMany(f"at most {self.max_per_partition} live subscriptions per athlete")
         subscriber = Subscriber(pk, self.queue_size, on_overflow)

@@ -16,7 +16,7 @@ from typing import Any
 import strawberry
 
 from datasources import keys
-from datasources.live import LiveHub, Overflow, Subscriber, TooMany
+from datasources.live import Interrupted, LiveHub, Overflow, Subscriber, TooMany
 from datasources.loaders import Loaders
 from datasources.records import (
     ConversationRecord,
@@ -122,6 +122,8 @@ def _subscribed(info: Info, pk: str) -> Iterator[Subscriber]:
             connection.subscribe(pk) if connection is not None else hub.subscribe(pk)
         ) as subscriber:
             yield subscriber
+    except Interrupted as err:
+        raise ApiError(Code.SERVICE_UNAVAILABLE, str(err), retryAfterSeconds=5) from err
     except TooMany as err:
         raise ApiError(
             Code.RATE_LIMITED,
@@ -164,6 +166,8 @@ async def _changes(info: Info, subscriber: Subscriber) -> AsyncGenerator[Change,
                 # cancelled with it; an error result now would only queue behind the rest.
                 await asyncio.Event().wait()
             raise ApiError(Code.SERVICE_UNAVAILABLE, str(err), retryAfterSeconds=1) from err
+        except Interrupted as err:
+            raise ApiError(Code.SERVICE_UNAVAILABLE, str(err), retryAfterSeconds=5) from err
         # Fields of an event read through fresh loaders (nothing cached from earlier events).
         stores = info.context.stores
         info.context.loaders = Loaders(stores.table, stores.content)

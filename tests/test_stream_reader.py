@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ReadTimeoutError
 
+from app import create_app
 from datasources import keys
 from datasources.aws import AwsClients
 from datasources.indexer import Indexer
@@ -173,3 +174,57 @@ async def test_a_first_subscriber_wakes_a_resting_reader() -> None:
     with hub.subscribe("user#ann"):
         await asyncio.wait_for(resting, WAIT)  # woken, not timed out
         assert reader.next_rest() == 600.0 and reader._quiet == 0  # listening: no doubling
+
+
+async def test_a_stream_that_cannot_be_read_ends_live_subscriptions_and_says_so(
+    engine: EmbeddedEngine, aws: AwsClients, tmp_path: Path
+) -> None:
+    """Live updates' reader failing past `live_interrupt_after_seconds`: the subscriber is
+    told (SERVICE_UNAVAILABLE with retryAfterSeconds, the subscription completes) instead
+    of waiting for events that never come, a new subscription is refused the same way, and
+    once the reader reads again a new subscription is accepted and gets the next change."""
+    from auth import mint_dev_token
+    from devserver.asgi import listening
+    from devserver.live_client import live
+    from tests.conftest import DEV_SECRET
+
+    settings = make_settings(tmp_path, live_interrupt_after_seconds=1.0)
+    runtimes: list[Runtime] = []
+    app = create_app(settings, engine=engine, on_ready=runtimes.append)
+    query = "subscription { viewerEvents { action entityId } }"
+    async with listening(app) as url, live(url, mint_dev_token(DEV_SECRET, "ann")) as ann:
+        [runtime] = runtimes
+        assert runtime.background is not None
+        hub = runtime.background.hub
+        await asyncio.wait_for(hub.ready.wait(), WAIT)
+        first = await ann.subscribe(query)
+        await _until(lambda: hub.subscribers() == 1, "subscribed")
+
+        def time_out(**_: Any) -> None:
+            raise ReadTimeoutError(endpoint_url="injected")
+
+        events = runtime.clients.streams.meta.events
+        events.register("before-call.dynamodbstreams.GetRecords", time_out)
+        try:
+            told = await asyncio.wait_for(ann.message(), WAIT)
+            assert told["id"] == first and told["type"] == "next", told
+            [error] = told["payload"]["errors"]
+            assert error["extensions"] == {"code": "SERVICE_UNAVAILABLE", "retryAfterSeconds": 5}
+            assert "interrupted" in error["message"]
+            assert (await asyncio.wait_for(ann.message(), WAIT))["type"] == "complete"
+            assert runtime.background.stream_health() is not None  # /readyz agrees
+            refused_id = await ann.subscribe(query)
+            refused = await asyncio.wait_for(ann.message(), WAIT)
+            assert refused["id"] == refused_id
+            assert refused["payload"]["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+            done = await asyncio.wait_for(ann.message(), WAIT)
+            assert (done["id"], done["type"]) == (refused_id, "complete")
+        finally:
+            events.unregister("before-call.dynamodbstreams.GetRecords", time_out)
+        await _until(lambda: hub.interrupted is None, "subscriptions accepted again")
+        again = await ann.subscribe(query)
+        await _until(lambda: hub.subscribers() == 1, "subscribed again")
+        await _put_workouts(runtime, 0, 1)
+        event = await asyncio.wait_for(ann.message(), WAIT)
+        assert event["id"] == again, event
+        assert event["payload"]["data"]["viewerEvents"] == {"action": "ADDED", "entityId": "w0"}

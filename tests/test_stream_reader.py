@@ -228,3 +228,63 @@ async def test_a_stream_that_cannot_be_read_ends_live_subscriptions_and_says_so(
         event = await asyncio.wait_for(ann.message(), WAIT)
         assert event["id"] == again, event
         assert event["payload"]["data"]["viewerEvents"] == {"action": "ADDED", "entityId": "w0"}
+
+
+@pytest.mark.slow
+async def test_live_updates_survive_the_backend_paused_for_30_seconds(tmp_path: Path) -> None:
+    """The engine stopped (SIGSTOP) for 30 s under a live subscriber: the subscriber is
+    told (SERVICE_UNAVAILABLE), /readyz fails, nothing crashes; resumed (SIGCONT), the
+    readers read again, /readyz answers 200, and a new subscription gets the next change."""
+    import os
+    import signal
+
+    import httpx
+
+    from auth import mint_dev_token
+    from devserver.asgi import listening
+    from devserver.live_client import live
+    from tests.conftest import DEV_SECRET
+
+    settings = make_settings(tmp_path, live_interrupt_after_seconds=2.0, indexer=True)
+    runtimes: list[Runtime] = []
+    query = "subscription { viewerEvents { action entityId } }"
+    with EmbeddedEngine(log_path=tmp_path / "engine.log") as engine:
+        app = create_app(settings, engine=engine, on_ready=runtimes.append)
+        async with (
+            listening(app) as url,
+            httpx.AsyncClient(base_url=url, timeout=60) as http,
+            live(url, mint_dev_token(DEV_SECRET, "ann")) as ann,
+        ):
+            [runtime] = runtimes
+            assert runtime.background is not None and engine.pid is not None
+            hub = runtime.background.hub
+            await asyncio.wait_for(hub.ready.wait(), WAIT)
+            first = await ann.subscribe(query)
+            await _until(lambda: hub.subscribers() == 1, "subscribed")
+            paused_at = time.monotonic()
+            os.kill(engine.pid, signal.SIGSTOP)
+            try:
+                told = await asyncio.wait_for(ann.message(), 30)
+                assert told["id"] == first, told
+                [error] = told["payload"]["errors"]
+                assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+                done = await asyncio.wait_for(ann.message(), WAIT)
+                assert (done["id"], done["type"]) == (first, "complete")
+                assert (await http.get("/readyz")).status_code == 503
+                await asyncio.sleep(max(0.0, 30 - (time.monotonic() - paused_at)))
+            finally:
+                os.kill(engine.pid, signal.SIGCONT)
+            await _until(lambda: hub.interrupted is None, "the live reader reads again")
+            await _until(
+                lambda: (
+                    runtime.background is not None and runtime.background.stream_health() is None
+                ),
+                "both readers read again",
+            )
+            assert (await http.get("/readyz")).status_code == 200
+            again = await ann.subscribe(query)
+            await _until(lambda: hub.subscribers() == 1, "subscribed again")
+            await _put_workouts(runtime, 0, 1)
+            event = await asyncio.wait_for(ann.message(), WAIT)
+            assert event["id"] == again, event
+            assert event["payload"]["data"]["viewerEvents"] == {"action": "ADDED", "entityId": "w0"}

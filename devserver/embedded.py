@@ -8,17 +8,21 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 from datasources.accelerators import read_accelerators
 from datasources.definition import create_bucket, create_table
 from datasources.migrate import migrate as run_migration
 from datasources.stores import Stores
-from devserver.demo_data import DEMO_USER_ID, seed_demo_data
+from devserver.demo_data import DEMO_USER_ID, SECOND_USER_ID, seed_demo_data
 from devserver.engine import ENGINE_CREDENTIALS, EmbeddedEngine
 from devserver.snapshot import Snapshotter
 from settings import Settings
 
 log = logging.getLogger("neonpanda")
+# In the data directory while the demo athletes are being seeded: found at a start, the
+# seeding was cut (the process killed) and the athletes are partial: deleted, seeded again.
+SEEDING_MARKER = "demo-seeding"
 
 
 @dataclass
@@ -95,8 +99,35 @@ class Embedded:
             await run_migration(stores.table)
             found = await read_accelerators(stores.table.client, s.table_name)
         stores.table.accelerators = found
-        if seed and await stores.users.get(DEMO_USER_ID) is None:
-            if seed_later:
-                return partial(seed_demo_data, stores)
-            await seed_demo_data(stores)
+        if not seed:
+            return None
+        marker = s.data_dir / SEEDING_MARKER
+        if marker.exists():
+            for user_id in (DEMO_USER_ID, SECOND_USER_ID):
+                items, objects = await stores.accounts.delete(user_id)
+                log.warning(
+                    "the demo athletes' seeding was cut short: %s deleted (%d items, %d "
+                    "objects) to seed again",
+                    user_id,
+                    items,
+                    objects,
+                )
+        elif await stores.users.get(DEMO_USER_ID) is not None:
+            return None
+        job = partial(self._seed, stores, marker)
+        if seed_later:
+            return job
+        await job()
         return None
+
+    @staticmethod
+    async def _seed(stores: Stores, marker: Path) -> None:
+        """The demo athletes, between the marker's creation and its removal."""
+        await asyncio.to_thread(_write_marker, marker)
+        await seed_demo_data(stores)
+        await asyncio.to_thread(marker.unlink)
+
+
+def _write_marker(marker: Path) -> None:
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text("the demo athletes are being seeded\n")

@@ -59,3 +59,29 @@ async def test_data_of_the_snapshot_era_is_imported_once(
     # The next start has it from the engine's own files.
     async with served(create_app(settings)) as (http, _):
         assert await _viewer_email(http, "demo") == {"email": "demo@neonpanda.local"}
+
+
+async def test_a_seeding_cut_short_is_done_again_at_the_next_start(tmp_path: Path) -> None:
+    """The demo athletes are seeded between a marker's creation and its removal: a start
+    that finds the marker (the last one was killed mid-seeding) deletes the partial
+    athletes and seeds them again, whole; one that finds none and the athletes seeds
+    nothing."""
+    from datasources.stores.workout import WorkoutQuery
+    from devserver.embedded import SEEDING_MARKER
+
+    settings = make_settings(tmp_path, seed_demo_data=True)
+    async with served(create_app(settings)) as (_, runtime):
+        whole = await runtime.stores.workouts.count_for_user("demo", WorkoutQuery())
+        assert whole > 10
+        # A cut seeding: some workouts never written, and the marker left behind.
+        for n in range(1, 6):
+            await runtime.stores.table.delete("user#demo", f"workout#demo_workout_{n:03d}")
+        assert await runtime.stores.workouts.count_for_user("demo", WorkoutQuery()) == whole - 5
+    assert not (settings.data_dir / SEEDING_MARKER).exists()
+    (settings.data_dir / SEEDING_MARKER).write_text("cut\n")
+
+    async with served(create_app(settings)) as (http, runtime):
+        assert await runtime.stores.workouts.count_for_user("demo", WorkoutQuery()) == whole
+        assert await _viewer_email(http, "demo") == {"email": "demo@neonpanda.local"}
+        assert await _viewer_email(http, "demo2") == {"email": "demo2@neonpanda.local"}
+    assert not (settings.data_dir / SEEDING_MARKER).exists()

@@ -33,6 +33,7 @@ from datasources.records import (
     UserRecord,
     WorkoutRecord,
 )
+from datasources.records.analytics import ReportRecord
 from datasources.records.base import ItemRecord
 from datasources.table import Table
 from datasources.transaction import Key
@@ -226,6 +227,14 @@ class Loaders:
         )
         self.designer_session_by_key: RecordLoader[tuple[str, str], DesignerSessionRecord] = (
             RecordLoader(self.items, DesignerSessionRecord, _in_partition(keys.designer_session_sk))
+        )
+
+        # The app's reports, by period id (YYYY-Www / YYYY-MM).
+        self.weekly_report_by_key: RecordLoader[tuple[str, str], ReportRecord] = RecordLoader(
+            self.items, ReportRecord, _in_partition(keys.weekly_report_sk)
+        )
+        self.monthly_report_by_key: RecordLoader[tuple[str, str], ReportRecord] = RecordLoader(
+            self.items, ReportRecord, _in_partition(keys.monthly_report_sk)
         )
 
     def wrote(self, record: ItemRecord) -> None:

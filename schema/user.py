@@ -33,6 +33,7 @@ from schema.designer import (
     ProgramDesignerSessionFilter,
     list_designer_sessions,
 )
+from schema.exercise import Exercise, ExerciseNames, exercise_names
 from schema.inputs import (
     CoachCreatorSessionFilter,
     MemoryFilter,
@@ -373,6 +374,23 @@ class User(Node):
     ) -> SharedProgram | None:
         record = await find_shared_program(info, shared_program_id)
         return SharedProgram.from_record(record) if record else None
+
+    @strawberry.field(
+        description="Every exercise name you logged, with how often and when last, most "
+        "frequent first (the app's list: exercise.ts:411-490; one query of the exercise rows, "
+        "projected to the four attributes it groups by)."
+    )
+    async def exercise_names(
+        self, info: Info, discipline: str | None = None, first: int | None = None
+    ) -> ExerciseNames:
+        return await exercise_names(info, discipline, first)
+
+    @strawberry.field(
+        description="One exercise by name (normalised as the app's fallback does: "
+        '"Back Squat" is back_squat): its history and personal records.'
+    )
+    def exercise(self, name: str) -> Exercise:
+        return Exercise.named(name)
 
     @strawberry.field(
         description="The app's weekly reports (read-only), newest week first by default "

@@ -47,6 +47,7 @@ from schema.program import Program, ProgramConnection, ProgramFilter, list_progr
 from schema.report import ReportSortField, TrainingReport, find_report, list_reports
 from schema.session import CoachCreatorSession
 from schema.shared_program import SharedProgram, find_shared_program, list_shared_programs
+from schema.stats import TrainingStats, training_stats
 from schema.summary import ConversationSummary
 from schema.workout import Workout
 
@@ -391,6 +392,20 @@ class User(Node):
     )
     def exercise(self, name: str) -> Exercise:
         return Exercise.named(name)
+
+    @strawberry.field(
+        description="Streaks, this week and month, a calendar heat map, the discipline mix "
+        "and recent personal records; `from`/`to` (YYYY-MM-DD) bound the calendar, mix and "
+        "records (default: the year up to today). One projected read of your workouts "
+        "beside the profile, whatever the range."
+    )
+    async def training_stats(
+        self,
+        info: Info,
+        from_: Annotated[str | None, strawberry.argument(name="from")] = None,
+        to: str | None = None,
+    ) -> TrainingStats:
+        return await training_stats(info, from_, to)
 
     @strawberry.field(
         description="The app's weekly reports (read-only), newest week first by default "

@@ -13,13 +13,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime
 from enum import Enum
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 
-from datasources import keys
+from datasources import exercises, keys
 from datasources.enums import Discipline, read
 from datasources.errors import AlreadyExists, Cancelled, Invalid, NotFound
 from datasources.idempotency import Intent
@@ -226,6 +227,9 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
             attrs.detailed_log = stored.to_pointer()
         tx = Transaction().create("workout", record)
         require_coaches(tx, user_id, coach_ids)
+        # The app's exercise rows of its structured sets, in the same transaction.
+        rows = exercises.rows_for_workout(record.to_item(), format_timestamp(now))
+        later = _sync_rows(tx, [], rows)
         try:
             await self._commit(tx, intent, record.key)
         except Cancelled as err:
@@ -237,6 +241,7 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
                 raise NotFound("Coach") from err
             raise
         self._wrote(record)
+        await self._finish_rows(later)
         return record
 
     async def check_images(
@@ -291,6 +296,7 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
             attrs.detailed_log = stored.to_pointer()
         tx.save("workout", record)
         require_coaches(tx, user_id, attrs.coach_ids if data.coach_ids is not None else [])
+        later = await self._resync_rows(tx, user_id, record, data)
         try:
             await self._commit(tx, intent, record.key)
         except Cancelled as err:
@@ -299,6 +305,7 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
                 raise NotFound("Coach") from err
             raise
         self._wrote(record)
+        await self._finish_rows(later)
         new_log = (attrs.detailed_log or {}).get("s3Key")
         if data.detailed_log is not None and old_log != new_log:
             await self._forget_objects(old_log)
@@ -368,6 +375,47 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
         await self._forget_objects((record.attributes.detailed_log or {}).get("s3Key"))
         return DeletedWorkout(data.workout_id, len(rows))
 
+    async def _resync_rows(
+        self, tx: Transaction, user_id: str, record: WorkoutRecord, data: UpdateWorkout
+    ) -> _LaterRows:
+        """An update that changes the structured sets or the completion time keeps the
+        exercise rows in step, in the same transaction: for the disciplines this API
+        extracts, the rows are extracted again (as the app does on an edit: delete, then
+        build again: exercise.ts:163-254, build-exercise `isEdit`); for the others, the
+        existing rows move to the new day."""
+        attrs = record.attributes
+        extracted = (attrs.workout_data.discipline or "").lower() in exercises.EXTRACTED
+        specific = "discipline_specific" in data.model_fields_set
+        if data.completed_at is None and not (specific and extracted):
+            return _LaterRows()  # nothing the rows hold changed: no read
+        old = await self._exercise_items(user_id, attrs.workout_id)
+        stamp = format_timestamp(utcnow())
+        item = record.to_item()
+        if extracted:
+            new = exercises.rows_for_workout(item, stamp)
+        else:
+            new = exercises.moved_rows(old, item, stamp)
+        return _sync_rows(tx, [(str(i["pk"]), str(i["sk"])) for i in old], new)
+
+    async def _finish_rows(self, later: _LaterRows) -> None:
+        """What did not fit in the transaction: unconditional puts and deletes of rows whose
+        content follows from the committed workout, so a retry (or the next update) that
+        repeats them is harmless."""
+        if later.puts:
+            await self.table.batch_put(later.puts)
+        if later.deletes:
+            await self.table.batch_delete(later.deletes)
+            self._gone(*later.deletes)
+
+    async def _exercise_items(self, user_id: str, workout_id: str) -> list[dict[str, Any]]:
+        """The workout's exercise rows, whole (consistent)."""
+        page = await self.table.query(
+            Key("pk").eq(keys.user_pk(user_id)) & Key("sk").begins_with(keys.EXERCISE_SK),
+            filter=Attr("attributes.workoutId").eq(workout_id),
+            consistent=True,
+        )
+        return page.items
+
     async def _exercise_rows(self, user_id: str, workout_id: str) -> list[tuple[str, str]]:
         """The keys of the app's exercise rows of a workout, found as the app finds them."""
         page = await self.table.query(
@@ -396,6 +444,32 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
         await self.table.delete(*pending_key)
         recorded = (pending or {}).get("attributes", {}).get("exerciseCount", len(rows))
         return int(recorded)
+
+
+@dataclass
+class _LaterRows:
+    puts: list[dict[str, Any]] = dataclass_field(default_factory=list)
+    deletes: list[tuple[str, str]] = dataclass_field(default_factory=list)
+
+
+def _sync_rows(
+    tx: Transaction, old: list[tuple[str, str]], new: list[dict[str, Any]]
+) -> _LaterRows:
+    """Put `new`, delete the `old` keys it does not replace: in `tx` as far as it has room
+    (one action kept for the idempotency marker), the rest returned for after the commit."""
+    new_keys = {(str(i["pk"]), str(i["sk"])) for i in new}
+    actions: list[tuple[str, Any]] = [("put", i) for i in new]
+    actions += [("delete", k) for k in old if k not in new_keys]
+    room = tx.room(reserve=1)
+    for n, (kind, value) in enumerate(actions[:room]):
+        if kind == "put":
+            tx.put(f"exercise:{n}", value)
+        else:
+            tx.delete(f"exercise:{n}", value)
+    rest = actions[room:]
+    return _LaterRows(
+        puts=[v for k, v in rest if k == "put"], deletes=[v for k, v in rest if k == "delete"]
+    )
 
 
 def _range(query: WorkoutQuery) -> tuple[str, str] | None:

@@ -59,6 +59,7 @@ class EntityType(Enum):
     PROGRAM_DESIGNER_SESSION = keys.DESIGNER_SESSION
     SHARED_PROGRAM = keys.SHARED_PROGRAM
     ANALYTICS = keys.ANALYTICS
+    EXERCISE = keys.EXERCISE
 
 
 @strawberry.type(description="A stored item of any type, as stored.")

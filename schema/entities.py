@@ -135,7 +135,15 @@ ENTITIES: tuple[GraphEntity, ...] = (
         _by("designer_session_by_key"),
     ),
     # The app's weekly and monthly reports (read-only): `TrainingReport:weekly:2026-W15`.
-    GraphEntity("TrainingReport", ReportRecord, TrainingReport.from_record, _report, ids=2),
+    # Live: a report the app's scheduled Lambda lands reaches `viewerEvents.report`.
+    GraphEntity(
+        "TrainingReport",
+        ReportRecord,
+        TrainingReport.from_record,
+        _report,
+        ids=2,
+        event_field="report",
+    ),
 )
 
 BY_TYPE_NAME = {e.type_name: e for e in ENTITIES}

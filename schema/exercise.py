@@ -23,6 +23,7 @@ from datasources.stores.base import PageRequest, RecordPage
 from resolvers import user_lists
 from resolvers.context import Info
 from resolvers.dates import day_range
+from resolvers.errors import bad_input
 from schema.connection import Connection
 
 
@@ -123,6 +124,8 @@ class ExerciseRecords:
     best_pace: ExerciseBest | None = strawberry.field(description="The fastest pace.")
     longest_distance: ExerciseBest | None
 
+
+MAX_NAME = 120  # as the workout inputs' exercise names
 
 _PACE = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})")
 
@@ -294,6 +297,8 @@ class Exercise:
 
     @staticmethod
     def named(name: str) -> Exercise:
+        if len(name) > MAX_NAME:
+            raise bad_input(f"name: at most {MAX_NAME} characters", ["name"])
         normalized = normalize_name(name)
         return Exercise(exercise_name=normalized, display_name=display_name(normalized), _reads={})
 

@@ -226,7 +226,11 @@ async def test_workout_exercises_batched_for_a_whole_list(app_api: Api) -> None:
     assert cost(body)["dynamodb"]["calls"] == 2
 
 
-async def test_bad_ranges_are_bad_user_input(app_api: Api) -> None:
+async def test_bad_ranges_and_names_are_bad_user_input(app_api: Api) -> None:
+    long = await app_api.gql(ONE, {"name": "x" * 121}, user=DANA)
+    assert long["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert long["errors"][0]["path"] == ["viewer", "exercise"]
+
     for variables in (
         {"name": "back_squat", "from": "2026-04-01", "to": "2026-03-01"},
         {"name": "back_squat", "from": "yesterday"},

@@ -115,6 +115,7 @@ async def rows_of_workouts(
         page = await table.query(
             Key("pk").eq(keys.user_pk(user_id)) & Key("sk").begins_with(keys.EXERCISE_SK),
             filter=Attr("entityType").eq(keys.EXERCISE) & Attr("attributes.workoutId").is_in(chunk),
+            consistent=True,  # a mutation's payload shows the rows it just wrote
         )
         for item in page.items:
             record = ExerciseRecord.from_item(item)

@@ -49,10 +49,11 @@ def display_name(normalized: str) -> str:
 # The app extracts exercise rows from every discipline's structure
 # (libs/exercise/extraction.ts); this API writes them for the disciplines whose structure is
 # sets of weight x reps, where the figures follow from the sets alone: powerlifting
-# (extraction.ts:222-372) and bodybuilding (:374-512), computed as the app computes them.
+# (extraction.ts:222-372), bodybuilding (:374-512) and olympic weightlifting (:994-1143),
+# computed as the app computes them.
 # Other disciplines' rows stay the app's to write (its build-exercise Lambda).
 
-EXTRACTED = ("powerlifting", "bodybuilding")
+EXTRACTED = ("powerlifting", "bodybuilding", "olympic_weightlifting")
 _SHORT_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"  # libs/id-utils.ts:22-25
 
 
@@ -79,7 +80,7 @@ def estimated_1rm(reps: float, weight: float) -> float:
     return _js_round(weight * (1 + reps / 30))
 
 
-def _set_metrics(exercise: dict[str, Any], bodybuilding: bool) -> dict[str, Any]:
+def _set_metrics(exercise: dict[str, Any], discipline: str) -> dict[str, Any]:
     raw_sets = exercise.get("sets")
     sets = [s for s in raw_sets if isinstance(s, dict)] if isinstance(raw_sets, list) else []
     total_reps = max_weight = total_volume = total_tut = weight_sum = 0.0
@@ -107,7 +108,9 @@ def _set_metrics(exercise: dict[str, Any], bodybuilding: bool) -> dict[str, Any]
                 best_volume, best_index = volume, i
     metrics: dict[str, Any] = {
         "weight": _plain(max_weight),
-        "weightUnit": (sets[0].get("weight_unit") if sets else None) or "lbs",
+        # The app's default unit: kg for the olympic lifts (:1119), lbs otherwise.
+        "weightUnit": (sets[0].get("weight_unit") if sets else None)
+        or ("kg" if discipline == "olympic_weightlifting" else "lbs"),
         "reps": _js_round(total_reps / len(sets)) if sets else 0,
         "totalReps": _plain(total_reps),
         "sets": len(sets),
@@ -137,7 +140,13 @@ def _set_metrics(exercise: dict[str, Any], bodybuilding: bool) -> dict[str, Any]
             "averageIntensity": (weight_sum / weight_count) / max_weight,
             "volumeLoad": _plain(total_volume),
         }
-    if bodybuilding:
+    if discipline == "olympic_weightlifting":  # extraction.ts:1117-1133
+        if exercise.get("lift_category"):
+            metrics["movementCategory"] = exercise["lift_category"]
+        if exercise.get("variation"):
+            metrics["variation"] = exercise["variation"]
+        _attempts(exercise, metrics)
+    elif discipline == "bodybuilding":
         for key, stored in (
             ("movementCategory", "movement_category"),
             ("targetMuscles", "target_muscles"),
@@ -157,22 +166,28 @@ def _set_metrics(exercise: dict[str, Any], bodybuilding: bool) -> dict[str, Any]
         metrics["movementCategory"] = exercise.get("movement_category") or "main_lift"
         if exercise.get("equipment"):
             metrics["equipment"] = exercise["equipment"]
-        attempts = exercise.get("attempts")
-        if isinstance(attempts, dict):
-            kept = {
-                ours: attempts[theirs]
-                for ours, theirs in (
-                    ("opener", "opener"),
-                    ("second", "second_attempt"),
-                    ("third", "third_attempt"),
-                    ("successful", "successful_attempts"),
-                    ("missed", "missed_attempts"),
-                )
-                if attempts.get(theirs)
-            }
-            if kept:
-                metrics["attempts"] = kept
+        _attempts(exercise, metrics)
     return metrics
+
+
+def _attempts(exercise: dict[str, Any], metrics: dict[str, Any]) -> None:
+    """The attempts the app keeps, renamed as it renames them (extraction.ts:317-338)."""
+    attempts = exercise.get("attempts")
+    if not isinstance(attempts, dict):
+        return
+    kept = {
+        ours: attempts[theirs]
+        for ours, theirs in (
+            ("opener", "opener"),
+            ("second", "second_attempt"),
+            ("third", "third_attempt"),
+            ("successful", "successful_attempts"),
+            ("missed", "missed_attempts"),
+        )
+        if attempts.get(theirs)
+    }
+    if kept:
+        metrics["attempts"] = kept
 
 
 def _short_id(*parts: str) -> str:
@@ -206,10 +221,12 @@ def rows_for_workout(workout: dict[str, Any], now: str) -> list[dict[str, Any]]:
     created_ms = _epoch_ms(str(workout.get("createdAt") or now))
     sequences: dict[str, int] = {}
     rows: list[dict[str, Any]] = []
-    for exercise in specific.get("exercises") or []:
-        if not isinstance(exercise, dict) or not exercise.get("exercise_name"):
-            continue  # skipped by the app too (extraction.ts:240-243)
-        original = str(exercise["exercise_name"])
+    olympic = discipline == "olympic_weightlifting"
+    name_key = "lift_name" if olympic else "exercise_name"
+    for exercise in specific.get("lifts" if olympic else "exercises") or []:
+        if not isinstance(exercise, dict) or not exercise.get(name_key):
+            continue  # skipped by the app too (extraction.ts:240-243, :1006-1009)
+        original = str(exercise[name_key])
         name = normalize_name(original)
         sequence = sequences[name] = sequences.get(name, 0) + 1
         short = _short_id(workout_id, name, str(sequence))
@@ -225,11 +242,13 @@ def rows_for_workout(workout: dict[str, Any], now: str) -> list[dict[str, Any]]:
             "discipline": discipline,
             "completedAt": completed,
             "sequence": sequence,
-            "metrics": _set_metrics(exercise, discipline == "bodybuilding"),
+            "metrics": _set_metrics(exercise, discipline),
             "metadata": {"extractedAt": now, "normalizationConfidence": 1},
         }
-        notes = exercise.get("technique_notes")
-        if discipline == "powerlifting" and isinstance(notes, str) and notes:
+        notes = exercise.get(
+            {"powerlifting": "technique_notes"}.get(discipline, "complex_structure")
+        )
+        if discipline != "bodybuilding" and isinstance(notes, str) and notes:
             attributes["metadata"]["notes"] = notes
         if template_id:
             attributes["templateId"] = template_id

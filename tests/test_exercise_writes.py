@@ -231,3 +231,65 @@ async def test_more_rows_than_a_transaction_holds_follow_it(api: Api) -> None:
     )
     assert deleted["data"]["deleteWorkout"]["deletedExerciseCount"] == 99
     assert await _rows(api) == {}
+
+
+async def test_olympic_lifts_write_rows_with_the_apps_defaults(api: Api) -> None:
+    await builders.athlete(api.runtime.stores, "lifter")
+    lift = {
+        "liftName": "Clean & Jerk",
+        "liftCategory": "competition",
+        "variation": "power",
+        "sets": [{"weight": 80, "reps": 2}, {"weight": 90, "reps": 1}],
+    }
+    body = await api.gql(
+        LOG,
+        {
+            "input": {
+                "workoutId": "workout_oly_1",
+                "completedAt": "2026-06-05T09:00:00Z",
+                "workoutName": "Oly",
+                "discipline": "OLYMPIC_WEIGHTLIFTING",
+                "disciplineSpecific": {"olympicWeightlifting": {"lifts": [lift]}},
+            }
+        },
+        user="lifter",
+    )
+    assert "errors" not in body, body["errors"]
+    (row,) = (await _rows(api)).values()
+    assert row["sk"] == "exercise#clean_jerk#2026-06-05#workout_oly_1#1"
+    metrics = row["attributes"]["metrics"]
+    assert metrics["weightUnit"] == "kg"  # the app's olympic default (extraction.ts:1119)
+    assert metrics["movementCategory"] == "competition" and metrics["variation"] == "power"
+    assert metrics["estimated1RM"] == 85  # best set by volume: 80 x 2, round(80 * 32/30)
+    assert metrics["maxWeight"] == 90
+
+
+async def test_a_new_time_alone_moves_the_apps_rows_as_the_app_named_them(app_api: Api) -> None:
+    from tests import app_items
+
+    dana = app_items._Athlete(app_items.ATHLETE)
+    workout = await app_api.gql(
+        "query($id: ID!) { viewer { workout(workoutId: $id) { version } } }",
+        {"id": dana.w_oly},
+        user=dana.user_id,
+    )
+    version = workout["data"]["viewer"]["workout"]["version"]
+    moved = await app_api.gql(
+        UPDATE,
+        {
+            "input": {
+                "workoutId": dana.w_oly,
+                "expectedVersion": version,
+                "completedAt": "2026-05-13T11:30:00Z",
+            }
+        },
+        user=dana.user_id,
+    )
+    assert "errors" not in moved, moved["errors"]
+    rows = [
+        r
+        for r in (await _rows(app_api, dana.user_id)).values()
+        if r["attributes"]["workoutId"] == dana.w_oly
+    ]
+    assert [r["sk"] for r in rows] == [f"exercise#snatch#2026-05-13#{dana.w_oly}#1"]
+    assert rows[0]["attributes"]["originalName"] == "Hang Snatch"  # the app's AI name kept

@@ -379,10 +379,10 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
         self, tx: Transaction, user_id: str, record: WorkoutRecord, data: UpdateWorkout
     ) -> _LaterRows:
         """An update that changes the structured sets or the completion time keeps the
-        exercise rows in step, in the same transaction: for the disciplines this API
-        extracts, the rows are extracted again (as the app does on an edit: delete, then
-        build again: exercise.ts:163-254, build-exercise `isEdit`); for the others, the
-        existing rows move to the new day."""
+        exercise rows in step, in the same transaction: new sets (of a discipline this API
+        extracts) are extracted again (as the app does on an edit: delete, then build
+        again: exercise.ts:163-254, build-exercise `isEdit`); a new completion time alone
+        moves the existing rows to the new day, as they were written."""
         attrs = record.attributes
         extracted = (attrs.workout_data.discipline or "").lower() in exercises.EXTRACTED
         specific = "discipline_specific" in data.model_fields_set
@@ -391,9 +391,9 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
         old = await self._exercise_items(user_id, attrs.workout_id)
         stamp = format_timestamp(utcnow())
         item = record.to_item()
-        if extracted:
+        if specific and extracted:
             new = exercises.rows_for_workout(item, stamp)
-        else:
+        else:  # only the time changed: the rows as written (the app's names kept), moved
             new = exercises.moved_rows(old, item, stamp)
         return _sync_rows(tx, [(str(i["pk"]), str(i["sk"])) for i in old], new)
 

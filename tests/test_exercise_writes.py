@@ -293,3 +293,23 @@ async def test_a_new_time_alone_moves_the_apps_rows_as_the_app_named_them(app_ap
     ]
     assert [r["sk"] for r in rows] == [f"exercise#snatch#2026-05-13#{dana.w_oly}#1"]
     assert rows[0]["attributes"]["originalName"] == "Hang Snatch"  # the app's AI name kept
+
+
+async def test_each_mutation_of_a_document_shows_its_own_rows(api: Api) -> None:
+    await builders.athlete(api.runtime.stores, "lifter")
+    document = """mutation($log: LogWorkoutInput!, $edit: UpdateWorkoutInput!) {
+      first: logWorkout(input: $log) { workout { exercises { exerciseName } } }
+      second: updateWorkout(input: $edit) { workout { exercises { exerciseName } } } }"""
+    edit = {
+        "workoutId": "workout_pl_1",
+        "expectedVersion": 1,
+        "disciplineSpecific": {"powerlifting": {"exercises": [_lift("Deadlift", (140, 3))]}},
+    }
+    body = await api.gql(
+        document,
+        {"log": _powerlifting([_lift("Back Squat", (100, 5))]), "edit": edit},
+        user="lifter",
+    )
+    assert "errors" not in body, body["errors"]
+    assert body["data"]["first"]["workout"]["exercises"] == [{"exerciseName": "back_squat"}]
+    assert body["data"]["second"]["workout"]["exercises"] == [{"exerciseName": "deadlift"}]

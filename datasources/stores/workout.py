@@ -25,6 +25,7 @@ from datasources.enums import Discipline, read
 from datasources.errors import AlreadyExists, Cancelled, Invalid, NotFound
 from datasources.idempotency import Intent
 from datasources.inputs.workout import DeleteWorkout, LogWorkout, UpdateWorkout, WorkoutFields
+from datasources.loaders import request_cache
 from datasources.records import WorkoutAttributes, WorkoutData, WorkoutRecord, utcnow
 from datasources.records.base import format_timestamp, merge_dict, merge_field
 from datasources.records.workout import ExtractionMetadata
@@ -369,6 +370,7 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
             self._version_conflict(err, "workout")
             raise
         self._gone(key, *now)
+        _rows_changed()
         if later:
             await self._finish_deletion(user_id, data.workout_id, later)
         # The item is gone first, then its objects: a failure here only leaves an orphan.
@@ -401,6 +403,7 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
         """What did not fit in the transaction: unconditional puts and deletes of rows whose
         content follows from the committed workout, so a retry (or the next update) that
         repeats them is harmless."""
+        _rows_changed()
         if later.puts:
             await self.table.batch_put(later.puts)
         if later.deletes:
@@ -444,6 +447,14 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
         await self.table.delete(*pending_key)
         recorded = (pending or {}).get("attributes", {}).get("exerciseCount", len(rows))
         return int(recorded)
+
+
+def _rows_changed() -> None:
+    """The request's `Workout.exercises` reads again after a write of rows (a document
+    with several mutations shows each one's rows)."""
+    cache = request_cache.get()
+    if cache is not None:
+        cache.exercises_by_workout.clear_all()
 
 
 @dataclass

@@ -61,6 +61,11 @@ SUBSCRIPTION_SK = "subscription"
 EXERCISE = "exercise"
 # This project's record of a workout deletion whose exercise rows are not all gone yet.
 WORKOUT_DELETION = "workoutDeletion"
+# The app's weekly and monthly reports (amplify/dynamodb/analytics.ts:21-32, :184-195): one
+# entity type for both, told apart by the sort key.
+ANALYTICS = "analytics"
+WEEKLY_REPORT_SK = "weeklyAnalytics#"
+MONTHLY_REPORT_SK = "monthlyAnalytics#"
 PROGRAM_INSIGHTS = "programInsights"
 DESIGNER_SESSION = "programDesignerSession"
 # The app's shared programs (amplify/dynamodb/shared-program.ts:25-45): one partition per
@@ -160,6 +165,16 @@ def exercise_sk(exercise_name: str, day: str, workout_id: str, sequence: int) ->
 def exercise_gsi1pk(user_id: str, exercise_name: str) -> str:
     """The app's index of one exercise's history (exercise.ts:40; gsi1sk is the day)."""
     return f"{user_pk(user_id)}#exercise#{exercise_name}"
+
+
+def weekly_report_sk(week_id: str) -> str:
+    """The app's weekly report: `weeklyAnalytics#<YYYY-Www>` (analytics.ts:27)."""
+    return f"{WEEKLY_REPORT_SK}{week_id}"
+
+
+def monthly_report_sk(month_id: str) -> str:
+    """The app's monthly report: `monthlyAnalytics#<YYYY-MM>` (analytics.ts:190)."""
+    return f"{MONTHLY_REPORT_SK}{month_id}"
 
 
 def workout_deletion_sk(workout_id: str) -> str:

@@ -33,6 +33,7 @@ from datasources.records import (
     UserRecord,
     WorkoutRecord,
 )
+from datasources.records.analytics import ReportRecord
 from datasources.records.base import ItemRecord
 from datasources.table import Table
 from datasources.transaction import Key
@@ -172,6 +173,28 @@ class RecordLoader(Generic[K, R]):
         return [self._parse(i) for i in items]
 
 
+class ExercisesByWorkout(DataLoader[tuple[str, str], list[ItemRecord]]):
+    """(userId, workoutId) -> the app's exercise rows of that workout (ExerciseRecords),
+    found as the app finds them (`attributes.workoutId`, exercise.ts:181-192): the workouts
+    of one tick are read in one query per athlete."""
+
+    def __init__(self, table: Table) -> None:
+        super().__init__(load_fn=self._load)
+        self.table = table
+
+    async def _load(self, wanted: list[tuple[str, str]]) -> list[list[ItemRecord]]:
+        from datasources.stores.exercise import rows_of_workouts  # stores import loaders
+
+        by_user: dict[str, list[str]] = {}
+        for user_id, workout_id in wanted:
+            by_user.setdefault(user_id, []).append(workout_id)
+        found = await asyncio.gather(
+            *(rows_of_workouts(self.table, u, ids) for u, ids in by_user.items())
+        )
+        rows = dict(zip(by_user, found, strict=True))
+        return [list(rows[u].get(w, [])) for u, w in wanted]
+
+
 def _in_partition(sk_of: Callable[[str], str]) -> Callable[[tuple[str, str]], Key]:
     """(userId, id) -> (pk, sk)."""
     return lambda k: (keys.user_pk(k[0]), sk_of(k[1]))
@@ -227,6 +250,17 @@ class Loaders:
         self.designer_session_by_key: RecordLoader[tuple[str, str], DesignerSessionRecord] = (
             RecordLoader(self.items, DesignerSessionRecord, _in_partition(keys.designer_session_sk))
         )
+
+        # The app's reports, by period id (YYYY-Www / YYYY-MM).
+        self.weekly_report_by_key: RecordLoader[tuple[str, str], ReportRecord] = RecordLoader(
+            self.items, ReportRecord, _in_partition(keys.weekly_report_sk)
+        )
+        self.monthly_report_by_key: RecordLoader[tuple[str, str], ReportRecord] = RecordLoader(
+            self.items, ReportRecord, _in_partition(keys.monthly_report_sk)
+        )
+
+        # The app's exercise rows of a workout: every workout of a tick in one query.
+        self.exercises_by_workout = ExercisesByWorkout(table)
 
     def wrote(self, record: ItemRecord) -> None:
         self.items.wrote(record)

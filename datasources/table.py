@@ -402,14 +402,20 @@ class Table:
 
     async def batch_delete(self, item_keys: Sequence[Key]) -> int:
         """Delete items in batches of 25 (unprocessed ones retried); returns how many."""
-        for start in range(0, len(item_keys), 25):
-            chunk = item_keys[start : start + 25]
-            request: dict[str, Any] = {
-                self.name: [
-                    {"DeleteRequest": {"Key": serialize_item({"pk": pk, "sk": sk})}}
-                    for pk, sk in chunk
-                ]
-            }
+        requests = [
+            {"DeleteRequest": {"Key": serialize_item({"pk": pk, "sk": sk})}} for pk, sk in item_keys
+        ]
+        await self._batch_write(requests)
+        return len(item_keys)
+
+    async def batch_put(self, items: Sequence[Mapping[str, Any]]) -> int:
+        """Put whole items (unconditional, so idempotent) in batches of 25; how many."""
+        await self._batch_write([{"PutRequest": {"Item": serialize_item(i)}} for i in items])
+        return len(items)
+
+    async def _batch_write(self, requests: list[dict[str, Any]]) -> None:
+        for start in range(0, len(requests), 25):
+            request: dict[str, Any] = {self.name: requests[start : start + 25]}
             attempt = 0
             while request:
                 response = await self._call(
@@ -419,7 +425,6 @@ class Table:
                 if request:
                     attempt += 1
                     await asyncio.sleep(random.uniform(0, min(1.0, 0.025 * 2**attempt)))
-        return len(item_keys)
 
     async def transact(self, tx: Transaction) -> None:
         """All or nothing; a cancellation names the failed actions by label.

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
+from datasources import keys
 from datasources.enums import (
     Discipline,
     Importance,
@@ -50,6 +51,7 @@ from datasources.inputs.session import (
 )
 from datasources.inputs.workout import DisciplineSpecific, LogWorkout
 from datasources.records import utcnow
+from datasources.records.base import format_timestamp
 from datasources.records.discipline import TYPED_DISCIPLINES
 from datasources.stores import Stores
 from devserver.fixtures import fran_workout_data
@@ -638,6 +640,69 @@ async def seed_program(stores: Stores, user_id: str, coach_id: str) -> None:
     )
 
 
+def report_items(user_id: str, today: date) -> list[dict[str, Any]]:
+    """The app's weekly reports of the last two full ISO weeks and its monthly report of the
+    last full month (amplify/dynamodb/analytics.ts:21-32, :184-195; shapes
+    libs/analytics/types.ts:130-185), as its scheduled Lambdas write them: this API only
+    reads them. `s3Location` points into the app's logs bucket (not ours)."""
+    stamp = format_timestamp(utcnow())
+    items: list[dict[str, Any]] = []
+
+    def item(sk: str, period: dict[str, str], workouts: int, summary: str) -> dict[str, Any]:
+        data = {
+            "structured_analytics": {"volume_breakdown": {"sessions": workouts}},
+            "human_summary": summary,
+        }
+        return {
+            "pk": keys.user_pk(user_id),
+            "sk": sk,
+            "attributes": {
+                "userId": user_id,
+                **period,
+                "analyticsData": data,
+                "s3Location": f"s3://neonpanda-app-logs/analytics/{user_id}/{sk.replace('#', '_')}",
+                "metadata": {
+                    "workoutCount": workouts,
+                    "conversationCount": 2,
+                    "memoryCount": 3,
+                    "historicalSummaryCount": 1,
+                    "analyticsLength": len(summary) + 60,
+                    "hasAthleteProfile": True,
+                    "hasDualOutput": True,
+                    "humanSummaryLength": len(summary),
+                    "normalizationApplied": False,
+                    "analysisConfidence": "high",
+                    "dataCompleteness": 0.9,
+                },
+            },
+            "entityType": keys.ANALYTICS,
+            "createdAt": stamp,
+            "updatedAt": stamp,
+        }
+
+    monday = today - timedelta(days=today.weekday())
+    for weeks_back, workouts in ((1, 4), (2, 3)):
+        start = monday - timedelta(weeks=weeks_back)
+        year, week, _ = start.isocalendar()
+        week_id = f"{year}-W{week:02d}"
+        period = {
+            "weekId": week_id,
+            "weekStart": start.isoformat(),
+            "weekEnd": (start + timedelta(days=6)).isoformat(),
+        }
+        summary = f"Week {week_id}: {workouts} sessions, steady progress."
+        items.append(item(keys.weekly_report_sk(week_id), period, workouts, summary))
+    last = today.replace(day=1) - timedelta(days=1)
+    month_id = f"{last.year}-{last.month:02d}"
+    period = {
+        "monthId": month_id,
+        "monthStart": last.replace(day=1).isoformat(),
+        "monthEnd": last.isoformat(),
+    }
+    items.append(item(keys.monthly_report_sk(month_id), period, 14, f"{month_id}: a solid base."))
+    return items
+
+
 async def seed_demo_data(stores: Stores) -> None:
     """The two demo athletes, side by side (their partitions share nothing)."""
 
@@ -653,6 +718,8 @@ async def seed_demo_data(stores: Stores) -> None:
             seed=1,
         )
         await seed_program(stores, DEMO_USER_ID, f"{DEMO_USER_ID}_coach_1")
+        for report in report_items(DEMO_USER_ID, utcnow().date()):
+            await stores.table.put(report)
 
     await asyncio.gather(
         first(),
@@ -669,4 +736,11 @@ async def seed_demo_data(stores: Stores) -> None:
     )
 
 
-__all__ = ["DEMO_USER_ID", "SECOND_USER_ID", "seed_athlete", "seed_demo_data", "seed_program"]
+__all__ = [
+    "DEMO_USER_ID",
+    "SECOND_USER_ID",
+    "report_items",
+    "seed_athlete",
+    "seed_demo_data",
+    "seed_program",
+]

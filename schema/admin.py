@@ -58,6 +58,8 @@ class EntityType(Enum):
     PROGRAM_INSIGHTS = keys.PROGRAM_INSIGHTS
     PROGRAM_DESIGNER_SESSION = keys.DESIGNER_SESSION
     SHARED_PROGRAM = keys.SHARED_PROGRAM
+    ANALYTICS = keys.ANALYTICS
+    EXERCISE = keys.EXERCISE
 
 
 @strawberry.type(description="A stored item of any type, as stored.")

@@ -25,6 +25,7 @@ from datasources.records import (
     UserRecord,
     WorkoutRecord,
 )
+from datasources.records.analytics import ReportRecord
 from datasources.records.base import ItemRecord
 from datasources.records.shared_program import SharedProgramRecord
 from resolvers.context import Info
@@ -36,6 +37,7 @@ from schema.designer import ProgramDesignerSession
 from schema.memory import UserMemory
 from schema.node import Node
 from schema.program import Program
+from schema.report import MONTH_ID, WEEK_ID, TrainingReport, find_report
 from schema.session import CoachCreatorSession
 from schema.shared_program import SharedProgram, find_shared_program
 from schema.summary import ConversationSummary
@@ -83,6 +85,13 @@ async def _shared_program(info: Info, user_id: str, parts: list[str]) -> ItemRec
     return await find_shared_program(info, parts[0])  # the caller's own shares only
 
 
+async def _report(info: Info, user_id: str, parts: list[str]) -> ItemRecord | None:
+    pattern = {"weekly": WEEK_ID, "monthly": MONTH_ID}.get(parts[0])
+    if pattern is None or not pattern.fullmatch(parts[1]):
+        return None
+    return await find_report(info, parts[0] == "weekly", parts[1])
+
+
 ENTITIES: tuple[GraphEntity, ...] = (
     GraphEntity("User", UserRecord, lambda r: User(user_id=r.attributes.user_id), _profile),
     GraphEntity("Coach", CoachRecord, Coach.from_record, _by("coach_by_key"), event_field="coach"),
@@ -124,6 +133,16 @@ ENTITIES: tuple[GraphEntity, ...] = (
         DesignerSessionRecord,
         ProgramDesignerSession.from_record,
         _by("designer_session_by_key"),
+    ),
+    # The app's weekly and monthly reports (read-only): `TrainingReport:weekly:2026-W15`.
+    # Live: a report the app's scheduled Lambda lands reaches `viewerEvents.report`.
+    GraphEntity(
+        "TrainingReport",
+        ReportRecord,
+        TrainingReport.from_record,
+        _report,
+        ids=2,
+        event_field="report",
     ),
 )
 

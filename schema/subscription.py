@@ -34,6 +34,7 @@ from schema.conversation import CoachConversation, ConversationMessage
 from schema.entities import LIVE
 from schema.memory import UserMemory
 from schema.program import Program
+from schema.report import TrainingReport
 from schema.session import CoachCreatorSession
 from schema.summary import ConversationSummary
 from schema.workout import Workout
@@ -50,7 +51,8 @@ class EventAction(Enum):
 
 
 @strawberry.type(
-    description="A change to the athlete's workouts, memories, coaches, conversations or programs."
+    description="A change to the athlete's workouts, memories, coaches, conversations, "
+    "programs or reports."
 )
 class ViewerEvent:
     action: EventAction
@@ -65,6 +67,9 @@ class ViewerEvent:
     coach: Coach | None = None
     conversation: CoachConversation | None = None
     program: Program | None = None
+    report: TrainingReport | None = strawberry.field(
+        default=None, description="A weekly or monthly report the app built (or rebuilt)."
+    )
 
 
 @strawberry.enum

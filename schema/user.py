@@ -33,6 +33,7 @@ from schema.designer import (
     ProgramDesignerSessionFilter,
     list_designer_sessions,
 )
+from schema.exercise import Exercise, ExerciseNames, exercise_names
 from schema.inputs import (
     CoachCreatorSessionFilter,
     MemoryFilter,
@@ -43,8 +44,10 @@ from schema.inputs import (
 from schema.memory import UserMemory
 from schema.node import Node, encode_global_id
 from schema.program import Program, ProgramConnection, ProgramFilter, list_programs
+from schema.report import ReportSortField, TrainingReport, find_report, list_reports
 from schema.session import CoachCreatorSession
 from schema.shared_program import SharedProgram, find_shared_program, list_shared_programs
+from schema.stats import TrainingStats, training_stats
 from schema.summary import ConversationSummary
 from schema.workout import Workout
 
@@ -372,6 +375,98 @@ class User(Node):
     ) -> SharedProgram | None:
         record = await find_shared_program(info, shared_program_id)
         return SharedProgram.from_record(record) if record else None
+
+    @strawberry.field(
+        description="Every exercise name you logged, with how often and when last, most "
+        "frequent first (the app's list: exercise.ts:411-490; one query of the exercise rows, "
+        "projected to the four attributes it groups by)."
+    )
+    async def exercise_names(
+        self, info: Info, discipline: str | None = None, first: int | None = None
+    ) -> ExerciseNames:
+        return await exercise_names(info, discipline, first)
+
+    @strawberry.field(
+        description="One exercise by name (normalised as the app's fallback does: "
+        '"Back Squat" is back_squat): its history and personal records.'
+    )
+    def exercise(self, name: str) -> Exercise:
+        return Exercise.named(name)
+
+    @strawberry.field(
+        description="Streaks, this week and month, a calendar heat map, the discipline mix "
+        "and recent personal records; `from`/`to` (YYYY-MM-DD) bound the calendar, mix and "
+        "records (default: the year up to today). One projected read of your workouts "
+        "beside the profile, whatever the range."
+    )
+    async def training_stats(
+        self,
+        info: Info,
+        from_: Annotated[str | None, strawberry.argument(name="from")] = None,
+        to: str | None = None,
+    ) -> TrainingStats:
+        return await training_stats(info, from_, to)
+
+    @strawberry.field(
+        description="The app's weekly reports (read-only), newest week first by default "
+        "(analytics.ts:43-105): one query reads the page and `totalCount`."
+    )
+    async def weekly_reports(
+        self,
+        info: Info,
+        from_: Annotated[
+            str | None,
+            strawberry.argument(
+                name="from", description="YYYY-MM-DD: periods starting on or after this day."
+            ),
+        ] = None,
+        to: Annotated[
+            str | None,
+            strawberry.argument(description="YYYY-MM-DD: periods ending on or before this day."),
+        ] = None,
+        sort_by: Annotated[
+            ReportSortField,
+            strawberry.argument(description="The app's sort keys; the period id breaks ties."),
+        ] = ReportSortField.PERIOD_START,
+        descending: bool = True,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[TrainingReport] | None:
+        return await list_reports(info, True, from_, to, sort_by, descending, first, after)
+
+    @strawberry.field(description="The app's monthly reports (read-only); as `weeklyReports`.")
+    async def monthly_reports(
+        self,
+        info: Info,
+        from_: Annotated[
+            str | None,
+            strawberry.argument(
+                name="from", description="YYYY-MM-DD: periods starting on or after this day."
+            ),
+        ] = None,
+        to: Annotated[
+            str | None,
+            strawberry.argument(description="YYYY-MM-DD: periods ending on or before this day."),
+        ] = None,
+        sort_by: Annotated[
+            ReportSortField,
+            strawberry.argument(description="The app's sort keys; the period id breaks ties."),
+        ] = ReportSortField.PERIOD_START,
+        descending: bool = True,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[TrainingReport] | None:
+        return await list_reports(info, False, from_, to, sort_by, descending, first, after)
+
+    @strawberry.field(description="One weekly report by its ISO week (YYYY-Www).")
+    async def weekly_report(self, info: Info, week: str) -> TrainingReport | None:
+        record = await find_report(info, True, week)
+        return TrainingReport.from_record(record) if record else None
+
+    @strawberry.field(description="One monthly report by its month (YYYY-MM).")
+    async def monthly_report(self, info: Info, month: str) -> TrainingReport | None:
+        record = await find_report(info, False, month)
+        return TrainingReport.from_record(record) if record else None
 
     @strawberry.field(description="Most recent activity first; soft-deleted ones hidden.")
     async def program_designer_sessions(

@@ -12,12 +12,14 @@ from strawberry.scalars import JSON
 from datasources.enums import read
 from datasources.records import WorkoutData, WorkoutRecord
 from datasources.records import workout as records
+from datasources.records.exercise import ExerciseRecord
 from resolvers.context import Info
 from schema.coach import Coach
 from schema.content import StoredContent
 from schema.convert import from_data, maybe, snake_keys
 from schema.derive import output_type
 from schema.enums import Discipline
+from schema.exercise import ExerciseLog
 from schema.node import Node, encode_global_id
 from schema.workout_discipline import DisciplineSpecific, discipline_specific
 
@@ -90,6 +92,15 @@ class Workout(Node):
     @strawberry.field
     def id(self) -> strawberry.ID:
         return encode_global_id("Workout", self.workout_id)
+
+    @strawberry.field(
+        description="The app's exercise rows of this workout (its per-exercise history), by "
+        "name; the workouts of one response are read in one query."
+    )
+    async def exercises(self, info: Info) -> list[ExerciseLog]:
+        user_id = info.context.require_user().user_id
+        rows = await info.context.loaders.exercises_by_workout.load((user_id, self.workout_id))
+        return [ExerciseLog.from_record(cast(ExerciseRecord, r)) for r in rows]
 
     @strawberry.field
     def performance_metrics(self) -> PerformanceMetrics | None:

@@ -80,8 +80,8 @@ async def test_export_holds_every_item_and_object(demo_api: Api) -> None:
     assert "errors" not in body, body["errors"]
     result = body["data"]["requestDataExport"]
     # profile + 2 coaches + 4 conversations + 3 summaries + 32 workouts + 5 memories + 3 sessions
-    # + 1 program
-    assert result["itemCount"] == 51
+    # + 1 program + 9 exercise rows (of the strength workouts' sets) + 3 of the app's reports
+    assert result["itemCount"] == 63
     # 32 workout logs + 4 transcripts + 2 archive chunks + 3 session histories + the
     # program's details (its one current version)
     assert result["objectCount"] == 42

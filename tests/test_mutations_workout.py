@@ -465,12 +465,14 @@ def _exercise_rows(user_id: str, workout_id: str, count: int) -> list[dict[str, 
 
 
 async def _exercise_keys(api: Api, user_id: str = "demo") -> set[str]:
+    """The exercise rows of the workouts a test logged (the demo data's own strength
+    workouts have theirs, written when they were logged: left out here)."""
     from boto3.dynamodb.conditions import Key
 
     page = await api.runtime.stores.table.query(
         Key("pk").eq(f"user#{user_id}") & Key("sk").begins_with("exercise#"), consistent=True
     )
-    return {str(i["sk"]) for i in page.items}
+    return {str(i["sk"]) for i in page.items if "#demo_workout_" not in str(i["sk"])}
 
 
 async def _log_with_rows(api: Api, workout_id: str, rows: int) -> None:

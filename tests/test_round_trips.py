@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -59,6 +61,50 @@ async def test_running_programs_join_the_dashboards_first_wave(demo_api: Api) ->
     assert ddb["calls"] == 7
     assert ddb["waves"] == 2
     assert cost(body)["s3"]["calls"] == 0
+
+
+# The dashboard with the training stats, the latest weekly report and the exercise names:
+# three more queries, all in the first wave.
+DASHBOARD_WITH_STATS = DASHBOARD.rstrip().removesuffix("} }") + (
+    "trainingStats { currentStreak longestStreak workoutsThisWeek workoutsThisMonth "
+    "calendar { day count } disciplineMix { discipline count } recentRecords { day } } "
+    "weeklyReports(first: 1) { totalCount edges { node { periodId workoutCount } } } "
+    "exerciseNames(first: 5) { totalCount exercises { exerciseName count lastDay } } } }"
+)
+
+
+async def test_dashboard_with_training_stats_stays_at_a_fixed_budget(demo_api: Api) -> None:
+    body = await demo_api.gql(DASHBOARD_WITH_STATS)
+    assert "errors" not in body, body["errors"]
+    viewer = body["data"]["viewer"]
+    assert viewer["weeklyReports"]["totalCount"] == 2
+    assert viewer["exerciseNames"]["totalCount"] >= 1
+    stats = viewer["trainingStats"]
+    assert sum(d["count"] for d in stats["calendar"]) == 32
+    ddb = cost(body)["dynamodb"]
+    # Wave 1: the profile (batched, shared with trainingStats' time zone) + the 4 lists +
+    # the workouts' projected read + the reports' query + the exercise rows' query.
+    # Wave 2: the summaries.
+    assert ddb["byOperation"] == {"BatchGetItem": 2, "Query": 7}
+    assert ddb["waves"] == 2
+    assert cost(body)["s3"]["calls"] == 0
+
+
+async def test_training_stats_cost_one_query_whatever_the_history(api: Api) -> None:
+    """Five years of daily workouts: still the profile and one projected query (the
+    engine returns it in one page)."""
+    await athlete(api.runtime.stores, "veteran")
+    last = datetime.now(UTC)
+    await bulk_put(api.runtime.stores, daily_workouts("veteran", 5 * 365 + 2, last))
+    body = await api.gql(
+        "{ viewer { trainingStats { totalWorkouts currentStreak longestStreak } } }",
+        user="veteran",
+    )
+    assert "errors" not in body, body["errors"]
+    stats = body["data"]["viewer"]["trainingStats"]
+    assert stats["totalWorkouts"] == 5 * 365 + 2
+    assert stats["longestStreak"] == 5 * 365 + 2
+    assert cost(body)["dynamodb"]["byOperation"] == {"BatchGetItem": 1, "Query": 1}
 
 
 async def test_relations_to_k_distinct_items_cost_ceil_k_over_100_batches(
@@ -201,3 +247,15 @@ def test_a_record_read_through_a_projection_is_never_written_back() -> None:
         Transaction().save("conversation", partial)
     with pytest.raises(ValueError, match="projection"):
         Transaction().replace("conversation", partial)
+
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+
+
+async def test_the_readmes_progress_example_is_five_calls_in_one_wave(demo_api: Api) -> None:
+    found = re.search(r"```graphql\n(query Progress.*?)```", README, re.S)
+    assert found is not None
+    body = await demo_api.gql(found.group(1))
+    assert "errors" not in body, body["errors"]
+    ddb = cost(body)["dynamodb"]
+    assert ddb["byOperation"] == {"BatchGetItem": 1, "Query": 4} and ddb["waves"] == 1

@@ -23,7 +23,7 @@ from auth import mint_dev_token
 from datasources.stores import Stores
 from devserver.asgi import listening
 from devserver.builders import bulk_put, coach
-from devserver.demo_data import seed_program
+from devserver.demo_data import report_items, seed_program
 from devserver.engine import EmbeddedEngine
 from devserver.live_client import live
 from settings import Settings
@@ -197,6 +197,34 @@ async def test_program_changes_reach_viewer_events(
                 "name": "4-Week Snatch Builder",
                 "status": "PAUSED",
                 "currentDay": 1,
+            }
+
+
+REPORT_EVENTS = """subscription { viewerEvents { action entityType kind entityId
+    report { period periodId workoutCount humanSummary } } }"""
+
+
+async def test_a_report_the_app_lands_reaches_viewer_events(
+    engine: EmbeddedEngine, settings: Settings, aws: object, stores: Stores
+) -> None:
+    """The app's build-weekly-analytics Lambda saves a report (analytics.ts:21-32): the
+    stream brings it to the athlete's `viewerEvents` as a TrainingReport."""
+    async with server(engine, settings) as (url, api):
+        await _profile(api, "ann")
+        async with subscribed(url, mint_dev_token(DEV_SECRET, "ann"), REPORT_EVENTS) as ann:
+            assert await ann.line() == {"connected": True}
+            await asyncio.sleep(0.5)
+            (weekly, *_) = report_items("ann", datetime.now(UTC).date())
+            await stores.table.put(weekly)
+            event = (await ann.event())["viewerEvents"]
+            assert event["action"] == "ADDED" and event["kind"] == "ANALYTICS"
+            week = weekly["attributes"]["weekId"]
+            assert event["entityId"] == week
+            assert event["report"] == {
+                "period": "WEEKLY",
+                "periodId": week,
+                "workoutCount": 4,
+                "humanSummary": f"Week {week}: 4 sessions, steady progress.",
             }
 
 

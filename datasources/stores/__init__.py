@@ -14,8 +14,10 @@ from datasources.stores.coach_template import CoachTemplateStore
 from datasources.stores.contact import PER_ADDRESS, PER_EMAIL, ContactStore
 from datasources.stores.conversation import ConversationStore
 from datasources.stores.designer import DesignerSessionStore
+from datasources.stores.exercise import ExerciseStore
 from datasources.stores.memory import MemoryStore
 from datasources.stores.program import ProgramStore
+from datasources.stores.report import ReportStore
 from datasources.stores.session import SessionStore
 from datasources.stores.shared_program import SharedProgramStore
 from datasources.stores.summary import SummaryStore
@@ -43,6 +45,8 @@ class Stores:
     programs: ProgramStore
     designer_sessions: DesignerSessionStore
     shared_programs: SharedProgramStore
+    reports: ReportStore
+    exercises: ExerciseStore
     accounts: AccountStore
     contacts: ContactStore
     admin: AdminStore
@@ -74,6 +78,8 @@ class Stores:
             programs=ProgramStore(table, content),
             designer_sessions=DesignerSessionStore(table, content),
             shared_programs=SharedProgramStore(table, content),
+            reports=ReportStore(table, content),
+            exercises=ExerciseStore(table, content),
             accounts=AccountStore(table, content),
             contacts=ContactStore(table, *contact_windows),
             admin=AdminStore(table),

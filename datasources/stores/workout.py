@@ -13,17 +13,19 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime
 from enum import Enum
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 
-from datasources import keys
+from datasources import exercises, keys
 from datasources.enums import Discipline, read
 from datasources.errors import AlreadyExists, Cancelled, Invalid, NotFound
 from datasources.idempotency import Intent
 from datasources.inputs.workout import DeleteWorkout, LogWorkout, UpdateWorkout, WorkoutFields
+from datasources.loaders import request_cache
 from datasources.records import WorkoutAttributes, WorkoutData, WorkoutRecord, utcnow
 from datasources.records.base import format_timestamp, merge_dict, merge_field
 from datasources.records.workout import ExtractionMetadata
@@ -226,6 +228,9 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
             attrs.detailed_log = stored.to_pointer()
         tx = Transaction().create("workout", record)
         require_coaches(tx, user_id, coach_ids)
+        # The app's exercise rows of its structured sets, in the same transaction.
+        rows = exercises.rows_for_workout(record.to_item(), format_timestamp(now))
+        later = _sync_rows(tx, [], rows)
         try:
             await self._commit(tx, intent, record.key)
         except Cancelled as err:
@@ -237,6 +242,7 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
                 raise NotFound("Coach") from err
             raise
         self._wrote(record)
+        await self._finish_rows(later)
         return record
 
     async def check_images(
@@ -291,6 +297,7 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
             attrs.detailed_log = stored.to_pointer()
         tx.save("workout", record)
         require_coaches(tx, user_id, attrs.coach_ids if data.coach_ids is not None else [])
+        later = await self._resync_rows(tx, user_id, record, data)
         try:
             await self._commit(tx, intent, record.key)
         except Cancelled as err:
@@ -299,6 +306,7 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
                 raise NotFound("Coach") from err
             raise
         self._wrote(record)
+        await self._finish_rows(later)
         new_log = (attrs.detailed_log or {}).get("s3Key")
         if data.detailed_log is not None and old_log != new_log:
             await self._forget_objects(old_log)
@@ -362,11 +370,54 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
             self._version_conflict(err, "workout")
             raise
         self._gone(key, *now)
+        _rows_changed()
         if later:
             await self._finish_deletion(user_id, data.workout_id, later)
         # The item is gone first, then its objects: a failure here only leaves an orphan.
         await self._forget_objects((record.attributes.detailed_log or {}).get("s3Key"))
         return DeletedWorkout(data.workout_id, len(rows))
+
+    async def _resync_rows(
+        self, tx: Transaction, user_id: str, record: WorkoutRecord, data: UpdateWorkout
+    ) -> _LaterRows:
+        """An update that changes the structured sets or the completion time keeps the
+        exercise rows in step, in the same transaction: new sets (of a discipline this API
+        extracts) are extracted again (as the app does on an edit: delete, then build
+        again: exercise.ts:163-254, build-exercise `isEdit`); a new completion time alone
+        moves the existing rows to the new day, as they were written."""
+        attrs = record.attributes
+        extracted = (attrs.workout_data.discipline or "").lower() in exercises.EXTRACTED
+        specific = "discipline_specific" in data.model_fields_set
+        if data.completed_at is None and not (specific and extracted):
+            return _LaterRows()  # nothing the rows hold changed: no read
+        old = await self._exercise_items(user_id, attrs.workout_id)
+        stamp = format_timestamp(utcnow())
+        item = record.to_item()
+        if specific and extracted:
+            new = exercises.rows_for_workout(item, stamp)
+        else:  # only the time changed: the rows as written (the app's names kept), moved
+            new = exercises.moved_rows(old, item, stamp)
+        return _sync_rows(tx, [(str(i["pk"]), str(i["sk"])) for i in old], new)
+
+    async def _finish_rows(self, later: _LaterRows) -> None:
+        """What did not fit in the transaction: unconditional puts and deletes of rows whose
+        content follows from the committed workout, so a retry (or the next update) that
+        repeats them is harmless."""
+        _rows_changed()
+        if later.puts:
+            await self.table.batch_put(later.puts)
+        if later.deletes:
+            await self.table.batch_delete(later.deletes)
+            self._gone(*later.deletes)
+
+    async def _exercise_items(self, user_id: str, workout_id: str) -> list[dict[str, Any]]:
+        """The workout's exercise rows, whole (consistent)."""
+        page = await self.table.query(
+            Key("pk").eq(keys.user_pk(user_id)) & Key("sk").begins_with(keys.EXERCISE_SK),
+            filter=Attr("attributes.workoutId").eq(workout_id),
+            consistent=True,
+        )
+        return page.items
 
     async def _exercise_rows(self, user_id: str, workout_id: str) -> list[tuple[str, str]]:
         """The keys of the app's exercise rows of a workout, found as the app finds them."""
@@ -396,6 +447,40 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
         await self.table.delete(*pending_key)
         recorded = (pending or {}).get("attributes", {}).get("exerciseCount", len(rows))
         return int(recorded)
+
+
+def _rows_changed() -> None:
+    """The request's `Workout.exercises` reads again after a write of rows (a document
+    with several mutations shows each one's rows)."""
+    cache = request_cache.get()
+    if cache is not None:
+        cache.exercises_by_workout.clear_all()
+
+
+@dataclass
+class _LaterRows:
+    puts: list[dict[str, Any]] = dataclass_field(default_factory=list)
+    deletes: list[tuple[str, str]] = dataclass_field(default_factory=list)
+
+
+def _sync_rows(
+    tx: Transaction, old: list[tuple[str, str]], new: list[dict[str, Any]]
+) -> _LaterRows:
+    """Put `new`, delete the `old` keys it does not replace: in `tx` as far as it has room
+    (one action kept for the idempotency marker), the rest returned for after the commit."""
+    new_keys = {(str(i["pk"]), str(i["sk"])) for i in new}
+    actions: list[tuple[str, Any]] = [("put", i) for i in new]
+    actions += [("delete", k) for k in old if k not in new_keys]
+    room = tx.room(reserve=1)
+    for n, (kind, value) in enumerate(actions[:room]):
+        if kind == "put":
+            tx.put(f"exercise:{n}", value)
+        else:
+            tx.delete(f"exercise:{n}", value)
+    rest = actions[room:]
+    return _LaterRows(
+        puts=[v for k, v in rest if k == "put"], deletes=[v for k, v in rest if k == "delete"]
+    )
 
 
 def _range(query: WorkoutQuery) -> tuple[str, str] | None:

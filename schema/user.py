@@ -148,6 +148,23 @@ def _profile(get: Callable[[UserRecord], Any], description: str | None = None) -
     return strawberry.field(resolver=resolve, description=description)
 
 
+# The report lists' arguments (weeklyReports and monthlyReports take the same).
+ReportsFrom = Annotated[
+    str | None,
+    strawberry.argument(
+        name="from", description="YYYY-MM-DD: periods starting on or after this day."
+    ),
+]
+ReportsTo = Annotated[
+    str | None,
+    strawberry.argument(description="YYYY-MM-DD: periods ending on or before this day."),
+]
+ReportsSort = Annotated[
+    ReportSortField,
+    strawberry.argument(description="The app's sort keys; the period id breaks ties."),
+]
+
+
 @strawberry.type(description="The signed-in athlete. Profile fields share one profile read.")
 class User(Node):
     user_id: strawberry.ID
@@ -414,20 +431,9 @@ class User(Node):
     async def weekly_reports(
         self,
         info: Info,
-        from_: Annotated[
-            str | None,
-            strawberry.argument(
-                name="from", description="YYYY-MM-DD: periods starting on or after this day."
-            ),
-        ] = None,
-        to: Annotated[
-            str | None,
-            strawberry.argument(description="YYYY-MM-DD: periods ending on or before this day."),
-        ] = None,
-        sort_by: Annotated[
-            ReportSortField,
-            strawberry.argument(description="The app's sort keys; the period id breaks ties."),
-        ] = ReportSortField.PERIOD_START,
+        from_: ReportsFrom = None,
+        to: ReportsTo = None,
+        sort_by: ReportsSort = ReportSortField.PERIOD_START,
         descending: bool = True,
         first: int | None = None,
         after: str | None = None,
@@ -438,20 +444,9 @@ class User(Node):
     async def monthly_reports(
         self,
         info: Info,
-        from_: Annotated[
-            str | None,
-            strawberry.argument(
-                name="from", description="YYYY-MM-DD: periods starting on or after this day."
-            ),
-        ] = None,
-        to: Annotated[
-            str | None,
-            strawberry.argument(description="YYYY-MM-DD: periods ending on or before this day."),
-        ] = None,
-        sort_by: Annotated[
-            ReportSortField,
-            strawberry.argument(description="The app's sort keys; the period id breaks ties."),
-        ] = ReportSortField.PERIOD_START,
+        from_: ReportsFrom = None,
+        to: ReportsTo = None,
+        sort_by: ReportsSort = ReportSortField.PERIOD_START,
         descending: bool = True,
         first: int | None = None,
         after: str | None = None,

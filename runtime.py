@@ -143,11 +143,6 @@ class Background:
 
         self._jobs.append(asyncio.create_task(run(), name=name))
 
-    async def jobs_done(self) -> None:
-        """Waits for the one-off jobs (tests and tools that need the demo data)."""
-        if self._jobs:
-            await asyncio.gather(*self._jobs, return_exceptions=True)
-
     async def stop(self) -> None:
         if self._jobs:
             _, late = await asyncio.wait(self._jobs, timeout=JOB_STOP_SECONDS)

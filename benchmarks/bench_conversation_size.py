@@ -26,6 +26,7 @@ from typing import Any
 
 from app import create_app
 from auth import mint_dev_token
+from benchmarks.serving import timed_queries
 from datasources import counts, keys
 from devserver.asgi import served
 from devserver.builders import athlete, bulk_put, coach, conversation
@@ -65,22 +66,11 @@ async def main(requests: int, recount: int) -> None:
                     "Authorization": f"Bearer {mint_dev_token(settings.dev_secret or '', user)}"
                 }
 
-                async def run(query: str, h: dict[str, str] = headers) -> dict[str, Any]:
-                    response = await http.post("/graphql", json={"query": query}, headers=h)
-                    body: dict[str, Any] = response.json()
-                    assert "errors" not in body, body["errors"]
-                    return body
-
                 modes: tuple[tuple[str, Any], ...] = (("projected", projection), ("whole", None))
                 for mode, chosen in modes:
                     stores.conversations.list_projection = chosen  # type: ignore[misc]
                     for name, query in (("dashboard", DASHBOARD), ("titles", TITLES)):
-                        await run(query)  # warm
-                        times = []
-                        for _ in range(requests):
-                            started = time.perf_counter()
-                            body = await run(query)
-                            times.append((time.perf_counter() - started) * 1000)
+                        times, body = await timed_queries(http, headers, query, requests)
                         ddb = body["extensions"]["cost"]["dynamodb"]
                         print(
                             f"{size:>9} {mode:>11} {name:>10} {statistics.median(times):>8.1f} "

@@ -26,12 +26,12 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
 
 from app import create_app
 from auth import mint_dev_token
+from benchmarks.serving import timed_queries
 from datasources.stores import Stores
 from devserver.asgi import served
 from devserver.builders import athlete, bulk_put, coach, conversation, workout
@@ -59,19 +59,7 @@ async def measure(
     http: httpx.AsyncClient, secret: str, user: str, requests: int
 ) -> tuple[float, float, int, int]:
     headers = {"Authorization": f"Bearer {mint_dev_token(secret, user)}"}
-
-    async def run() -> dict[str, Any]:
-        response = await http.post("/graphql", json={"query": DASHBOARD}, headers=headers)
-        body: dict[str, Any] = response.json()
-        assert "errors" not in body, body["errors"]
-        return body
-
-    await run()  # warm
-    times = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        body = await run()
-        times.append((time.perf_counter() - started) * 1000)
+    times, body = await timed_queries(http, headers, DASHBOARD, requests)
     ddb = body["extensions"]["cost"]["dynamodb"]
     p99 = statistics.quantiles(times, n=100)[98] if len(times) >= 2 else times[0]
     return statistics.median(times), p99, ddb["calls"], ddb["waves"]

@@ -20,13 +20,12 @@ import json
 import secrets
 import statistics
 import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from app import create_app
 from auth import mint_dev_token
+from benchmarks.serving import timed_queries
 from devserver.asgi import served
 from devserver.builders import athlete, bulk_put, daily_workouts
 from devserver.engine import EmbeddedEngine
@@ -67,29 +66,19 @@ async def main(requests: int, years: int) -> None:
                 token = mint_dev_token(settings.dev_secret or "", user)
                 headers = {"Authorization": f"Bearer {token}"}
 
-                async def run(query: str, h: dict[str, str] = headers) -> dict[str, Any]:
-                    response = await http.post("/graphql", json={"query": query}, headers=h)
-                    body: dict[str, Any] = response.json()
-                    assert "errors" not in body, body["errors"]
-                    return body
-
                 for name, query in (
                     ("trainingStats", STATS),
                     ("dashboard+stats", DASHBOARD_WITH_STATS),
                 ):
-                    await run(query)  # warm
-                    times = []
-                    for _ in range(requests):
-                        started = time.perf_counter()
-                        body = await run(query)
-                        times.append((time.perf_counter() - started) * 1000)
+                    times, body = await timed_queries(http, headers, query, requests)
                     ddb = body["extensions"]["cost"]["dynamodb"]
                     print(
                         f"{user:>12} {count:>9} {name:>16} {statistics.median(times):>8.1f} "
                         f"{max(times):>8.1f} {ddb['calls']:>6} {ddb['waves']:>6} "
                         f"{ddb['itemsRead']:>6} {ddb['consumedReadUnits']:>9} {aws_rcu:>12.1f}"
                     )
-                stats = (await run(STATS))["data"]["viewer"]["trainingStats"]
+                _, answer = await timed_queries(http, headers, STATS, 0)
+                stats = answer["data"]["viewer"]["trainingStats"]
                 print(
                     f"{'':>12} streak {stats['currentStreak']} (longest {stats['longestStreak']}), "
                     f"{len(stats['calendar'])} calendar days, {stats['totalWorkouts']} workouts"

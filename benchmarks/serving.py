@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -77,3 +78,24 @@ async def server_process(settings: dict[str, str]) -> AsyncIterator[Served]:
         finally:
             proc.terminate()
             await asyncio.to_thread(proc.wait, 60)
+
+
+async def timed_queries(
+    http: httpx.AsyncClient, headers: dict[str, str], query: str, requests: int
+) -> tuple[list[float], dict[str, Any]]:
+    """`query` posted once to warm up, then `requests` times in a row: each one's time in
+    ms and the last answer (an answer with errors stops the benchmark)."""
+
+    async def run() -> dict[str, Any]:
+        response = await http.post("/graphql", json={"query": query}, headers=headers)
+        body: dict[str, Any] = response.json()
+        assert "errors" not in body, body["errors"]
+        return body
+
+    body = await run()
+    times = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        body = await run()
+        times.append((time.perf_counter() - started) * 1000)
+    return times, body

@@ -5,24 +5,32 @@ reported, never the end of the reader."""
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from botocore.exceptions import ReadTimeoutError
 
 from app import create_app
+from auth import mint_dev_token
 from datasources import keys
 from datasources.aws import AwsClients
 from datasources.indexer import Indexer
 from datasources.live import LiveHub
 from datasources.stream import Change, StreamReader
+from devserver.asgi import listening
 from devserver.engine import EmbeddedEngine
+from devserver.live_client import LiveClient, live
 from runtime import Runtime, open_runtime
 from settings import Settings
-from tests.conftest import make_settings
+from tests.conftest import DEV_SECRET, make_settings
 
 WAIT = 30.0
 
@@ -176,6 +184,57 @@ async def test_a_first_subscriber_wakes_a_resting_reader() -> None:
         assert reader.next_rest() == 600.0 and reader._quiet == 0  # listening: no doubling
 
 
+VIEWER_EVENTS = "subscription { viewerEvents { action entityId } }"
+
+
+@dataclass
+class Listening:
+    runtime: Runtime
+    hub: LiveHub
+    url: str
+    ann: LiveClient
+    first: str  # the id of ann's viewerEvents subscription, already live
+
+
+@asynccontextmanager
+async def _listening(settings: Settings, engine: EmbeddedEngine) -> AsyncIterator[Listening]:
+    """The app on a socket, ann connected over WebSocket and subscribed to viewerEvents
+    (the hub holds the subscription when this yields)."""
+    runtimes: list[Runtime] = []
+    app = create_app(settings, engine=engine, on_ready=runtimes.append)
+    async with listening(app) as url, live(url, mint_dev_token(DEV_SECRET, "ann")) as ann:
+        [runtime] = runtimes
+        assert runtime.background is not None
+        hub = runtime.background.hub
+        await asyncio.wait_for(hub.ready.wait(), WAIT)
+        first = await ann.subscribe(VIEWER_EVENTS)
+        await _until(lambda: hub.subscribers() == 1, "subscribed")
+        yield Listening(runtime, hub, url, ann, first)
+
+
+async def _told_and_completed(
+    ann: LiveClient, operation: str, within: float = WAIT
+) -> dict[str, Any]:
+    """The error a subscription ended with (its `next`, within `within` seconds), after
+    checking its `complete`."""
+    told = await asyncio.wait_for(ann.message(), within)
+    assert (told["id"], told["type"]) == (operation, "next"), told
+    errors: list[dict[str, Any]] = told["payload"]["errors"]
+    [error] = errors
+    done = await asyncio.wait_for(ann.message(), WAIT)
+    assert (done["id"], done["type"]) == (operation, "complete"), done
+    return error
+
+
+async def _a_new_subscription_gets_the_next_change(at: Listening) -> None:
+    again = await at.ann.subscribe(VIEWER_EVENTS)
+    await _until(lambda: at.hub.subscribers() == 1, "subscribed again")
+    await _put_workouts(at.runtime, 0, 1)
+    event = await asyncio.wait_for(at.ann.message(), WAIT)
+    assert event["id"] == again, event
+    assert event["payload"]["data"]["viewerEvents"] == {"action": "ADDED", "entityId": "w0"}
+
+
 async def test_a_stream_that_cannot_be_read_ends_live_subscriptions_and_says_so(
     engine: EmbeddedEngine, aws: AwsClients, tmp_path: Path
 ) -> None:
@@ -183,22 +242,10 @@ async def test_a_stream_that_cannot_be_read_ends_live_subscriptions_and_says_so(
     told (SERVICE_UNAVAILABLE with retryAfterSeconds, the subscription completes) instead
     of waiting for events that never come, a new subscription is refused the same way, and
     once the reader reads again a new subscription is accepted and gets the next change."""
-    from auth import mint_dev_token
-    from devserver.asgi import listening
-    from devserver.live_client import live
-    from tests.conftest import DEV_SECRET
-
     settings = make_settings(tmp_path, live_interrupt_after_seconds=1.0)
-    runtimes: list[Runtime] = []
-    app = create_app(settings, engine=engine, on_ready=runtimes.append)
-    query = "subscription { viewerEvents { action entityId } }"
-    async with listening(app) as url, live(url, mint_dev_token(DEV_SECRET, "ann")) as ann:
-        [runtime] = runtimes
+    async with _listening(settings, engine) as at:
+        runtime = at.runtime
         assert runtime.background is not None
-        hub = runtime.background.hub
-        await asyncio.wait_for(hub.ready.wait(), WAIT)
-        first = await ann.subscribe(query)
-        await _until(lambda: hub.subscribers() == 1, "subscribed")
 
         def time_out(**_: Any) -> None:
             raise ReadTimeoutError(endpoint_url="injected")
@@ -206,28 +253,16 @@ async def test_a_stream_that_cannot_be_read_ends_live_subscriptions_and_says_so(
         events = runtime.clients.streams.meta.events
         events.register("before-call.dynamodbstreams.GetRecords", time_out)
         try:
-            told = await asyncio.wait_for(ann.message(), WAIT)
-            assert told["id"] == first and told["type"] == "next", told
-            [error] = told["payload"]["errors"]
+            error = await _told_and_completed(at.ann, at.first)
             assert error["extensions"] == {"code": "SERVICE_UNAVAILABLE", "retryAfterSeconds": 5}
             assert "interrupted" in error["message"]
-            assert (await asyncio.wait_for(ann.message(), WAIT))["type"] == "complete"
             assert runtime.background.stream_health() is not None  # /readyz agrees
-            refused_id = await ann.subscribe(query)
-            refused = await asyncio.wait_for(ann.message(), WAIT)
-            assert refused["id"] == refused_id
-            assert refused["payload"]["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
-            done = await asyncio.wait_for(ann.message(), WAIT)
-            assert (done["id"], done["type"]) == (refused_id, "complete")
+            refused = await _told_and_completed(at.ann, await at.ann.subscribe(VIEWER_EVENTS))
+            assert refused["extensions"]["code"] == "SERVICE_UNAVAILABLE"
         finally:
             events.unregister("before-call.dynamodbstreams.GetRecords", time_out)
-        await _until(lambda: hub.interrupted is None, "subscriptions accepted again")
-        again = await ann.subscribe(query)
-        await _until(lambda: hub.subscribers() == 1, "subscribed again")
-        await _put_workouts(runtime, 0, 1)
-        event = await asyncio.wait_for(ann.message(), WAIT)
-        assert event["id"] == again, event
-        assert event["payload"]["data"]["viewerEvents"] == {"action": "ADDED", "entityId": "w0"}
+        await _until(lambda: at.hub.interrupted is None, "subscriptions accepted again")
+        await _a_new_subscription_gets_the_next_change(at)
 
 
 @pytest.mark.slow
@@ -235,56 +270,24 @@ async def test_live_updates_survive_the_backend_paused_for_30_seconds(tmp_path: 
     """The engine stopped (SIGSTOP) for 30 s under a live subscriber: the subscriber is
     told (SERVICE_UNAVAILABLE), /readyz fails, nothing crashes; resumed (SIGCONT), the
     readers read again, /readyz answers 200, and a new subscription gets the next change."""
-    import os
-    import signal
-
-    import httpx
-
-    from auth import mint_dev_token
-    from devserver.asgi import listening
-    from devserver.live_client import live
-    from tests.conftest import DEV_SECRET
-
     settings = make_settings(tmp_path, live_interrupt_after_seconds=2.0, indexer=True)
-    runtimes: list[Runtime] = []
-    query = "subscription { viewerEvents { action entityId } }"
     with EmbeddedEngine(log_path=tmp_path / "engine.log") as engine:
-        app = create_app(settings, engine=engine, on_ready=runtimes.append)
         async with (
-            listening(app) as url,
-            httpx.AsyncClient(base_url=url, timeout=60) as http,
-            live(url, mint_dev_token(DEV_SECRET, "ann")) as ann,
+            _listening(settings, engine) as at,
+            httpx.AsyncClient(base_url=at.url, timeout=60) as http,
         ):
-            [runtime] = runtimes
-            assert runtime.background is not None and engine.pid is not None
-            hub = runtime.background.hub
-            await asyncio.wait_for(hub.ready.wait(), WAIT)
-            first = await ann.subscribe(query)
-            await _until(lambda: hub.subscribers() == 1, "subscribed")
+            background = at.runtime.background
+            assert background is not None and engine.pid is not None
             paused_at = time.monotonic()
             os.kill(engine.pid, signal.SIGSTOP)
             try:
-                told = await asyncio.wait_for(ann.message(), 30)
-                assert told["id"] == first, told
-                [error] = told["payload"]["errors"]
+                error = await _told_and_completed(at.ann, at.first, within=30)
                 assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
-                done = await asyncio.wait_for(ann.message(), WAIT)
-                assert (done["id"], done["type"]) == (first, "complete")
                 assert (await http.get("/readyz")).status_code == 503
                 await asyncio.sleep(max(0.0, 30 - (time.monotonic() - paused_at)))
             finally:
                 os.kill(engine.pid, signal.SIGCONT)
-            await _until(lambda: hub.interrupted is None, "the live reader reads again")
-            await _until(
-                lambda: (
-                    runtime.background is not None and runtime.background.stream_health() is None
-                ),
-                "both readers read again",
-            )
+            await _until(lambda: at.hub.interrupted is None, "the live reader reads again")
+            await _until(lambda: background.stream_health() is None, "both readers read again")
             assert (await http.get("/readyz")).status_code == 200
-            again = await ann.subscribe(query)
-            await _until(lambda: hub.subscribers() == 1, "subscribed again")
-            await _put_workouts(runtime, 0, 1)
-            event = await asyncio.wait_for(ann.message(), WAIT)
-            assert event["id"] == again, event
-            assert event["payload"]["data"]["viewerEvents"] == {"action": "ADDED", "entityId": "w0"}
+            await _a_new_subscription_gets_the_next_change(at)

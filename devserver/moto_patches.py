@@ -21,6 +21,8 @@
    Query no longer deep-copies every matching item first (moto copies its results before
    projecting them; the projection copies what it keeps): a page of conversations without
    their messages no longer copies the messages.
+9. An item's size (moto measures each item a Query or Scan matches, twice, for the 1 MB
+   page limit) is kept on the item until an update changes it in place.
 
 The maps are derived state: they live in a WeakKeyDictionary keyed by the Table object
 (never pickled or deep-copied with it) and are rebuilt lazily from `table.items`.
@@ -328,19 +330,32 @@ def get_item(
     return result
 
 
+def _stored_key(
+    table: Table | None, key: dict[str, Any]
+) -> tuple[DynamoType, DynamoType | None] | None:
+    if table is None or table.hash_key_attr not in key:
+        return None
+    h = DynamoType(key[table.hash_key_attr])
+    r = DynamoType(key[table.range_key_attr]) if table.range_key_attr in key else None
+    return h, r
+
+
 def update_item(
     self: DynamoDBBackend, table_name: str, key: dict[str, Any], *args: Any, **kwargs: Any
 ) -> Item:
-    # moto mutates the stored Item in place: re-place it afterwards, whatever happened
+    # moto mutates the stored Item in place: its cached size is forgotten before and after
+    # (patch 9), and it is re-placed afterwards, whatever happened
+    table = self.tables.get(table_name)
+    stored = _stored_key(table, key)
+    if table is not None and stored is not None:
+        _forget_size(_lookup(table, *stored))
     try:
         return _orig_update_item(self, table_name, key, *args, **kwargs)
     finally:
-        table = self.tables.get(table_name)
-        if table is not None and table.hash_key_attr in key:
-            h = DynamoType(key[table.hash_key_attr])
-            r = DynamoType(key[table.range_key_attr]) if table.range_key_attr in key else None
+        if table is not None and stored is not None:
+            _forget_size(_lookup(table, *stored))
             if _INDEXES.get(table) is not None:
-                _refresh(table, h, r)
+                _refresh(table, *stored)
 
 
 # --- query -------------------------------------------------------------------------------
@@ -896,7 +911,34 @@ def project(self: Item, projection_expressions: list[list[str]]) -> Item:
     return Item(hash_key=self.hash_key, range_key=self.range_key, attrs=selected)
 
 
+# --- item sizes (patch 9) --------------------------------------------------------------
+#
+# moto measures every item a Query or Scan matches twice (`Item.size()`, for the 1 MB page
+# limit), walking every attribute down to each message of a conversation: ~3.5 ms for a
+# 200 KB conversation item, on every list read, although the item has not changed. The
+# size is kept on the item until it changes. Stored items change in place only in
+# `update_item` (moto's UpdateExpressionExecutor and AttributeUpdates), which forgets it
+# before and after; every other write stores a new Item. The 400 KB check while an update
+# runs measures attribute values (`DynamoType.size`), which are not cached.
+
+_original_item_size = Item.size
+
+
+def item_size(self: Item) -> int:
+    size: int | None = self.__dict__.get("_neonpanda_size")
+    if size is None:
+        size = _original_item_size(self)
+        self.__dict__["_neonpanda_size"] = size
+    return size
+
+
+def _forget_size(item: Item | None) -> None:
+    if item is not None:
+        item.__dict__.pop("_neonpanda_size", None)
+
+
 def apply() -> None:
+    Item.size = item_size  # type: ignore[method-assign]
     BaseModel.__new__ = staticmethod(_untracked_new)  # type: ignore[method-assign]
     Table.put_item = put_item  # type: ignore[method-assign]
     Table.delete_item = delete_item  # type: ignore[method-assign]

@@ -363,6 +363,46 @@ async def test_a_projected_query_copies_only_what_it_selects(
         assert whole["Items"] == items
         await db.delete_table(TableName="projected")
 
+async def test_a_page_is_cut_by_the_size_items_have_now(
+    engine: EmbeddedEngine, tmp_path: Path
+) -> None:
+    """The engine keeps each item's size between reads (patch 9); an update that grows or
+    shrinks an item in place, alone or in a transaction, moves where the 1 MB page ends."""
+    big = "x" * 200_000
+    key = {"pk": {"S": "user#s"}, "sk": {"S": "item#0"}}
+
+    async with AsyncExitStack() as stack:
+        clients = await _clients(stack, engine, tmp_path)
+        db = clients.dynamodb
+        await create_table(db, "sized")
+
+        async def first_page() -> tuple[int, bool]:
+            page = await db.query(
+                TableName="sized",
+                KeyConditionExpression="pk = :p",
+                ExpressionAttributeValues={":p": {"S": "user#s"}},
+            )
+            return len(page["Items"]), "LastEvaluatedKey" in page
+
+        for n in range(4):
+            await db.put_item(
+                TableName="sized",
+                Item={"pk": {"S": "user#s"}, "sk": {"S": f"item#{n}"}, "a": {"S": big}},
+            )
+        assert await first_page() == (4, False)  # 4 x 200 KB fit in 1 MB
+        assert await first_page() == (4, False)  # sizes now kept
+        grow = {"UpdateExpression": "SET b = :b", "ExpressionAttributeValues": {":b": {"S": big}}}
+        await db.update_item(TableName="sized", Key=key, **grow)
+        assert await first_page() == (3, True)  # item 0 is 400 KB now
+        await db.update_item(TableName="sized", Key=key, UpdateExpression="REMOVE b")
+        assert await first_page() == (4, False)
+        await db.transact_write_items(
+            TransactItems=[{"Update": {"TableName": "sized", "Key": key, **grow}}]
+        )
+        assert await first_page() == (3, True)
+        await db.delete_table(TableName="sized")
+
+
 def test_the_engine_keeps_no_reference_to_replaced_items() -> None:
     """moto appends every model object it creates to a class-level list (each item
     version, stream record and S3 object with its bytes), so under churn memory grew

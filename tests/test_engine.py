@@ -363,6 +363,7 @@ async def test_a_projected_query_copies_only_what_it_selects(
         assert whole["Items"] == items
         await db.delete_table(TableName="projected")
 
+
 async def test_a_page_is_cut_by_the_size_items_have_now(
     engine: EmbeddedEngine, tmp_path: Path
 ) -> None:

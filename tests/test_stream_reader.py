@@ -35,8 +35,8 @@ from tests.conftest import DEV_SECRET, make_settings
 WAIT = 30.0
 
 
-async def _until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + WAIT
+async def _until(condition: Callable[[], bool], what: str, within: float = WAIT) -> None:
+    deadline = time.monotonic() + within
     while not condition():
         assert time.monotonic() < deadline, what
         await asyncio.sleep(0.05)
@@ -266,10 +266,13 @@ async def test_a_stream_that_cannot_be_read_ends_live_subscriptions_and_says_so(
 
 
 @pytest.mark.slow
-async def test_live_updates_survive_the_backend_paused_for_30_seconds(tmp_path: Path) -> None:
-    """The engine stopped (SIGSTOP) for 30 s under a live subscriber: the subscriber is
-    told (SERVICE_UNAVAILABLE), /readyz fails, nothing crashes; resumed (SIGCONT), the
-    readers read again, /readyz answers 200, and a new subscription gets the next change."""
+@pytest.mark.parametrize("pause", [30, 180], ids=["30 s", "3 min"])
+async def test_live_updates_survive_the_backend_paused(tmp_path: Path, pause: int) -> None:
+    """The engine stopped (SIGSTOP) for 30 s, and for 3 minutes, under a live subscriber:
+    the subscriber is told (SERVICE_UNAVAILABLE), /readyz fails, nothing crashes; resumed
+    (SIGCONT), the readers read again (within their longest backoff, StreamReader's
+    `max_backoff`, plus the usual wait), /readyz answers 200, and a new subscription gets
+    the next change."""
     settings = make_settings(tmp_path, live_interrupt_after_seconds=2.0, indexer=True)
     with EmbeddedEngine(log_path=tmp_path / "engine.log") as engine:
         async with (
@@ -284,10 +287,16 @@ async def test_live_updates_survive_the_backend_paused_for_30_seconds(tmp_path: 
                 error = await _told_and_completed(at.ann, at.first, within=30)
                 assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
                 assert (await http.get("/readyz")).status_code == 503
-                await asyncio.sleep(max(0.0, 30 - (time.monotonic() - paused_at)))
+                await asyncio.sleep(max(0.0, pause - (time.monotonic() - paused_at)))
+                assert (await http.get("/readyz")).status_code == 503  # still says so
             finally:
                 os.kill(engine.pid, signal.SIGCONT)
-            await _until(lambda: at.hub.interrupted is None, "the live reader reads again")
-            await _until(lambda: background.stream_health() is None, "both readers read again")
-            assert (await http.get("/readyz")).status_code == 200
+            recovery = StreamReader.max_backoff + WAIT
+            await _until(lambda: at.hub.interrupted is None, "the live reader reads", recovery)
+            await _until(lambda: background.stream_health() is None, "both readers read", recovery)
+            # /readyz keeps a verdict `readiness_cache_seconds`: the 503 above may still be it
+            deadline = time.monotonic() + settings.readiness_cache_seconds + WAIT
+            while (await http.get("/readyz")).status_code != 200:
+                assert time.monotonic() < deadline, "/readyz is 200 again"
+                await asyncio.sleep(0.2)
             await _a_new_subscription_gets_the_next_change(at)

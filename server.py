@@ -84,12 +84,13 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
         except DataDirInUse as err:
             print(f"error: {err}", file=sys.stderr)
             return 1
-    if workers > 1:
-        return serve_workers(settings, host, port, workers)
-    if not embedded:
+    if workers > 1 or not embedded:
+        _configure_logging(settings)
+        if workers > 1:
+            return serve_workers(settings, host, port, workers)
         return _serve_one(settings, host, port, None)
 
-    # The engine (its own process, mostly importing moto) starts while this process
+    # The engine (its own process, mostly importing moto) starts first, while this process
     # imports the app: the two take about as long, and the machine has two cores. The
     # app's lifespan stops it, after the server's last request (before uvicorn re-raises
     # a SIGTERM): every write it acknowledged is durable.
@@ -107,6 +108,7 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
         return 1
     try:
         importing.join()
+        _configure_logging(settings)
         return _serve_one(settings, host, port, engine)
     finally:
         engine.stop()  # a no-op once the app stopped it; here for a failed start
@@ -379,12 +381,11 @@ def main(argv: list[str] | None = None) -> int:
         return dev_token(settings, args.user_id, args.group)
     if args.command == "export-schema":
         return export_schema(args.check)
-    from telemetry import configure_logging
-
-    configure_logging(settings)
-    from datasources.migrate import SeedMismatch, TableMissing, how_to_create
-
     try:
+        if args.command is None:
+            # Logging is configured inside: the engine starts before the heavy imports.
+            return serve(settings, args.host, args.port, args.workers)
+        _configure_logging(settings)
         if args.command == "sweep-orphans":
             return asyncio.run(sweep(settings, args.grace_minutes, args.dry_run))
         if args.command == "migrate":
@@ -393,13 +394,29 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(create_table(settings))
         if args.command == "repair-counts":
             return asyncio.run(repair_counts(settings, args.user_ids))
-        return serve(settings, args.host, args.port, args.workers)
-    except TableMissing:
+        raise AssertionError(args.command)
+    except Exception as err:
+        return _explained(err, settings)
+
+
+def _configure_logging(settings: Settings) -> None:
+    from telemetry import configure_logging  # imports strawberry: ~0.6 s
+
+    configure_logging(settings)
+
+
+def _explained(err: Exception, settings: Settings) -> int:
+    """The table missing or not the seed's, production refusing a setting: one line
+    (and exit code 1) instead of a traceback; anything else is raised again."""
+    from datasources.migrate import SeedMismatch, TableMissing, how_to_create
+
+    if isinstance(err, TableMissing):
         print(how_to_create(settings.table_name, settings.use_aws), file=sys.stderr)
         return 1
-    except (SeedMismatch, ProductionRefused) as err:
+    if isinstance(err, (SeedMismatch, ProductionRefused)):
         print(f"error: {err}", file=sys.stderr)
         return 1
+    raise err
 
 
 if __name__ == "__main__":

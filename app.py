@@ -653,6 +653,7 @@ def create_app(
                 migrate=migrate,
                 # server.py's own engine: answer first, seed the demo athletes beside.
                 seed_later=engine_owned and settings.demo_data_after_start,
+                freeze_later=engine_owned,
             ) as runtime:
                 if on_ready is not None:
                     on_ready(runtime)

@@ -173,6 +173,7 @@ async def open_runtime(
     seed: bool | None = None,
     migrate: bool = True,
     seed_later: bool = False,
+    freeze_later: bool = False,
 ) -> AsyncIterator[Runtime]:
     """Open everything. Embedded mode starts (or, given `engine`, uses) the engine, creates
     the seed's table and migrates it (unless `migrate` is False: the migrate command runs
@@ -221,10 +222,13 @@ async def open_runtime(
             background.run_once("demo data", later)
         runtime.ready = True
         # Start-up objects (schema, clients, modules) never die: keep them out of GC passes.
-        # A full collection takes ~0.15 s: it runs shortly after the first answers, not
-        # before them.
-        freezing = asyncio.get_running_loop().call_later(GC_FREEZE_AFTER_SECONDS, _freeze)
-        stack.callback(freezing.cancel)
+        # The full collection takes ~0.15 s: for server.py's own start (`freeze_later`) it
+        # runs shortly after the first answers, not before them.
+        if freeze_later:
+            freezing = asyncio.get_running_loop().call_later(GC_FREEZE_AFTER_SECONDS, _freeze)
+            stack.callback(freezing.cancel)
+        else:
+            _freeze()
         try:
             yield runtime
         finally:

@@ -134,6 +134,14 @@ def username_gsi2pk(username: str) -> str:
     return f"username#{username}"
 
 
+def profile_sk() -> str:
+    return PROFILE_SK
+
+
+def subscription_sk() -> str:
+    return SUBSCRIPTION_SK
+
+
 def coach_sk(coach_id: str) -> str:
     return f"{COACH_SK}{coach_id}"
 

@@ -20,20 +20,6 @@ from strawberry.dataloader import DataLoader
 
 from datasources import keys
 from datasources.content import ContentStore
-from datasources.records import (
-    CoachRecord,
-    ConversationRecord,
-    DesignerSessionRecord,
-    MemoryRecord,
-    ProgramInsightsRecord,
-    ProgramRecord,
-    SessionRecord,
-    SubscriptionRecord,
-    SummaryRecord,
-    UserRecord,
-    WorkoutRecord,
-)
-from datasources.records.analytics import ReportRecord
 from datasources.records.base import ItemRecord
 from datasources.table import Table
 from datasources.transaction import Key
@@ -195,11 +181,6 @@ class ExercisesByWorkout(DataLoader[tuple[str, str], list[ItemRecord]]):
         return [list(rows[u].get(w, [])) for u, w in wanted]
 
 
-def _in_partition(sk_of: Callable[[str], str]) -> Callable[[tuple[str, str]], Key]:
-    """(userId, id) -> (pk, sk)."""
-    return lambda k: (keys.user_pk(k[0]), sk_of(k[1]))
-
-
 class Loaders:
     """Fresh for every request (a shared loader would leak one user's data to another).
 
@@ -210,57 +191,27 @@ class Loaders:
     def __init__(self, table: Table, content: ContentStore) -> None:
         self.items = ItemLoader(table)
         self.content = ContentLoader(content)
-        self.profile_by_user: RecordLoader[str, UserRecord] = RecordLoader(
-            self.items, UserRecord, lambda uid: (keys.user_pk(uid), keys.PROFILE_SK)
-        )
-        self.coach_by_key: RecordLoader[tuple[str, str], CoachRecord] = RecordLoader(
-            self.items, CoachRecord, _in_partition(keys.coach_sk)
-        )
-        self.conversation_by_key: RecordLoader[tuple[str, str, str], ConversationRecord] = (
-            RecordLoader(
-                self.items,
-                ConversationRecord,
-                lambda k: (keys.user_pk(k[0]), keys.conversation_sk(k[1], k[2])),
-            )
-        )
-        self.summary_by_conversation: RecordLoader[tuple[str, str], SummaryRecord] = RecordLoader(
-            self.items, SummaryRecord, _in_partition(keys.summary_sk)
-        )
-        self.workout_by_key: RecordLoader[tuple[str, str], WorkoutRecord] = RecordLoader(
-            self.items, WorkoutRecord, _in_partition(keys.workout_sk)
-        )
-        self.memory_by_key: RecordLoader[tuple[str, str], MemoryRecord] = RecordLoader(
-            self.items, MemoryRecord, _in_partition(keys.memory_sk)
-        )
-        self.session_by_key: RecordLoader[tuple[str, str], SessionRecord] = RecordLoader(
-            self.items, SessionRecord, _in_partition(keys.session_sk)
-        )
-        self.plan_by_user: RecordLoader[str, SubscriptionRecord] = RecordLoader(
-            self.items,
-            SubscriptionRecord,
-            lambda uid: (keys.user_pk(uid), keys.SUBSCRIPTION_SK),
-        )
-        # A program in the athlete's partition (legacy partitions: ProgramStore.find_legacy).
-        self.program_by_key: RecordLoader[tuple[str, str], ProgramRecord] = RecordLoader(
-            self.items, ProgramRecord, _in_partition(keys.program_sk)
-        )
-        self.insights_by_program: RecordLoader[tuple[str, str], ProgramInsightsRecord] = (
-            RecordLoader(self.items, ProgramInsightsRecord, _in_partition(keys.program_insights_sk))
-        )
-        self.designer_session_by_key: RecordLoader[tuple[str, str], DesignerSessionRecord] = (
-            RecordLoader(self.items, DesignerSessionRecord, _in_partition(keys.designer_session_sk))
-        )
-
-        # The app's reports, by period id (YYYY-Www / YYYY-MM).
-        self.weekly_report_by_key: RecordLoader[tuple[str, str], ReportRecord] = RecordLoader(
-            self.items, ReportRecord, _in_partition(keys.weekly_report_sk)
-        )
-        self.monthly_report_by_key: RecordLoader[tuple[str, str], ReportRecord] = RecordLoader(
-            self.items, ReportRecord, _in_partition(keys.monthly_report_sk)
-        )
-
+        # The batched views by key, one per (record type, key builder): `of()`.
+        self._views: dict[tuple[type[ItemRecord], Callable[..., str]], Any] = {}
         # The app's exercise rows of a workout: every workout of a tick in one query.
         self.exercises_by_workout = ExercisesByWorkout(table)
+
+    def of(
+        self, record_type: type[R], sk_of: Callable[..., str] | None = None
+    ) -> RecordLoader[tuple[str, ...], R]:
+        """The request's batched view of an entity in an athlete's partition, keyed
+        (user id, *the id's parts): `loaders.of(WorkoutRecord).load((user_id, workout_id))`.
+        The sort key comes from the record's own declaration (`SK_OF`) or, for a record
+        stored under more than one kind of key (weekly and monthly reports), `sk_of`.
+        Nothing to add here for a new entity."""
+        build = sk_of or record_type.SK_OF
+        view: RecordLoader[tuple[str, ...], R] | None = self._views.get((record_type, build))
+        if view is None:
+            view = RecordLoader(
+                self.items, record_type, lambda k: (keys.user_pk(k[0]), build(*k[1:]))
+            )
+            self._views[(record_type, build)] = view
+        return view
 
     def wrote(self, record: ItemRecord) -> None:
         self.items.wrote(record)

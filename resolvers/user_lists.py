@@ -99,7 +99,7 @@ async def find_conversation(
     """By key when the coach is known; otherwise one query over the user's conversations."""
     user_id = info.context.require_user().user_id
     if coach_id:
-        return await info.context.loaders.conversation_by_key.load(
+        return await info.context.loaders.of(ConversationRecord).load(
             (user_id, coach_id, conversation_id)
         )
     return await info.context.stores.conversations.find(user_id, conversation_id)
@@ -108,5 +108,5 @@ async def find_conversation(
 async def find_program(info: Info, program_id: str) -> ProgramRecord | None:
     """By key in the athlete's partition (batched); else in the app's legacy partitions."""
     user_id = info.context.require_user().user_id
-    found = await info.context.loaders.program_by_key.load((user_id, program_id))
+    found = await info.context.loaders.of(ProgramRecord).load((user_id, program_id))
     return found or await info.context.stores.programs.find_legacy(user_id, program_id)

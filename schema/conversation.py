@@ -9,7 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from datasources.enums import read
-from datasources.records import ConversationRecord, Message
+from datasources.records import CoachRecord, ConversationRecord, Message, SummaryRecord
 from resolvers.context import Info
 from resolvers.errors import not_found
 from resolvers.messages import message_page
@@ -91,15 +91,13 @@ class CoachConversation(Node):
     @strawberry.field
     async def coach(self, info: Info) -> Coach | None:
         user_id = info.context.require_user().user_id
-        record = await info.context.loaders.coach_by_key.load((user_id, self.coach_id))
+        record = await info.context.loaders.of(CoachRecord).load((user_id, self.coach_id))
         return Coach.from_record(record) if record else None
 
     @strawberry.field
     async def summary(self, info: Info) -> ConversationSummary | None:
         user_id = info.context.require_user().user_id
-        record = await info.context.loaders.summary_by_conversation.load(
-            (user_id, self.conversation_id)
-        )
+        record = await info.context.loaders.of(SummaryRecord).load((user_id, self.conversation_id))
         return ConversationSummary.from_record(record) if record else None
 
     @strawberry.field(description="The full transcript in S3, when one was written.")
@@ -111,7 +109,7 @@ class CoachConversation(Node):
         if not self._record.partial:
             return self._record
         user_id = info.context.require_user().user_id
-        record = await info.context.loaders.conversation_by_key.load(
+        record = await info.context.loaders.of(ConversationRecord).load(
             (user_id, str(self.coach_id), str(self.conversation_id))
         )
         if record is None:  # deleted since the list was read

@@ -8,7 +8,7 @@ from typing import cast
 import strawberry
 from strawberry.scalars import JSON
 
-from datasources.records import DesignerSessionRecord
+from datasources.records import CoachRecord, DesignerSessionRecord
 from datasources.stores.base import page_in_memory
 from datasources.stores.designer import DesignerSessionQuery
 from resolvers import user_lists
@@ -66,7 +66,7 @@ class ProgramDesignerSession(Node):
         if not self.coach_id:
             return None
         user_id = info.context.require_user().user_id
-        record = await info.context.loaders.coach_by_key.load((user_id, self.coach_id))
+        record = await info.context.loaders.of(CoachRecord).load((user_id, self.coach_id))
         return Coach.from_record(record) if record else None
 
     @strawberry.field(description="The program the session built, once built.")

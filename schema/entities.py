@@ -58,14 +58,12 @@ class GraphEntity:
     event_field: str | None = None
 
 
-def _by(loader: str) -> Find:
-    """A lookup through one of the request's loaders, keyed (user id, *parts)."""
+def _by(record_type: type[ItemRecord]) -> Find:
+    """A lookup through the request's batched view of the record (`Loaders.of`), keyed
+    (user id, *parts)."""
 
     async def find(info: Info, user_id: str, parts: list[str]) -> ItemRecord | None:
-        record: ItemRecord | None = await getattr(info.context.loaders, loader).load(
-            (user_id, *parts)
-        )
-        return record
+        return await info.context.loaders.of(record_type).load((user_id, *parts))
 
     return find
 
@@ -73,7 +71,7 @@ def _by(loader: str) -> Find:
 async def _profile(info: Info, user_id: str, parts: list[str]) -> ItemRecord | None:
     if parts != [user_id]:
         return None  # only the caller's own profile is a node of theirs
-    profile: ItemRecord | None = await info.context.loaders.profile_by_user.load(user_id)
+    profile: ItemRecord | None = await info.context.loaders.of(UserRecord).load((user_id,))
     return profile
 
 
@@ -94,12 +92,12 @@ async def _report(info: Info, user_id: str, parts: list[str]) -> ItemRecord | No
 
 ENTITIES: tuple[GraphEntity, ...] = (
     GraphEntity("User", UserRecord, lambda r: User(user_id=r.attributes.user_id), _profile),
-    GraphEntity("Coach", CoachRecord, Coach.from_record, _by("coach_by_key"), event_field="coach"),
+    GraphEntity("Coach", CoachRecord, Coach.from_record, _by(CoachRecord), event_field="coach"),
     GraphEntity(
         "CoachConversation",
         ConversationRecord,
         CoachConversation.from_record,
-        _by("conversation_by_key"),
+        _by(ConversationRecord),
         ids=2,
         event_field="conversation",
     ),
@@ -107,23 +105,23 @@ ENTITIES: tuple[GraphEntity, ...] = (
         "ConversationSummary",
         SummaryRecord,
         ConversationSummary.from_record,
-        _by("summary_by_conversation"),
+        _by(SummaryRecord),
     ),
     GraphEntity(
-        "Workout", WorkoutRecord, Workout.from_record, _by("workout_by_key"), event_field="workout"
+        "Workout", WorkoutRecord, Workout.from_record, _by(WorkoutRecord), event_field="workout"
     ),
     GraphEntity(
         "UserMemory",
         MemoryRecord,
         UserMemory.from_record,
-        _by("memory_by_key"),
+        _by(MemoryRecord),
         event_field="memory",
     ),
     GraphEntity(
         "CoachCreatorSession",
         SessionRecord,
         CoachCreatorSession.from_record,
-        _by("session_by_key"),
+        _by(SessionRecord),
     ),
     GraphEntity("Program", ProgramRecord, Program.from_record, _program, event_field="program"),
     # In its own partition (`sharedProgram#<id>`), not the athlete's: not live.
@@ -132,7 +130,7 @@ ENTITIES: tuple[GraphEntity, ...] = (
         "ProgramDesignerSession",
         DesignerSessionRecord,
         ProgramDesignerSession.from_record,
-        _by("designer_session_by_key"),
+        _by(DesignerSessionRecord),
     ),
     # The app's weekly and monthly reports (read-only): `TrainingReport:weekly:2026-W15`.
     # Live: a report the app's scheduled Lambda lands reaches `viewerEvents.report`.

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from datasources.enums import read
-from datasources.records import MemoryRecord
+from datasources.records import CoachRecord, MemoryRecord
 from resolvers.context import Info
 from schema.coach import Coach
 from schema.convert import maybe, snake_keys
@@ -67,7 +67,7 @@ class UserMemory(Node):
         if not self.coach_id:
             return None
         user_id = info.context.require_user().user_id
-        record = await info.context.loaders.coach_by_key.load((user_id, self.coach_id))
+        record = await info.context.loaders.of(CoachRecord).load((user_id, self.coach_id))
         return Coach.from_record(record) if record else None
 
     @staticmethod

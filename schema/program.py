@@ -11,7 +11,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from datasources.enums import read
-from datasources.records import ProgramInsightsRecord, ProgramRecord
+from datasources.records import CoachRecord, ProgramInsightsRecord, ProgramRecord, WorkoutRecord
 from datasources.records.program import (
     DayCompletion,
     ProgramDetails,
@@ -154,7 +154,9 @@ class ProgramTemplate:
         if not self.linked_workout_id:
             return None
         user_id = info.context.require_user().user_id
-        record = await info.context.loaders.workout_by_key.load((user_id, self.linked_workout_id))
+        record = await info.context.loaders.of(WorkoutRecord).load(
+            (user_id, self.linked_workout_id)
+        )
         return Workout.from_record(record) if record else None
 
     @strawberry.field(
@@ -389,7 +391,7 @@ class Program(Node):
         user_id = info.context.require_user().user_id
         store = info.context.stores.programs
         batch = asyncio.ensure_future(
-            info.context.loaders.workout_by_key.load_many(
+            info.context.loaders.of(WorkoutRecord).load_many(
                 [(user_id, w) for w in dict.fromkeys(linked)]
             )
         )
@@ -402,13 +404,15 @@ class Program(Node):
     @strawberry.field(description="The app's latest insights on the program, if built.")
     async def insights(self, info: Info) -> ProgramInsights | None:
         user_id = info.context.require_user().user_id
-        record = await info.context.loaders.insights_by_program.load((user_id, self.program_id))
+        record = await info.context.loaders.of(ProgramInsightsRecord).load(
+            (user_id, self.program_id)
+        )
         return ProgramInsights.from_record(record) if record else None
 
     @strawberry.field
     async def coaches(self, info: Info) -> list[Coach]:
         user_id = info.context.require_user().user_id
-        records = await info.context.loaders.coach_by_key.load_many(
+        records = await info.context.loaders.of(CoachRecord).load_many(
             [(user_id, c) for c in self.coach_ids]
         )
         return [Coach.from_record(r) for r in records if r is not None]

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from datasources.enums import read
-from datasources.records import SessionRecord
+from datasources.records import CoachRecord, SessionRecord
 from resolvers.content import load_content
 from resolvers.context import Info
 from schema.coach import Coach
@@ -222,7 +222,7 @@ class CoachCreatorSession(Node):
         if not self.generated_coach_id:
             return None
         user_id = info.context.require_user().user_id
-        record = await info.context.loaders.coach_by_key.load((user_id, self.generated_coach_id))
+        record = await info.context.loaders.of(CoachRecord).load((user_id, self.generated_coach_id))
         return Coach.from_record(record) if record else None
 
     @staticmethod

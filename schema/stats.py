@@ -11,6 +11,7 @@ from typing import Any
 import strawberry
 
 from datasources import stats
+from datasources.records import UserRecord, WorkoutRecord
 from datasources.records import workout as records
 from resolvers.context import Info
 from resolvers.dates import day_range
@@ -43,7 +44,7 @@ class TrainingRecord:
     @strawberry.field
     async def workout(self, info: Info) -> Workout | None:
         user_id = info.context.require_user().user_id
-        record = await info.context.loaders.workout_by_key.load((user_id, self.workout_id))
+        record = await info.context.loaders.of(WorkoutRecord).load((user_id, self.workout_id))
         return Workout.from_record(record) if record else None
 
 
@@ -103,7 +104,7 @@ async def training_stats(
         raise bad_input(f"to: the range is longer than {MAX_RANGE_DAYS} days", ["to"])
     user_id = info.context.require_user().user_id
     profile, completions = await asyncio.gather(
-        info.context.loaders.profile_by_user.load(user_id),
+        info.context.loaders.of(UserRecord).load((user_id,)),
         stats.read_completions(info.context.stores.table, user_id),
     )
     preferences: dict[str, Any] = profile.attributes.preferences if profile else {}

@@ -19,6 +19,7 @@ from datasources import keys
 from datasources.live import Interrupted, LiveHub, Overflow, Subscriber, TooMany
 from datasources.loaders import Loaders
 from datasources.records import (
+    CoachRecord,
     ConversationRecord,
     SessionRecord,
     SummaryRecord,
@@ -274,7 +275,7 @@ class Subscription:
                 if attrs.is_complete and not (before and before.is_complete):
                     coach = None
                     if attrs.built_coach_id:
-                        found = await info.context.loaders.coach_by_key.load(
+                        found = await info.context.loaders.of(CoachRecord).load(
                             (user_id, attrs.built_coach_id)
                         )
                         coach = Coach.from_record(found) if found else None

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, cast
 import strawberry
 from strawberry.scalars import JSON
 
-from datasources.records import SummaryRecord
+from datasources.records import ConversationRecord, SummaryRecord
 from resolvers.context import Info
 from schema.convert import maybe
 from schema.node import Node, encode_global_id
@@ -84,7 +84,7 @@ class ConversationSummary(Node):
     ) -> Annotated[CoachConversation, strawberry.lazy("schema.conversation")] | None:
         from schema.conversation import CoachConversation
 
-        record = await info.context.loaders.conversation_by_key.load(
+        record = await info.context.loaders.of(ConversationRecord).load(
             (info.context.require_user().user_id, self.coach_id, self.conversation_id)
         )
         return CoachConversation.from_record(record) if record else None

@@ -11,7 +11,15 @@ import strawberry
 from strawberry.scalars import JSON
 
 from datasources.enums import read
-from datasources.records import SubscriptionRecord, UserRecord
+from datasources.records import (
+    CoachRecord,
+    DesignerSessionRecord,
+    MemoryRecord,
+    SessionRecord,
+    SubscriptionRecord,
+    UserRecord,
+    WorkoutRecord,
+)
 from datasources.records.base import ItemRecord
 from datasources.stores.coach import CoachQuery
 from datasources.stores.conversation import ConversationQuery
@@ -174,7 +182,7 @@ class User(Node):
         return encode_global_id("User", self.user_id)
 
     async def record(self, info: Info) -> UserRecord:
-        record = await info.context.loaders.profile_by_user.load(self.user_id)
+        record = await info.context.loaders.of(UserRecord).load((self.user_id,))
         if record is None:
             raise ApiError(
                 Code.NOT_FOUND, "No profile yet for this account: call createProfile first"
@@ -223,7 +231,7 @@ class User(Node):
         "profile."
     )
     async def plan(self, info: Info) -> Plan:
-        record = await info.context.loaders.plan_by_user.load(self.user_id)
+        record = await info.context.loaders.of(SubscriptionRecord).load((self.user_id,))
         return Plan.from_record(record)
 
     # --- the graph ------------------------------------------------------------------------
@@ -245,7 +253,7 @@ class User(Node):
 
     @strawberry.field
     async def coach(self, info: Info, coach_id: strawberry.ID) -> Coach | None:
-        record = await info.context.loaders.coach_by_key.load((self.user_id, coach_id))
+        record = await info.context.loaders.of(CoachRecord).load((self.user_id, coach_id))
         return Coach.from_record(record) if record else None
 
     @strawberry.field(description="Most recently active first.")
@@ -302,7 +310,7 @@ class User(Node):
 
     @strawberry.field
     async def workout(self, info: Info, workout_id: strawberry.ID) -> Workout | None:
-        record = await info.context.loaders.workout_by_key.load((self.user_id, workout_id))
+        record = await info.context.loaders.of(WorkoutRecord).load((self.user_id, workout_id))
         return Workout.from_record(record) if record else None
 
     @strawberry.field(description="Importance, then usage count, then newest.")
@@ -326,7 +334,7 @@ class User(Node):
 
     @strawberry.field
     async def memory(self, info: Info, memory_id: strawberry.ID) -> UserMemory | None:
-        record = await info.context.loaders.memory_by_key.load((self.user_id, memory_id))
+        record = await info.context.loaders.of(MemoryRecord).load((self.user_id, memory_id))
         return UserMemory.from_record(record) if record else None
 
     @strawberry.field(description="Newest first.")
@@ -352,7 +360,7 @@ class User(Node):
     async def coach_creator_session(
         self, info: Info, session_id: strawberry.ID
     ) -> CoachCreatorSession | None:
-        record = await info.context.loaders.session_by_key.load((self.user_id, session_id))
+        record = await info.context.loaders.of(SessionRecord).load((self.user_id, session_id))
         return CoachCreatorSession.from_record(record) if record else None
 
     @strawberry.field(
@@ -477,7 +485,7 @@ class User(Node):
     async def program_designer_session(
         self, info: Info, session_id: strawberry.ID
     ) -> ProgramDesignerSession | None:
-        loader = info.context.loaders.designer_session_by_key
+        loader = info.context.loaders.of(DesignerSessionRecord)
         record = await loader.load((self.user_id, session_id))
         return ProgramDesignerSession.from_record(record) if record else None
 

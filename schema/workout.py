@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from strawberry.scalars import JSON
 
 from datasources.enums import read
-from datasources.records import WorkoutData, WorkoutRecord
+from datasources.records import CoachRecord, ConversationRecord, WorkoutData, WorkoutRecord
 from datasources.records import workout as records
 from datasources.records.exercise import ExerciseRecord
 from resolvers.context import Info
@@ -166,7 +166,7 @@ class Workout(Node):
     @strawberry.field
     async def coaches(self, info: Info) -> list[Coach]:
         user_id = info.context.require_user().user_id
-        records = await info.context.loaders.coach_by_key.load_many(
+        records = await info.context.loaders.of(CoachRecord).load_many(
             [(user_id, c) for c in self.coach_ids]
         )
         return [Coach.from_record(r) for r in records if r is not None]
@@ -181,7 +181,7 @@ class Workout(Node):
             return None
         user_id = info.context.require_user().user_id
         # The conversation's key includes its coach: try the workout's coaches in one batch.
-        records = await info.context.loaders.conversation_by_key.load_many(
+        records = await info.context.loaders.of(ConversationRecord).load_many(
             [(user_id, c, self.conversation_id) for c in self.coach_ids]
         )
         found = next((r for r in records if r is not None), None)

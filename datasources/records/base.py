@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar, Self
@@ -208,6 +208,10 @@ class ItemRecord(CamelModel):
     """The envelope every item shares; subclasses narrow `attributes`."""
 
     ENTITY_TYPE: ClassVar[str]
+    # An item in an athlete's partition (`user#<id>`): its sort key from the id's parts
+    # (`keys.workout_sk(workout_id)`). The request's batched view of the entity is derived
+    # from it (`Loaders.of`).
+    SK_OF: ClassVar[Callable[..., str]]
 
     pk: str
     sk: str

@@ -7,6 +7,7 @@ and what this API does not know (the app's later keys) is kept as extras.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -132,6 +133,7 @@ class CoachAttributes(SnakeModel):
 
 class CoachRecord(ItemRecord):
     ENTITY_TYPE: ClassVar[str] = keys.COACH
+    SK_OF: ClassVar[Callable[..., str]] = staticmethod(keys.coach_sk)
     attributes: CoachAttributes
 
     @property

@@ -8,6 +8,7 @@ chunk `i` holds messages `[sum(counts[:i]), sum(counts[:i+1]))` in order, and th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -76,6 +77,7 @@ class ConversationAttributes(CamelModel):
 
 class ConversationRecord(ItemRecord):
     ENTITY_TYPE: ClassVar[str] = keys.CONVERSATION
+    SK_OF: ClassVar[Callable[..., str]] = staticmethod(keys.conversation_sk)
     attributes: ConversationAttributes
 
     @classmethod

@@ -5,6 +5,7 @@ as libs/program-designer/types.ts:41-84. No TTL: the app keeps them and soft-del
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from datasources import keys
@@ -57,6 +58,7 @@ class DesignerSessionAttributes(CamelModel):
 
 class DesignerSessionRecord(ItemRecord):
     ENTITY_TYPE: ClassVar[str] = keys.DESIGNER_SESSION
+    SK_OF: ClassVar[Callable[..., str]] = staticmethod(keys.designer_session_sk)
     attributes: DesignerSessionAttributes
 
     @property

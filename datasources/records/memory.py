@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -34,6 +35,7 @@ class MemoryAttributes(CamelModel):
 
 class MemoryRecord(ItemRecord):
     ENTITY_TYPE: ClassVar[str] = keys.MEMORY
+    SK_OF: ClassVar[Callable[..., str]] = staticmethod(keys.memory_sk)
     attributes: MemoryAttributes
 
     @classmethod

@@ -6,6 +6,7 @@ libs/program/types.ts:11-96; the day templates live in S3 (`ProgramDetails`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, ClassVar
 
@@ -70,6 +71,7 @@ class ProgramAttributes(CamelModel):
 
 class ProgramRecord(ItemRecord):
     ENTITY_TYPE: ClassVar[str] = keys.PROGRAM
+    SK_OF: ClassVar[Callable[..., str]] = staticmethod(keys.program_sk)
     attributes: ProgramAttributes
 
     @classmethod
@@ -150,6 +152,7 @@ class ProgramInsightsRecord(ItemRecord):
     """Read only: build-program-insights rewrites it whole (program-insights.ts:19-47)."""
 
     ENTITY_TYPE: ClassVar[str] = keys.PROGRAM_INSIGHTS
+    SK_OF: ClassVar[Callable[..., str]] = staticmethod(keys.program_insights_sk)
     attributes: dict[str, Any] = Field(default_factory=dict)
 
 

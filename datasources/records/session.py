@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -99,6 +100,7 @@ class SessionAttributes(CamelModel):
 
 class SessionRecord(ItemRecord):
     ENTITY_TYPE: ClassVar[str] = keys.SESSION
+    SK_OF: ClassVar[Callable[..., str]] = staticmethod(keys.session_sk)
     attributes: SessionAttributes
 
     @classmethod

@@ -4,6 +4,7 @@ billing webhooks (Stripe) only: this API reads it, never writes it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from pydantic import Field
@@ -32,4 +33,5 @@ class PlanAttributes(CamelModel):
 
 class SubscriptionRecord(ItemRecord):
     ENTITY_TYPE: ClassVar[str] = keys.SUBSCRIPTION
+    SK_OF: ClassVar[Callable[..., str]] = staticmethod(keys.subscription_sk)
     attributes: PlanAttributes

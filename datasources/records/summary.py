@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -93,6 +94,7 @@ class SummaryAttributes(CamelModel):
 
 class SummaryRecord(ItemRecord):
     ENTITY_TYPE: ClassVar[str] = keys.SUMMARY
+    SK_OF: ClassVar[Callable[..., str]] = staticmethod(keys.summary_sk)
     attributes: SummaryAttributes
 
     @classmethod

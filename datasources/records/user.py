@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from pydantic import Field
@@ -37,6 +38,7 @@ class UserAttributes(CamelModel):
 
 class UserRecord(ItemRecord):
     ENTITY_TYPE: ClassVar[str] = keys.USER
+    SK_OF: ClassVar[Callable[..., str]] = staticmethod(keys.profile_sk)
     attributes: UserAttributes
 
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -163,6 +164,7 @@ class WorkoutAttributes(CamelModel):
 
 class WorkoutRecord(ItemRecord):
     ENTITY_TYPE: ClassVar[str] = keys.WORKOUT
+    SK_OF: ClassVar[Callable[..., str]] = staticmethod(keys.workout_sk)
     attributes: WorkoutAttributes
 
     @classmethod

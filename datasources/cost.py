@@ -4,17 +4,24 @@ The table wrapper and the content store record every API call they make (operati
 start/end time, items read, capacity); a botocore `before-send` hook counts the HTTP
 attempts actually sent, so retries show up. The recorder of the current request lives in
 a context variable, which asyncio copies into every task the request spawns.
+
+Waves are causal, not timed: each call remembers the deepest call whose result the code
+issuing it had seen (`after`), so "the longest chain of calls, each waiting for the one
+before" does not depend on how fast the machine is. What was seen travels with the code
+(a context variable) and, where a result crosses from one task to another (the loaders'
+batches), with the result (`saw`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, overload
 
 
 @dataclass
@@ -26,6 +33,10 @@ class Call:
     items_read: int = 0
     read_units: float = 0.0
     write_units: float = 0.0
+    # The deepest call whose result the code issuing this one had seen, and the chain's
+    # length through it (this call included).
+    after: Call | None = None
+    depth: int = 1
 
 
 @dataclass
@@ -40,12 +51,15 @@ class CostRecorder:
 
     @contextmanager
     def track(self, service: str, operation: str) -> Iterator[Call]:
-        call = Call(service, operation, time.perf_counter())
+        after = _seen.get()
+        depth = 1 + (after.depth if after is not None else 0)
+        call = Call(service, operation, time.perf_counter(), after=after, depth=depth)
         try:
             yield call
         finally:
             call.end = time.perf_counter()
             self.calls.append(call)
+            saw(call)
 
     def count(self, service: str, operation: str | None = None) -> int:
         """HTTP requests sent to a service (retries included), optionally for one operation."""
@@ -57,13 +71,19 @@ class CostRecorder:
 
     @staticmethod
     def _waves(calls: list[Call]) -> int:
-        """Sequential rounds: the longest chain of calls each started after the last ended."""
-        depth: list[int] = []
-        ordered = sorted(calls, key=lambda c: c.start)
-        for i, call in enumerate(ordered):
-            before = [depth[j] for j in range(i) if ordered[j].end <= call.start]
-            depth.append(1 + max(before, default=0))
-        return max(depth, default=0)
+        """Sequential rounds: the longest chain of these calls, each issued by code that had
+        seen the result of the one before (calls outside `calls` in a chain, such as the
+        rate limit's or another service's, are not counted)."""
+        members = {id(c) for c in calls}
+        longest = 0
+        for call in calls:
+            length = 0
+            link: Call | None = call
+            while link is not None:
+                length += id(link) in members
+                link = link.after
+            longest = max(longest, length)
+        return longest
 
     def _service(self, service: str) -> tuple[list[Call], dict[str, int], dict[str, int]]:
         calls = [c for c in self.calls if c.service == service]
@@ -101,6 +121,67 @@ class CostRecorder:
 
 
 current_cost: ContextVar[CostRecorder | None] = ContextVar("neonpanda_cost", default=None)
+# The deepest call whose result the code running now has seen (see the module's doc).
+_seen: ContextVar[Call | None] = ContextVar("neonpanda_seen_call", default=None)
+
+
+def last_seen() -> Call | None:
+    return _seen.get()
+
+
+def deeper(a: Call | None, b: Call | None) -> Call | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a if a.depth >= b.depth else b
+
+
+def saw(call: Call | None) -> None:
+    """The code running now has seen `call`'s result (a loader's batch read it in its own
+    task, or a list query primed the loader with it)."""
+    current = _seen.get()
+    if call is not None and deeper(current, call) is not current:
+        _seen.set(call)
+
+
+T1 = TypeVar("T1")
+T2 = TypeVar("T2")
+T3 = TypeVar("T3")
+
+
+@overload
+async def gather(a1: Awaitable[T1], a2: Awaitable[T2], /) -> tuple[T1, T2]: ...
+@overload
+async def gather(
+    a1: Awaitable[T1], a2: Awaitable[T2], a3: Awaitable[T3], /
+) -> tuple[T1, T2, T3]: ...
+@overload
+async def gather(*aws: Awaitable[T1]) -> tuple[T1, ...]: ...
+async def gather(*aws: Awaitable[Any]) -> tuple[Any, ...]:
+    """`asyncio.gather`, after which the caller has seen every call the awaitables made
+    (each runs in a task of its own, whose context the caller never sees)."""
+    ends: list[Call | None] = []
+
+    async def traced(awaitable: Awaitable[Any]) -> Any:
+        try:
+            return await awaitable
+        finally:
+            ends.append(_seen.get())
+
+    results = await asyncio.gather(*(traced(a) for a in aws))
+    for call in ends:
+        saw(call)
+    return tuple(results)
+
+
+def forget_seen() -> Token[Call | None]:
+    """A new operation starts with nothing seen (reset with the token afterwards)."""
+    return _seen.set(None)
+
+
+def reset_seen(token: Token[Call | None]) -> None:
+    _seen.reset(token)
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from datasources import keys
+from datasources import cost, keys
 from datasources.content import ContentStore
 from datasources.records.base import ItemRecord
 from datasources.table import Table
@@ -28,7 +28,44 @@ R = TypeVar("R", bound=ItemRecord)
 K = TypeVar("K")
 
 
-class ItemLoader(DataLoader[Key, dict[str, Any] | None]):
+V = TypeVar("V")
+
+
+class _CausalLoader(DataLoader[K, V]):
+    """A DataLoader whose results carry the call that read them (`datasources/cost.py`:
+    waves are causal): a batch is issued after the deepest call any of its requesters had
+    seen, and whoever awaits a result has seen the call that read it."""
+
+    def __init__(self, load_fn: Any) -> None:
+        super().__init__(load_fn=load_fn)
+        self._read_by: dict[Any, cost.Call | None] = {}
+        self._requested_after: cost.Call | None = None
+
+    async def load(self, key: K) -> V:
+        self._requested_after = cost.deeper(self._requested_after, cost.last_seen())
+        value = await DataLoader.load(self, key)
+        cost.saw(self._read_by.get(key))
+        return value
+
+    async def load_many(self, keys: Iterable[K]) -> list[V]:
+        wanted = list(keys)
+        self._requested_after = cost.deeper(self._requested_after, cost.last_seen())
+        values = await asyncio.gather(*(DataLoader.load(self, k) for k in wanted))
+        for key in wanted:
+            cost.saw(self._read_by.get(key))
+        return list(values)
+
+    def _batch_starts(self) -> None:
+        """In the batch's task, before its calls: everything its requesters had seen."""
+        cost.saw(self._requested_after)
+        self._requested_after = None
+
+    def _read(self, key: Any) -> None:
+        """`key`'s value came from the call seen last by the code running now."""
+        self._read_by[key] = cost.last_seen()
+
+
+class ItemLoader(_CausalLoader[Key, dict[str, Any] | None]):
     def __init__(self, table: Table) -> None:
         super().__init__(load_fn=self._load)
         self.table = table
@@ -49,6 +86,7 @@ class ItemLoader(DataLoader[Key, dict[str, Any] | None]):
             self._inflight.remove(entry)
 
     def _hold(self, key: Key, item: dict[str, Any] | None) -> None:
+        self._read(key)  # a list read it, or this request wrote or deleted it
         if item is None:
             self._seen.pop(key, None)
             self._gone.add(key)
@@ -105,6 +143,7 @@ class ItemLoader(DataLoader[Key, dict[str, Any] | None]):
         return record
 
     async def _load(self, item_keys: list[Key]) -> list[dict[str, Any] | None]:
+        self._batch_starts()
         pending = {
             event
             for pk, prefix, event in self._inflight
@@ -116,6 +155,7 @@ class ItemLoader(DataLoader[Key, dict[str, Any] | None]):
         missing = [k for k in item_keys if k not in self._seen and k not in self._gone]
         if missing:
             for key, item in zip(missing, await self.table.batch_get(missing), strict=True):
+                self._read(key)
                 if item is not None:
                     self._seen[key] = item
         return [self._seen.get(k) for k in item_keys]
@@ -126,7 +166,7 @@ def _version(item: dict[str, Any]) -> int:
     return version if isinstance(version, int) else 1
 
 
-class ContentLoader(DataLoader[tuple[str, str | None], Any]):
+class ContentLoader(_CausalLoader[tuple[str, str | None], Any]):
     """S3 documents by (key, sha256): all requested in one tick are fetched concurrently."""
 
     def __init__(self, content: ContentStore) -> None:
@@ -134,10 +174,16 @@ class ContentLoader(DataLoader[tuple[str, str | None], Any]):
         self.content = content
 
     async def _load(self, refs: list[tuple[str, str | None]]) -> list[Any]:
+        self._batch_starts()
+
+        async def one(ref: tuple[str, str | None]) -> Any:
+            try:
+                return await self.content.get_json(*ref)
+            finally:
+                self._read(ref)  # in the task that read it
+
         # Exceptions are returned per key: one missing object fails only its own field.
-        return await asyncio.gather(
-            *(self.content.get_json(key, sha) for key, sha in refs), return_exceptions=True
-        )
+        return await asyncio.gather(*(one(ref) for ref in refs), return_exceptions=True)
 
 
 class RecordLoader(Generic[K, R]):
@@ -159,7 +205,7 @@ class RecordLoader(Generic[K, R]):
         return [self._parse(i) for i in items]
 
 
-class ExercisesByWorkout(DataLoader[tuple[str, str], list[ItemRecord]]):
+class ExercisesByWorkout(_CausalLoader[tuple[str, str], list[ItemRecord]]):
     """(userId, workoutId) -> the app's exercise rows of that workout (ExerciseRecords),
     found as the app finds them (`attributes.workoutId`, exercise.ts:181-192): the workouts
     of one tick are read in one query per athlete."""
@@ -171,12 +217,19 @@ class ExercisesByWorkout(DataLoader[tuple[str, str], list[ItemRecord]]):
     async def _load(self, wanted: list[tuple[str, str]]) -> list[list[ItemRecord]]:
         from datasources.stores.exercise import rows_of_workouts  # stores import loaders
 
+        self._batch_starts()
         by_user: dict[str, list[str]] = {}
         for user_id, workout_id in wanted:
             by_user.setdefault(user_id, []).append(workout_id)
-        found = await asyncio.gather(
-            *(rows_of_workouts(self.table, u, ids) for u, ids in by_user.items())
-        )
+
+        async def of_user(user_id: str, ids: list[str]) -> Any:
+            try:
+                return await rows_of_workouts(self.table, user_id, ids)
+            finally:
+                for workout_id in ids:
+                    self._read((user_id, workout_id))  # in the task that read them
+
+        found = await asyncio.gather(*(of_user(u, ids) for u, ids in by_user.items()))
         rows = dict(zip(by_user, found, strict=True))
         return [list(rows[u].get(w, [])) for u, w in wanted]
 

@@ -19,7 +19,7 @@ from boto3.dynamodb.conditions import Attr, ConditionBase, ConditionExpressionBu
 from boto3.dynamodb.types import TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
-from datasources import definition
+from datasources import cost, definition
 from datasources.accelerators import Accelerators
 from datasources.cost import add_capacity, track
 from datasources.errors import BackendUnavailable, Cancelled, ConditionFailed, Failure
@@ -212,7 +212,7 @@ class Table:
         found: dict[Key, dict[str, Any]] = {}
         deadline = time.monotonic() + self.batch_get_deadline
         reads = (self._batch_get_chunk(c, deadline, consistent) for c in chunks)
-        for result in await asyncio.gather(*reads):
+        for result in await cost.gather(*reads):
             found.update(result)
         return [found.get(k) for k in keys]
 

@@ -17,14 +17,13 @@ app's PUT URLs) and engines that do not enforce policies (moto) to the same limi
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from datasources import keys
+from datasources import cost, keys
 from datasources.content import ContentStore, ObjectHead
 from datasources.errors import Invalid
 
@@ -183,7 +182,7 @@ class Uploads:
             if expected is None or expected.kind != a.kind:
                 raise Invalid(f"{a.key!r} is not an {a.kind} upload", a.path, WRONG_TYPE)
         distinct = list(dict.fromkeys(a.key for a in attachments))
-        found = await asyncio.gather(*map(self.content.head, distinct))
+        found = await cost.gather(*map(self.content.head, distinct))
         heads = dict(zip(distinct, found, strict=True))
         for a in attachments:
             _check_head(a, heads[a.key])

@@ -6,10 +6,10 @@ overlap the requested window are read from S3 (concurrently, through the content
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from datasources import cost
 from datasources.errors import ContentUnavailable
 from datasources.records import ConversationRecord, Message
 from resolvers.context import Info
@@ -70,7 +70,7 @@ async def message_page(
             wanted.append((offset, chunk))
         offset += chunk.count
     try:
-        documents = await asyncio.gather(
+        documents = await cost.gather(
             *(info.context.loaders.content.load((c.s3_key, c.sha256)) for _, c in wanted)
         )
     except ContentUnavailable as err:

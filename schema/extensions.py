@@ -11,7 +11,7 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from datasources.cost import current_cost
+from datasources.cost import current_cost, forget_seen, reset_seen
 from datasources.errors import BackendUnavailable, ContentUnavailable, WriteRefused
 from datasources.loaders import request_cache
 from resolvers.errors import ApiError, Code, from_storage
@@ -27,11 +27,13 @@ class CostExtension(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context.context
         cost_token = current_cost.set(context.cost)
+        seen_token = forget_seen()
         cache_token = request_cache.set(context.loaders)
         try:
             yield
         finally:
             request_cache.reset(cache_token)
+            reset_seen(seen_token)
             current_cost.reset(cost_token)
             info = current_request.get()  # the request line (telemetry.py)
             if info is not None:

@@ -10,6 +10,7 @@ from typing import Any, cast
 import strawberry
 from strawberry.scalars import JSON
 
+from datasources import cost
 from datasources.enums import read
 from datasources.records import CoachRecord, ProgramInsightsRecord, ProgramRecord, WorkoutRecord
 from datasources.records.program import (
@@ -395,7 +396,7 @@ class Program(Node):
                 [(user_id, w) for w in dict.fromkeys(linked)]
             )
         )
-        by_template = await asyncio.gather(*(store.template_workouts(user_id, t) for t in unlinked))
+        by_template = await cost.gather(*(store.template_workouts(user_id, t) for t in unlinked))
         found = await batch
         records = [r for r in found if r is not None] + [r for rs in by_template for r in rs]
         unique = {r.key: r for r in records}

@@ -4,13 +4,12 @@ read of the athlete's workouts beside the profile (datasources/stats.py)."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
 import strawberry
 
-from datasources import stats
+from datasources import cost, stats
 from datasources.records import UserRecord, WorkoutRecord
 from datasources.records import workout as records
 from resolvers.context import Info
@@ -103,7 +102,7 @@ async def training_stats(
     if low is not None and high is not None and (high - low).days > MAX_RANGE_DAYS:
         raise bad_input(f"to: the range is longer than {MAX_RANGE_DAYS} days", ["to"])
     user_id = info.context.require_user().user_id
-    profile, completions = await asyncio.gather(
+    profile, completions = await cost.gather(
         info.context.loaders.of(UserRecord).load((user_id,)),
         stats.read_completions(info.context.stores.table, user_id),
     )

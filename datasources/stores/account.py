@@ -17,7 +17,7 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Attr, Key
 
-from datasources import definition, keys
+from datasources import cost, definition, keys
 from datasources.content import ContentStore, StoredObject
 from datasources.errors import ConditionFailed, ContentUnavailable
 from datasources.records import UserRecord, utcnow
@@ -44,7 +44,7 @@ class AccountStore:
     async def _owned(self, user_id: str) -> list[dict[str, Any]]:
         """Every item that is the athlete's (see the module docstring)."""
         pk = keys.user_pk(user_id)
-        partition, indexed, legacy = await asyncio.gather(
+        partition, indexed, legacy = await cost.gather(
             self.table.query(Key("pk").eq(pk), consistent=True),
             self.table.query(Key("gsi1pk").eq(pk), index=definition.GSI_EMAIL),
             self.table.query(
@@ -60,7 +60,7 @@ class AccountStore:
     async def _objects(self, user_id: str, items: list[dict[str, Any]]) -> list[str]:
         """Everything under the athlete's prefix and their uploads' (attached or not), and
         every object their items name."""
-        ours, uploads = await asyncio.gather(
+        ours, uploads = await cost.gather(
             self.content.list_keys(keys.athlete_prefix(user_id)),
             self.content.list_keys(keys.upload_prefix(user_id)),
         )
@@ -91,7 +91,7 @@ class AccountStore:
                     return {"unavailable": err.reason}
 
         # Concurrently (bounded): an export of ~50 objects is a few waves, not 50.
-        documents = await asyncio.gather(*(read(k) for k in names))
+        documents = await cost.gather(*(read(k) for k in names))
         now = utcnow()
         document = {
             "exportedAt": format_timestamp(now),

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +20,7 @@ from datetime import datetime
 from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 from pydantic import BaseModel
 
-from datasources import coach_config, definition, keys
+from datasources import coach_config, cost, definition, keys
 from datasources.errors import AlreadyExists, Busy, Cancelled, InUse, Invalid, NotFound
 from datasources.idempotency import Intent
 from datasources.inputs.coach import (
@@ -190,7 +189,7 @@ class CoachStore(EntityStore[CoachRecord, CoachQuery]):
     async def _delete(self, user_id: str, data: DeleteCoach, intent: Intent) -> CoachRecord:
         key = (keys.user_pk(user_id), keys.coach_sk(data.coach_id))
         # One wave: the coach, and every program of the athlete that lists it.
-        record, programs = await asyncio.gather(
+        record, programs = await cost.gather(
             self._current(key, data.expected_version),
             self._programs_listing(user_id, data.coach_id),
         )
@@ -225,7 +224,7 @@ class CoachStore(EntityStore[CoachRecord, CoachQuery]):
         holds its older partitions `user#<id>#coach#<coachId>`), with their current copy
         where both have one."""
         lists = ProgramCoachView.lists(coach_id)
-        partition, indexed = await asyncio.gather(
+        partition, indexed = await cost.gather(
             self.table.query(
                 Key("pk").eq(keys.user_pk(user_id)) & Key("sk").begins_with(keys.PROGRAM_SK),
                 filter=lists,

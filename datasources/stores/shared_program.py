@@ -15,7 +15,6 @@ create-, get-, get-shared-programs, delete- and copy-shared-program handlers).
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 
-from datasources import definition, keys
+from datasources import cost, definition, keys
 from datasources.enums import ProgramStatus
 from datasources.errors import (
     Busy,
@@ -148,7 +147,7 @@ class SharedProgramStore(EntityStore[SharedProgramRecord, Everything]):
         anyone's progress (ours: the app copies its creator's log and feedback along)."""
         programs = ProgramStore(self.table, self.content)
         # One wave: the program's share (if any), the program, the creator's profile.
-        existing, program, profile = await asyncio.gather(
+        existing, program, profile = await cost.gather(
             self.active_share_of(user_id, data.program_id),
             programs.current(user_id, data.program_id),
             self.table.get(keys.user_pk(user_id), keys.PROFILE_SK, consistent=True),
@@ -279,7 +278,7 @@ class SharedProgramStore(EntityStore[SharedProgramRecord, Everything]):
         active program of the caller's from day 1, today, with the app's copy metadata; the
         share's copyCount moves in the same transaction, conditioned on it being shared."""
         # One wave: the share, and the coach (or, none named, the athlete's coaches).
-        shared, coach = await asyncio.gather(
+        shared, coach = await cost.gather(
             self.get_by_key(
                 keys.shared_program_pk(data.shared_program_id),
                 keys.SHARED_PROGRAM_SK,

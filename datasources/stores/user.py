@@ -6,13 +6,12 @@ between concurrent sign-ups: a profile is written in one transaction with its cl
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 
-from datasources import definition, keys
+from datasources import cost, definition, keys
 from datasources.counts import Recount
 from datasources.errors import AlreadyExists, Cancelled, Invalid, RateLimited, StorageError
 from datasources.idempotency import Intent
@@ -69,7 +68,7 @@ class UserStore(EntityStore[UserRecord, Everything]):
         """
         index, key_of, at = _LOOKUP[kind]
         candidates = list(dict.fromkeys([value, value.lower()]))
-        claim, *found = await asyncio.gather(
+        claim, *found = await cost.gather(
             self.table.get(keys.unique_pk(kind, value), keys.UNIQUE_SK, consistent=True),
             *(
                 self.table.query(

@@ -33,10 +33,13 @@ class Call:
     items_read: int = 0
     read_units: float = 0.0
     write_units: float = 0.0
-    # The deepest call whose result the code issuing this one had seen, and the chain's
-    # length through it (this call included).
-    after: Call | None = None
+    # The deepest call of the same request whose result the code issuing this one had
+    # seen, and the chain's length through it (this call included). Only calls of one
+    # recorder are chained: a background task's calls (each on a throwaway recorder) never
+    # keep the ones before them alive.
+    after: Call | None = field(default=None, repr=False, compare=False)
     depth: int = 1
+    owner: CostRecorder | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -52,8 +55,10 @@ class CostRecorder:
     @contextmanager
     def track(self, service: str, operation: str) -> Iterator[Call]:
         after = _seen.get()
+        if after is not None and after.owner is not self:
+            after = None  # another request's, or the rate limit's: not this chain
         depth = 1 + (after.depth if after is not None else 0)
-        call = Call(service, operation, time.perf_counter(), after=after, depth=depth)
+        call = Call(service, operation, time.perf_counter(), after=after, depth=depth, owner=self)
         try:
             yield call
         finally:
@@ -130,18 +135,22 @@ def last_seen() -> Call | None:
 
 
 def deeper(a: Call | None, b: Call | None) -> Call | None:
+    """The later link of a chain: the deeper of two calls of one recorder; of two
+    recorders', the current request's (else `b`, the one seen last)."""
     if a is None:
         return b
     if b is None:
         return a
-    return a if a.depth >= b.depth else b
+    if a.owner is not b.owner:
+        return a if a.owner is current_cost.get() else b
+    return b if b.depth > a.depth else a
 
 
 def saw(call: Call | None) -> None:
     """The code running now has seen `call`'s result (a loader's batch read it in its own
     task, or a list query primed the loader with it)."""
     current = _seen.get()
-    if call is not None and deeper(current, call) is not current:
+    if call is not None and call is not current and deeper(current, call) is call:
         _seen.set(call)
 
 

@@ -49,3 +49,17 @@ async def test_a_call_after_another_ended_is_the_same_wave_unless_it_saw_the_res
     finally:
         cost.reset_seen(seen)
         current_cost.reset(token)
+
+
+async def test_calls_outside_a_request_are_not_chained() -> None:
+    """A background task (the indexer, the stream readers) calls forever without a
+    request's recorder: each call must not keep the one before it alive."""
+    seen = cost.forget_seen()
+    try:
+        with track("dynamodb", "GetRecords") as first:
+            pass
+        with track("dynamodb", "GetRecords") as second:
+            pass
+        assert first.after is None and second.after is None
+    finally:
+        cost.reset_seen(seen)

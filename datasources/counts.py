@@ -36,7 +36,6 @@ from datasources.records.base import format_timestamp, utcnow
 if TYPE_CHECKING:
     from datasources.table import Table
 
-NAMES = ("coaches", "conversations", "workouts", "memories", "sessions")
 COUNTED_AT = "countedAt"
 MAX_RECOUNT_ATTEMPTS = 5
 
@@ -59,14 +58,23 @@ _CONDITIONS: dict[str, ConditionBase] = {}
 
 
 def register(counter: Counter) -> None:
-    """Called by each counted store's class (`EntityStore.__init_subclass__`)."""
-    if counter.name not in NAMES:
-        raise ValueError(f"unknown counter {counter.name!r}")
+    """Called by each counted store's class (`EntityStore.__init_subclass__`, from its
+    `counter`): the counters are the stores' declarations, not a list kept here."""
+    taken = {c.name: c.entity_type for c in _BY_TYPE.values()}
+    if taken.get(counter.name, counter.entity_type) != counter.entity_type:
+        raise ValueError(f"counter {counter.name!r} is {taken[counter.name]}'s already")
     _BY_TYPE[counter.entity_type] = counter
 
 
 def counters() -> list[Counter]:
-    return sorted(_BY_TYPE.values(), key=lambda c: NAMES.index(c.name))
+    """Every counter, in the order the stores declared them."""
+    if not _BY_TYPE:
+        import datasources.stores  # noqa: F401  (the stores register their counters)
+    return list(_BY_TYPE.values())
+
+
+def names() -> tuple[str, ...]:
+    return tuple(c.name for c in counters())
 
 
 def _counter(item: Mapping[str, Any] | None) -> Counter | None:
@@ -130,7 +138,7 @@ def parse(item: Mapping[str, Any] | None) -> Counts | None:
     if item is None:
         return None
     values = {}
-    for name in NAMES:
+    for name in names():
         value = item.get(name, 0)
         values[name] = int(value) if isinstance(value, int | float) else 0
     version = item.get("version", 0)
@@ -170,7 +178,7 @@ class Recount:
                 projection=list(dict.fromkeys(projection)),
                 page_size=RECOUNT_PAGE,
             )
-            values = dict.fromkeys(NAMES, 0)
+            values = dict.fromkeys(names(), 0)
             for item in page.items:
                 name = counted_as(item)
                 if name is not None:

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from datasources import keys
 from datasources.stream import FAILING_AFTER_SECONDS, Change, StreamReader
 
 log = logging.getLogger("neonpanda.live")
@@ -106,8 +107,9 @@ class LiveConnection:
         self.slow = False
         self.closed = False
 
-    def subscribe(self, pk: str) -> contextlib.AbstractContextManager[Subscriber]:
-        return self.hub.subscribe(pk, on_overflow=self._overflowed)
+    def subscribe(self) -> contextlib.AbstractContextManager[Subscriber]:
+        """A subscriber to the socket's own athlete's partition (no other can be asked)."""
+        return self.hub.subscribe(self.user_id, on_overflow=self._overflowed)
 
     def _overflowed(self) -> None:
         if not self.slow:
@@ -247,8 +249,10 @@ class LiveHub:
 
     @contextlib.contextmanager
     def subscribe(
-        self, pk: str, on_overflow: Callable[[], None] | None = None
+        self, user_id: str, on_overflow: Callable[[], None] | None = None
     ) -> Iterator[Subscriber]:
+        """The athlete's partition's changes, from now on."""
+        pk = keys.user_pk(user_id)
         if self.interrupted is not None:
             raise self.interrupted
         if len(self._by_pk.get(pk, ())) >= self.max_per_partition:

@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from datasources import cost, keys
+from datasources import cost, counts, keys
 from datasources.content import ContentStore
 from datasources.records.base import ItemRecord
 from datasources.table import Table
@@ -265,6 +265,11 @@ class Loaders:
             )
             self._views[(record_type, build)] = view
         return view
+
+    async def counts(self, user_id: str) -> counts.Counts | None:
+        """The athlete's list counters (one item, batched with the request's other reads);
+        None: never counted."""
+        return counts.parse(await self.items.load(counts.key_of(keys.user_pk(user_id))))
 
     def wrote(self, record: ItemRecord) -> None:
         self.items.wrote(record)

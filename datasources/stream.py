@@ -14,15 +14,19 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from datasources import keys
+from datasources.records.base import ItemRecord
 from datasources.table import deserialize_item
 
 log = logging.getLogger("neonpanda.stream")
 
 Start = Literal["LATEST", "TRIM_HORIZON"]
+Side = Literal["image", "new", "old"]
+R = TypeVar("R", bound=ItemRecord)
 # A reader failing this long makes /readyz answer 503 (shorter failures are retried quietly).
 FAILING_AFTER_SECONDS = 15.0
 
@@ -42,6 +46,27 @@ class Change:
     def image(self) -> dict[str, Any]:
         """The item after the write (before it, for a REMOVE)."""
         return self.new if self.new is not None else (self.old or {})
+
+    @property
+    def entity_type(self) -> str | None:
+        value = self.image.get("entityType")
+        return None if value is None else str(value)
+
+    def record(self, record_type: type[R], side: Side = "image") -> R | None:
+        """The item as `record_type` (after the write, before it, or `image`: after, or
+        before for a REMOVE); None when there is no such image, it is another entity type,
+        or an item this API cannot read (no event for it)."""
+        image = {"image": self.image, "new": self.new, "old": self.old}[side]
+        if not image or image.get("entityType") != record_type.ENTITY_TYPE:
+            return None
+        try:
+            return record_type.from_item(dict(image))
+        except ValueError:
+            return None
+
+    def is_of(self, record_type: type[ItemRecord], user_id: str, *ids: str) -> bool:
+        """Whether the write was to the athlete's item of `record_type` with these ids."""
+        return self.key == (keys.user_pk(user_id), record_type.SK_OF(*ids))
 
 
 def change_from(record: dict[str, Any]) -> Change:

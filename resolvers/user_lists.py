@@ -7,7 +7,6 @@ import dataclasses
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from datasources import counts, keys
 from datasources.records import ConversationRecord, ProgramRecord
 from datasources.records.base import ItemRecord
 from datasources.stores.base import EntityStore, PageRequest, RecordPage
@@ -36,8 +35,7 @@ async def list_of(
     counter = store.counted_by(query)
 
     async def kept() -> int | None:
-        item = await info.context.loaders.items.load(counts.key_of(keys.user_pk(user_id)))
-        parsed = counts.parse(item)
+        parsed = await info.context.loaders.counts(user_id)
         return None if parsed is None or counter is None else parsed.get(counter)
 
     return await paged(

@@ -1,8 +1,8 @@
 """Every entity the graph serves as a `Node`, declared once: its GraphQL type, its record,
 how a global id finds it (inside the caller's partition only), and whether its changes
-are live on `viewerEvents`. `node`/`nodes`, the viewer events and the admin entity types
-are derived from this list; adding an entity is a declaration here (and its own modules),
-not an edit of each of them.
+are live on `viewerEvents`. `node`/`nodes` and the viewer events are derived from this
+list (the admin entity types from the records' registry, datasources/records); adding an
+entity is a declaration here (and its own modules), not an edit of each of them.
 
 Records the graph reads but does not serve as nodes (the plan, contact forms, templates)
 are not declared here.

@@ -75,7 +75,7 @@ class ExerciseLog:
     @staticmethod
     def from_record(record: ExerciseRecord) -> ExerciseLog:
         a = record.attributes
-        name = a.exercise_name or record.sk.split("#")[1]
+        name = record.name
         return ExerciseLog(
             exercise_id=strawberry.ID(a.exercise_id) if a.exercise_id else None,
             exercise_name=name,

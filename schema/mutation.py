@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers.mutations import (
+from schema.mutations import (
     account,
     coach,
     conversation,

@@ -6,7 +6,6 @@ import re
 
 import strawberry
 
-from datasources.keys import is_safe_id
 from resolvers import admin
 from resolvers.context import Info
 from resolvers.errors import bad_input
@@ -58,8 +57,6 @@ class Query:
     async def shared_program(
         self, info: Info, shared_program_id: strawberry.ID
     ) -> SharedProgramPreview | None:
-        if not is_safe_id(str(shared_program_id)):
-            return None
         record = await info.context.stores.shared_programs.view(str(shared_program_id))
         return SharedProgramPreview.from_record(record) if record else None
 

@@ -14,7 +14,6 @@ from typing import cast
 import strawberry
 from strawberry.scalars import JSON
 
-from datasources import keys
 from datasources.records.analytics import ReportRecord
 from datasources.stores.base import page_in_memory
 from datasources.stores.report import ReportOrder, ReportQuery
@@ -168,5 +167,5 @@ async def find_report(info: Info, weekly: bool, period_id: str) -> ReportRecord 
         shape = "YYYY-Www (e.g. 2026-W05)" if weekly else "YYYY-MM (e.g. 2026-04)"
         raise bad_input(f"{argument}: expected {shape}, got {period_id!r}", [argument])
     user_id = info.context.require_user().user_id
-    sk_of = keys.weekly_report_sk if weekly else keys.monthly_report_sk
-    return await info.context.loaders.of(ReportRecord, sk_of).load((user_id, period_id))
+    view = info.context.loaders.of(ReportRecord, ReportRecord.sk_of(weekly))
+    return await view.load((user_id, period_id))

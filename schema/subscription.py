@@ -15,7 +15,6 @@ from typing import Any
 
 import strawberry
 
-from datasources import keys
 from datasources.live import Interrupted, LiveHub, Overflow, Subscriber, TooMany
 from datasources.loaders import Loaders
 from datasources.records import (
@@ -24,7 +23,6 @@ from datasources.records import (
     SessionRecord,
     SummaryRecord,
 )
-from datasources.records.base import ItemRecord
 from datasources.stream import Change
 from resolvers.context import Info
 from resolvers.errors import ApiError, Code
@@ -108,24 +106,15 @@ class CoachCreatorSessionEvent:
     generated_coach: Coach | None = None
 
 
-def _record(image: dict[str, Any] | None, record_type: type[ItemRecord]) -> Any:
-    if not image or image.get("entityType") != record_type.ENTITY_TYPE:
-        return None
-    try:
-        return record_type.from_item(dict(image))
-    except ValueError:  # an item this API cannot read: no event for it
-        return None
-
-
 @contextlib.contextmanager
-def _subscribed(info: Info, pk: str) -> Iterator[Subscriber]:
+def _subscribed(info: Info, user_id: str) -> Iterator[Subscriber]:
     """Subscribed through the socket's connection (schema/live_socket.py), which learns
     when this subscriber falls too far behind and closes the socket."""
     hub = _hub(info)
     connection = info.context.connection
     try:
         with (
-            connection.subscribe(pk) if connection is not None else hub.subscribe(pk)
+            connection.subscribe() if connection is not None else hub.subscribe(user_id)
         ) as subscriber:
             yield subscriber
     except Interrupted as err:
@@ -194,12 +183,12 @@ class Subscription:
     )
     async def viewer_events(self, info: Info) -> AsyncGenerator[ViewerEvent, None]:
         user_id = info.context.require_user().user_id
-        with _subscribed(info, keys.user_pk(user_id)) as subscriber:
+        with _subscribed(info, user_id) as subscriber:
             async for change in _changes(info, subscriber):
-                entity = LIVE.get(str(change.image.get("entityType")))
+                entity = LIVE.get(change.entity_type or "")
                 if entity is None:
                     continue
-                record = _record(change.image, entity.record)
+                record = change.record(entity.record)
                 if record is None:
                     continue
                 entity_type = entity.record.ENTITY_TYPE
@@ -207,7 +196,7 @@ class Subscription:
                     action=_action(change),
                     entity_type=entity_type,
                     kind=EntityType(entity_type),
-                    entity_id=strawberry.ID(record.key[1].split("#")[-1]),
+                    entity_id=strawberry.ID(record.entity_id),
                 )
                 setattr(event, entity.event_field, entity.node(record))  # type: ignore[arg-type]
                 yield event
@@ -227,7 +216,7 @@ class Subscription:
         sent: set[str] = set()
         # Subscribed first, then the table read: a message written in between is in both,
         # and `sent` drops the second copy.
-        with _subscribed(info, keys.user_pk(user_id)) as subscriber:
+        with _subscribed(info, user_id) as subscriber:
             await hub.ready.wait()
             # Only the caller's own conversations (another athlete's id is not found, like
             # a missing one): answered NOT_FOUND instead of a subscription that never fires.
@@ -260,15 +249,14 @@ class Subscription:
         self, info: Info, session_id: strawberry.ID
     ) -> AsyncGenerator[CoachCreatorSessionEvent, None]:
         user_id = info.context.require_user().user_id
-        key = (keys.user_pk(user_id), keys.session_sk(str(session_id)))
         if await info.context.stores.sessions.get(user_id, str(session_id)) is None:
             raise ApiError(Code.NOT_FOUND, "Coach creator session not found")
-        with _subscribed(info, key[0]) as subscriber:
+        with _subscribed(info, user_id) as subscriber:
             async for change in _changes(info, subscriber):
-                if change.key != key:
+                if not change.is_of(SessionRecord, user_id, str(session_id)):
                     continue
-                new = _record(change.new, SessionRecord)
-                old = _record(change.old, SessionRecord)
+                new = change.record(SessionRecord, "new")
+                old = change.record(SessionRecord, "old")
                 if new is None:
                     continue
                 attrs, before = new.attributes, old.attributes if old else None
@@ -290,7 +278,7 @@ class Subscription:
                         kind=SessionEventKind.ABANDONED,
                         session=CoachCreatorSession.from_record(new),
                     )
-                elif before is None or (new.version, new.updated_at) != (
+                elif old is None or (new.version, new.updated_at) != (
                     old.version,
                     old.updated_at,
                 ):
@@ -304,9 +292,8 @@ class Subscription:
 def _conversation_events(
     change: Change, conversation_id: str, sent: set[str], codec: Any, scope: str
 ) -> list[ConversationEvent]:
-    image = change.image
     events: list[ConversationEvent] = []
-    summary = _record(change.new, SummaryRecord)
+    summary = change.record(SummaryRecord, "new")
     if summary is not None and summary.attributes.conversation_id == conversation_id:
         return [
             ConversationEvent(
@@ -314,12 +301,10 @@ def _conversation_events(
                 summary=ConversationSummary.from_record(summary),
             )
         ]
-    if image.get("entityType") != keys.CONVERSATION or change.new is None:
-        return events
-    new = _record(change.new, ConversationRecord)
+    new = change.record(ConversationRecord, "new")
     if new is None or new.attributes.conversation_id != conversation_id:
         return events
-    old = _record(change.old, ConversationRecord)
+    old = change.record(ConversationRecord, "old")
     known = {m.id for m in (old.attributes.messages if old else [])}
     added = [m for m in new.attributes.messages if m.id not in known]
     total = new.attributes.metadata.total_messages or len(new.attributes.messages)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import json
 import shutil
 import subprocess
@@ -16,6 +15,7 @@ from datasources.aws import AwsClients
 from datasources.definition import LIFECYCLE_RULES, SEED_GSIS, SEED_KEY_SCHEMA, table_spec
 from infra.template import cloudformation_template, render_template
 from settings import Settings
+from tests.imports import imports_of
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "infra" / "template.json"
 
@@ -475,28 +475,6 @@ def test_the_image_runs_server_py_as_a_user_without_privileges() -> None:
     )
 
 
-def _imports(path: Path) -> set[str]:
-    """The modules a file imports (inside functions too; not under TYPE_CHECKING): the
-    module of `from a.b import c` and, in case c is a module, `a.b.c`."""
-    found: set[str] = set()
-
-    def visit(node: ast.AST) -> None:
-        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
-            for branch in node.orelse:
-                visit(branch)
-            return
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            found.add(node.module)
-            found.update(f"{node.module}.{alias.name}" for alias in node.names)
-        for child in ast.iter_child_nodes(node):
-            visit(child)
-
-    visit(ast.parse(path.read_text(), str(path)))
-    return found
-
-
 def _source(module: str) -> Path | None:
     """The repository's file of a module (None: not ours, or not a module)."""
     base = ROOT.joinpath(*module.split("."))
@@ -526,7 +504,7 @@ def test_the_image_holds_every_module_the_server_imports() -> None:
         if path.is_relative_to(DEVELOPMENT_ONLY):
             continue
         needed.add(path)
-        for module in _imports(path):
+        for module in imports_of(path):
             source = _source(module)
             if source is not None:
                 todo.append(source)

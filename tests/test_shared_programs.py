@@ -115,6 +115,11 @@ async def test_share_preview_copy_unshare(demo_api: Api) -> None:
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     missing = await _ok(demo_api, PUBLIC, {"id": "sharedProgram_nope"}, user=None)
     assert missing["data"]["sharedProgram"] is None
+    # An id no share could have (a key separator, a path) names nothing, without a read.
+    for unsafe in ("a#b", "../x"):
+        odd = await _ok(demo_api, PUBLIC, {"id": unsafe}, user=None)
+        assert odd["data"]["sharedProgram"] is None
+        assert cost(odd)["dynamodb"]["calls"] == 0, unsafe
 
     # demo2 copies it: a program of theirs, fresh, with the app's copy metadata.
     copied = await _ok(

@@ -1,7 +1,9 @@
 """Pydantic records that read and write exactly the seed document's item shapes."""
 
+from datasources.records.analytics import ReportRecord
 from datasources.records.base import ItemRecord, utcnow
 from datasources.records.coach import CoachAttributes, CoachRecord
+from datasources.records.coach_template import CoachTemplateRecord
 from datasources.records.contact import ContactFormAttributes, ContactFormRecord
 from datasources.records.conversation import (
     ConversationAttributes,
@@ -9,6 +11,7 @@ from datasources.records.conversation import (
     Message,
 )
 from datasources.records.designer import DesignerSessionAttributes, DesignerSessionRecord
+from datasources.records.exercise import ExerciseRecord
 from datasources.records.memory import MemoryAttributes, MemoryRecord
 from datasources.records.program import (
     ProgramAttributes,
@@ -16,11 +19,35 @@ from datasources.records.program import (
     ProgramRecord,
 )
 from datasources.records.session import SessionAttributes, SessionRecord
+from datasources.records.shared_program import SharedProgramRecord
 from datasources.records.subscription import SubscriptionRecord
 from datasources.records.summary import SummaryAttributes, SummaryRecord
 from datasources.records.user import UserAttributes, UserRecord
 from datasources.records.workout import WorkoutAttributes, WorkoutData, WorkoutRecord
 
+# Every entity of the table this API reads, one record type each, in a stable order (new
+# ones last): the admin view's `EntityType` enum is derived from it (schema/admin.py).
+ALL_RECORDS: tuple[type[ItemRecord], ...] = (
+    UserRecord,
+    ContactFormRecord,
+    CoachRecord,
+    ConversationRecord,
+    SummaryRecord,
+    WorkoutRecord,
+    SessionRecord,
+    MemoryRecord,
+    SubscriptionRecord,
+    ProgramRecord,
+    ProgramInsightsRecord,
+    DesignerSessionRecord,
+    SharedProgramRecord,
+    ReportRecord,
+    ExerciseRecord,
+    CoachTemplateRecord,
+)
+ADMIN_LISTED: tuple[str, ...] = tuple(r.ENTITY_TYPE for r in ALL_RECORDS if r.ADMIN_LISTED)
+
+# The entities whose items the indexer and the migration keep accelerators for.
 RECORD_TYPES: dict[str, type[ItemRecord]] = {
     cls.ENTITY_TYPE: cls
     for cls in (
@@ -46,15 +73,19 @@ def record_from_item(item: dict[str, object]) -> ItemRecord:
 
 
 __all__ = [
+    "ADMIN_LISTED",
+    "ALL_RECORDS",
     "RECORD_TYPES",
     "CoachAttributes",
     "CoachRecord",
+    "CoachTemplateRecord",
     "ContactFormAttributes",
     "ContactFormRecord",
     "ConversationAttributes",
     "ConversationRecord",
     "DesignerSessionAttributes",
     "DesignerSessionRecord",
+    "ExerciseRecord",
     "ItemRecord",
     "MemoryAttributes",
     "MemoryRecord",
@@ -62,8 +93,10 @@ __all__ = [
     "ProgramAttributes",
     "ProgramInsightsRecord",
     "ProgramRecord",
+    "ReportRecord",
     "SessionAttributes",
     "SessionRecord",
+    "SharedProgramRecord",
     "SubscriptionRecord",
     "SummaryAttributes",
     "SummaryRecord",

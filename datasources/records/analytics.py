@@ -8,6 +8,7 @@ them. `analyticsData` is the app's open JSON (structured_analytics + human_summa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from pydantic import Field
@@ -48,6 +49,12 @@ class ReportAttributes(CamelModel):
 class ReportRecord(ItemRecord):
     ENTITY_TYPE: ClassVar[str] = keys.ANALYTICS
     attributes: ReportAttributes
+
+    @staticmethod
+    def sk_of(weekly: bool) -> Callable[[str], str]:
+        """The sort key of a weekly (or monthly) report by its period id: the key of its
+        batched view (`Loaders.of(ReportRecord, ReportRecord.sk_of(weekly))`)."""
+        return keys.weekly_report_sk if weekly else keys.monthly_report_sk
 
     @property
     def weekly(self) -> bool:

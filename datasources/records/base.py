@@ -212,6 +212,9 @@ class ItemRecord(CamelModel):
     # (`keys.workout_sk(workout_id)`). The request's batched view of the entity is derived
     # from it (`Loaders.of`).
     SK_OF: ClassVar[Callable[..., str]]
+    # Listed by `admin.entities`, which shows items whole, as stored (False: an item with
+    # something that stays server-side, like the plan's Stripe ids).
+    ADMIN_LISTED: ClassVar[bool] = True
 
     pk: str
     sk: str
@@ -346,6 +349,12 @@ class ItemRecord(CamelModel):
     @property
     def key(self) -> tuple[str, str]:
         return (self.pk, self.sk)
+
+    @property
+    def entity_id(self) -> str:
+        """The id the athlete knows the item by: its sort key's last part (a workout's id,
+        a conversation's, a report's period)."""
+        return self.sk.rsplit("#", 1)[-1]
 
     @classmethod
     def path(cls, *names: str) -> Path:

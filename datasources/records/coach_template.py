@@ -32,6 +32,7 @@ class CoachTemplateAttributes(SnakeModel):
 
 class CoachTemplateRecord(ItemRecord):
     ENTITY_TYPE: ClassVar[str] = keys.COACH_TEMPLATE
+    ADMIN_LISTED: ClassVar[bool] = False  # the catalogue is the public `coachTemplates`
     attributes: CoachTemplateAttributes
 
     @property

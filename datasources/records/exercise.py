@@ -123,6 +123,11 @@ class ExerciseRecord(ItemRecord):
     attributes: ExerciseAttributes
 
     @property
+    def name(self) -> str:
+        """The normalised exercise name (stored, or the sort key's: exercise.ts:37)."""
+        return self.attributes.exercise_name or self.sk.split("#")[1]
+
+    @property
     def day(self) -> str:
         """The row's day (`gsi1sk`, the UTC date of `completedAt`, exercise.ts:34)."""
         if self.gsi1sk:

@@ -34,4 +34,5 @@ class PlanAttributes(CamelModel):
 class SubscriptionRecord(ItemRecord):
     ENTITY_TYPE: ClassVar[str] = keys.SUBSCRIPTION
     SK_OF: ClassVar[Callable[..., str]] = staticmethod(keys.subscription_sk)
+    ADMIN_LISTED: ClassVar[bool] = False  # its Stripe ids stay server-side
     attributes: PlanAttributes

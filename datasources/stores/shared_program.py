@@ -83,7 +83,10 @@ class SharedProgramStore(EntityStore[SharedProgramRecord, Everything]):
     async def view(self, shared_program_id: str) -> SharedProgramRecord | None:
         """An active share, its view counted: one UpdateItem that adds to `viewCount` and
         returns the item (get-shared-program/handler.ts:26-57 reads, then adds). None when
-        there is no such share or it was unshared (nothing is written then)."""
+        there is no such share or it was unshared (nothing is written then), or the id is
+        not one a share could have (no read then: a link is anyone's input)."""
+        if not keys.is_safe_id(shared_program_id):
+            return None
         key = (keys.shared_program_pk(shared_program_id), keys.SHARED_PROGRAM_SK)
         now = format_timestamp(utcnow())
         try:

@@ -1,4 +1,4 @@
-"""Program-designer session mutation inputs and payloads."""
+"""Program-designer session mutation inputs, payloads and resolvers."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import strawberry
 from strawberry.experimental.pydantic import input as pydantic_input
 
 from datasources.inputs.designer import DeleteDesignerSession, RenameDesignerSession
+from resolvers.context import Info
 from schema.designer import ProgramDesignerSession
+from schema.mutations.common import validated
 
 
 @pydantic_input(model=RenameDesignerSession, all_fields=True)
@@ -30,3 +32,21 @@ class DeleteProgramDesignerSessionPayload:
     session: ProgramDesignerSession = strawberry.field(
         description="The session, soft-deleted (isDeleted), as the app does."
     )
+
+
+async def rename_program_designer_session(
+    info: Info, input: RenameProgramDesignerSessionInput
+) -> RenameProgramDesignerSessionPayload:
+    user_id = info.context.require_user().user_id
+    data = validated(input, RenameDesignerSession)
+    record = await info.context.stores.designer_sessions.rename(user_id, data)
+    return RenameProgramDesignerSessionPayload(session=ProgramDesignerSession.from_record(record))
+
+
+async def delete_program_designer_session(
+    info: Info, input: DeleteProgramDesignerSessionInput
+) -> DeleteProgramDesignerSessionPayload:
+    user_id = info.context.require_user().user_id
+    data = validated(input, DeleteDesignerSession)
+    record = await info.context.stores.designer_sessions.delete(user_id, data)
+    return DeleteProgramDesignerSessionPayload(session=ProgramDesignerSession.from_record(record))

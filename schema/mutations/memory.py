@@ -1,4 +1,4 @@
-"""Memory mutation inputs and payloads."""
+"""Memory mutation inputs, payloads and resolvers."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import strawberry
 from strawberry.experimental.pydantic import input as pydantic_input
 
 from datasources.inputs.memory import CreateMemory, DeleteMemory, RecordMemoryUse, UpdateMemory
+from resolvers.context import Info
 from schema.enums import Importance, MemoryType  # noqa: F401 (registered before the inputs)
 from schema.memory import UserMemory
+from schema.mutations.common import validated
 from schema.mutations.elsewhere import MEMORY_VECTOR, UnreachableCopy
 
 
@@ -54,3 +56,28 @@ class DeleteMemoryPayload:
 @strawberry.type
 class RecordMemoryUsePayload:
     memory: UserMemory
+
+
+async def create_memory(info: Info, input: CreateMemoryInput) -> CreateMemoryPayload:
+    user_id = info.context.require_user().user_id
+    record = await info.context.stores.memories.create(user_id, validated(input, CreateMemory))
+    return CreateMemoryPayload(memory=UserMemory.from_record(record))
+
+
+async def update_memory(info: Info, input: UpdateMemoryInput) -> UpdateMemoryPayload:
+    user_id = info.context.require_user().user_id
+    record = await info.context.stores.memories.update(user_id, validated(input, UpdateMemory))
+    return UpdateMemoryPayload(memory=UserMemory.from_record(record))
+
+
+async def delete_memory(info: Info, input: DeleteMemoryInput) -> DeleteMemoryPayload:
+    user_id = info.context.require_user().user_id
+    deleted = await info.context.stores.memories.delete(user_id, validated(input, DeleteMemory))
+    return DeleteMemoryPayload(deleted_memory_id=strawberry.ID(deleted))
+
+
+async def record_memory_use(info: Info, input: RecordMemoryUseInput) -> RecordMemoryUsePayload:
+    user_id = info.context.require_user().user_id
+    data = validated(input, RecordMemoryUse)
+    record = await info.context.stores.memories.record_use(user_id, data)
+    return RecordMemoryUsePayload(memory=UserMemory.from_record(record))

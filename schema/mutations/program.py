@@ -1,4 +1,4 @@
-"""Training-program mutation inputs and payloads."""
+"""Training-program mutation inputs, payloads and resolvers."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from datasources.inputs.program import (
 from resolvers.context import Info
 from schema.enums import Discipline, ProgramAction  # noqa: F401 (registered before the inputs)
 from schema.mutations import workout as _workout_inputs  # noqa: F401 (nested inputs first)
+from schema.mutations.common import validated
 from schema.mutations.elsewhere import UnreachableCopy
 from schema.program import Program, ProgramTemplate, program_details
 from schema.workout import Workout
@@ -124,3 +125,46 @@ class SkipProgramDayPayload:
 @strawberry.type
 class CompleteRestDayPayload:
     program: Program
+
+
+async def update_program(info: Info, input: UpdateProgramInput) -> UpdateProgramPayload:
+    user_id = info.context.require_user().user_id
+    record = await info.context.stores.programs.update(user_id, validated(input, UpdateProgram))
+    return UpdateProgramPayload(program=Program.from_record(record))
+
+
+async def delete_program(info: Info, input: DeleteProgramInput) -> DeleteProgramPayload:
+    user_id = info.context.require_user().user_id
+    done = await info.context.stores.programs.delete(user_id, validated(input, DeleteProgram))
+    return DeleteProgramPayload(
+        deleted_program_id=strawberry.ID(done.program_id),
+        archived=done.archived is not None,
+        program=Program.from_record(done.archived) if done.archived else None,
+        deleted_objects=done.deleted_objects,
+    )
+
+
+async def log_program_workout(
+    info: Info, input: LogProgramWorkoutInput
+) -> LogProgramWorkoutPayload:
+    user_id = info.context.require_user().user_id
+    data = validated(input, LogProgramWorkout)
+    logged = await info.context.stores.programs.log_workout(user_id, data)
+    return LogProgramWorkoutPayload(
+        program=Program.from_record(logged.program),
+        workout=Workout.from_record(logged.workout),
+        _template_id=data.template_id,
+    )
+
+
+async def skip_program_day(info: Info, input: SkipProgramDayInput) -> SkipProgramDayPayload:
+    user_id = info.context.require_user().user_id
+    record = await info.context.stores.programs.skip_day(user_id, validated(input, SkipProgramDay))
+    return SkipProgramDayPayload(program=Program.from_record(record))
+
+
+async def complete_rest_day(info: Info, input: CompleteRestDayInput) -> CompleteRestDayPayload:
+    user_id = info.context.require_user().user_id
+    data = validated(input, CompleteRestDay)
+    record = await info.context.stores.programs.complete_rest_day(user_id, data)
+    return CompleteRestDayPayload(program=Program.from_record(record))

@@ -1,4 +1,4 @@
-"""Shared-program mutation inputs and payloads."""
+"""Shared-program mutation inputs, payloads and resolvers."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import strawberry
 from strawberry.experimental.pydantic import input as pydantic_input
 
 from datasources.inputs.shared_program import CopySharedProgram, ShareProgram, UnshareProgram
+from resolvers.context import Info
+from schema.mutations.common import validated
 from schema.program import Program
 from schema.shared_program import SharedProgram
 
@@ -45,3 +47,29 @@ class UnshareProgramPayload:
 @strawberry.type
 class CopySharedProgramPayload:
     program: Program = strawberry.field(description="The copy: yours, active, from day 1 today.")
+
+
+async def share_program(info: Info, input: ShareProgramInput) -> ShareProgramPayload:
+    user_id = info.context.require_user().user_id
+    done = await info.context.stores.shared_programs.share(user_id, validated(input, ShareProgram))
+    return ShareProgramPayload(
+        shared_program=SharedProgram.from_record(done.record), already_shared=done.existing
+    )
+
+
+async def unshare_program(info: Info, input: UnshareProgramInput) -> UnshareProgramPayload:
+    user_id = info.context.require_user().user_id
+    record = await info.context.stores.shared_programs.unshare(
+        user_id, validated(input, UnshareProgram)
+    )
+    return UnshareProgramPayload(shared_program=SharedProgram.from_record(record))
+
+
+async def copy_shared_program(
+    info: Info, input: CopySharedProgramInput
+) -> CopySharedProgramPayload:
+    user_id = info.context.require_user().user_id
+    record = await info.context.stores.shared_programs.copy(
+        user_id, validated(input, CopySharedProgram)
+    )
+    return CopySharedProgramPayload(program=Program.from_record(record))

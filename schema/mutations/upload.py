@@ -9,9 +9,14 @@ import strawberry
 from strawberry.experimental.pydantic import input as pydantic_input
 from strawberry.scalars import JSON
 
+from datasources.errors import Invalid
 from datasources.inputs.upload import CreateUploadUrls, UploadFileIn
+from datasources.records import utcnow
+from datasources.uploads import URL_SECONDS, UploadType, known_type
 from datasources.uploads import UploadTarget as StoredTarget
+from resolvers.context import Info
 from schema.enums import UploadPurpose
+from schema.mutations.common import validated
 
 
 @pydantic_input(model=UploadFileIn, all_fields=True, name="UploadFileInput")
@@ -60,3 +65,26 @@ class UploadTarget:
 class CreateUploadUrlsPayload:
     uploads: list[UploadTarget] = strawberry.field(description="One per file, in input order.")
     expires_in_seconds: int
+
+
+async def create_upload_urls(info: Info, input: CreateUploadUrlsInput) -> CreateUploadUrlsPayload:
+    """Presigned POST targets under the caller's `user-uploads/<userId>/` (signed here: no
+    AWS request). Nothing is stored: a key becomes an attachment when a message or workout
+    names it after the upload."""
+    user_id = info.context.require_user().user_id
+    data = validated(input, CreateUploadUrls)
+    files: list[tuple[UploadType, int, str | None]] = []
+    for index, f in enumerate(data.files):
+        kind = known_type(f.content_type)
+        assert kind is not None  # validated
+        if data.purpose is UploadPurpose.WORKOUT and kind.kind != "image":
+            raise Invalid(
+                "a workout takes images only", ("files", index, "contentType"), "UPLOAD_WRONG_TYPE"
+            )
+        files.append((kind, f.size, f.file_name))
+    targets = await info.context.stores.uploads.targets(
+        user_id, files, utcnow(), data.idempotency_key
+    )
+    return CreateUploadUrlsPayload(
+        uploads=[UploadTarget.of(t) for t in targets], expires_in_seconds=URL_SECONDS
+    )

@@ -1,5 +1,5 @@
-"""Workout mutation inputs (typed for the known disciplines, JSON for the others) and
-payloads."""
+"""Workout mutation inputs (typed for the known disciplines, JSON for the others),
+payloads and resolvers."""
 
 from __future__ import annotations
 
@@ -18,8 +18,10 @@ from datasources.inputs.workout import (
     SubjectiveFeedback,
     UpdateWorkout,
 )
+from resolvers.context import Info
 from schema.derive import input_type, sparse
 from schema.enums import Discipline  # noqa: F401 (registered before the inputs)
+from schema.mutations.common import validated
 from schema.workout import Workout
 
 # Nested inputs, each derived once from its model (the disciplines' from their records).
@@ -94,4 +96,25 @@ class DeleteWorkoutPayload:
     deleted_workout_id: strawberry.ID
     deleted_exercise_count: int = strawberry.field(
         description="The app's exercise rows of the workout that were deleted with it."
+    )
+
+
+async def log_workout(info: Info, input: LogWorkoutInput) -> LogWorkoutPayload:
+    user_id = info.context.require_user().user_id
+    record = await info.context.stores.workouts.log(user_id, validated(input, LogWorkout))
+    return LogWorkoutPayload(workout=Workout.from_record(record))
+
+
+async def update_workout(info: Info, input: UpdateWorkoutInput) -> UpdateWorkoutPayload:
+    user_id = info.context.require_user().user_id
+    record = await info.context.stores.workouts.update(user_id, validated(input, UpdateWorkout))
+    return UpdateWorkoutPayload(workout=Workout.from_record(record))
+
+
+async def delete_workout(info: Info, input: DeleteWorkoutInput) -> DeleteWorkoutPayload:
+    user_id = info.context.require_user().user_id
+    deleted = await info.context.stores.workouts.delete(user_id, validated(input, DeleteWorkout))
+    return DeleteWorkoutPayload(
+        deleted_workout_id=strawberry.ID(deleted.workout_id),
+        deleted_exercise_count=deleted.exercise_count,
     )

@@ -82,6 +82,11 @@ async def paged(
 
     async def total() -> int:
         if page.total is not None:
+            # The read gave the total: a count started beside it is not awaited, so it is
+            # stopped (left running, it could outlive the request and its event loop).
+            for started in (kept, beside):
+                if started is not None:
+                    started.cancel()
             return page.total
         if kept is not None:
             value = await kept

@@ -179,7 +179,7 @@ async def test_a_first_subscriber_wakes_a_resting_reader() -> None:
     resting = asyncio.create_task(reader._rest())
     await asyncio.sleep(0)  # the rest has begun
     assert not resting.done()
-    with hub.subscribe("user#ann"):
+    with hub.subscribe("ann"):
         await asyncio.wait_for(resting, WAIT)  # woken, not timed out
         assert reader.next_rest() == 600.0 and reader._quiet == 0  # listening: no doubling
 

@@ -10,6 +10,7 @@ Float).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.experimental.pydantic import type as pydantic_type
@@ -17,6 +18,10 @@ from strawberry.scalars import JSON
 
 from datasources.records import CoachRecord
 from datasources.records import coach as records
+from datasources.stores.coach import CoachQuery
+from resolvers import user_lists
+from resolvers.context import Info
+from schema.connection import Connection
 from schema.node import Node, encode_global_id
 
 
@@ -155,3 +160,28 @@ class Coach(Node):
             gender_preference=attrs.gender_preference,
             _record=record,
         )
+
+
+# --- the viewer's fields (User, through schema/entities.py) ---------------------------
+
+
+async def _coaches(
+    info: Info,
+    first: int | None = None,
+    after: str | None = None,
+    include_archived: Annotated[
+        bool, strawberry.argument(description="Also the coaches the athlete archived.")
+    ] = False,
+) -> Connection[Coach] | None:
+    query = CoachQuery(include_archived=include_archived)
+    page = await user_lists.list_of(
+        info, info.context.stores.coaches, "coaches", query, first, after
+    )
+    return Connection.of_records(page, Coach.from_record)
+
+
+VIEWER_FIELDS = {
+    "coaches": strawberry.field(
+        resolver=_coaches, description="The athlete's coaches, oldest first."
+    ),
+}

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import strawberry
+
+if TYPE_CHECKING:
+    from resolvers.lists import RecordList
 
 T = TypeVar("T")
 
@@ -53,4 +56,15 @@ class Connection(Generic[T]):
                 end_cursor=cursors[-1] if cursors else None,
             ),
             _count=count,
+        )
+
+    @staticmethod
+    def of_records(page: RecordList[Any], convert: Callable[[Any], T]) -> Connection[T]:
+        """A page of records as a connection of their GraphQL type (`Workout.from_record`)."""
+        return Connection.build(
+            [convert(r) for r in page.records],
+            page.cursors,
+            has_next=page.has_next,
+            has_previous=page.has_previous,
+            count=page.count,
         )

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
 
 from datasources.enums import read
 from datasources.records import CoachRecord, ConversationRecord, Message, SummaryRecord
+from datasources.stores.conversation import ConversationQuery
+from resolvers import user_lists
 from resolvers.context import Info
 from resolvers.errors import not_found
 from resolvers.messages import message_page
@@ -163,3 +165,40 @@ class CoachConversation(Node):
             version=record.version,
             _record=record,
         )
+
+
+# --- the viewer's fields (User, through schema/entities.py) ---------------------------
+
+
+async def _conversations(
+    info: Info,
+    coach_id: strawberry.ID | None = None,
+    is_active: bool | None = None,
+    first: int | None = None,
+    after: str | None = None,
+    mode: Annotated[
+        str | None, strawberry.argument(description="The app's conversation mode.")
+    ] = None,
+) -> Connection[CoachConversation] | None:
+    query = ConversationQuery(coach_id=coach_id, is_active=is_active, mode=mode)
+    store = info.context.stores.conversations
+    page = await user_lists.list_of(info, store, "conversations", query, first, after)
+    return Connection.of_records(page, CoachConversation.from_record)
+
+
+async def _conversation(
+    info: Info, conversation_id: strawberry.ID, coach_id: strawberry.ID | None = None
+) -> CoachConversation | None:
+    record = await user_lists.find_conversation(info, conversation_id, coach_id)
+    return CoachConversation.from_record(record) if record else None
+
+
+VIEWER_FIELDS = {
+    "conversations": strawberry.field(
+        resolver=_conversations, description="Most recently active first."
+    ),
+    "conversation": strawberry.field(
+        resolver=_conversation,
+        description="One conversation. Give `coachId` too for a direct read by key.",
+    ),
+}

@@ -127,3 +127,23 @@ async def list_designer_sessions(
         has_previous=page.has_previous,
         count=page.count,
     )
+
+
+# --- the viewer's fields (User, through schema/entities.py) ---------------------------
+
+
+async def _program_designer_sessions(
+    info: Info,
+    filter: ProgramDesignerSessionFilter | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> Connection[ProgramDesignerSession] | None:
+    return await list_designer_sessions(info, filter, first, after)
+
+
+VIEWER_FIELDS = {
+    "program_designer_sessions": strawberry.field(
+        resolver=_program_designer_sessions,
+        description="Most recent activity first; soft-deleted ones hidden.",
+    ),
+}

@@ -10,9 +10,13 @@ are not declared here.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+import inspect
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
+
+import strawberry
+from strawberry.types.field import StrawberryField
 
 from datasources.records import (
     CoachRecord,
@@ -31,6 +35,9 @@ from datasources.records.shared_program import SharedProgramRecord
 from resolvers.context import Info
 from resolvers.errors import not_found
 from resolvers.user_lists import find_program
+from schema import coach, conversation, designer, memory, program, report, session, summary
+from schema import shared_program as shared
+from schema import workout as workouts
 from schema.coach import Coach
 from schema.conversation import CoachConversation
 from schema.designer import ProgramDesignerSession
@@ -41,10 +48,20 @@ from schema.report import MONTH_ID, WEEK_ID, TrainingReport, find_report
 from schema.session import CoachCreatorSession
 from schema.shared_program import SharedProgram, find_shared_program
 from schema.summary import ConversationSummary
-from schema.user import User
 from schema.workout import Workout
 
 Find = Callable[[Info, str, list[str]], Awaitable[ItemRecord | None]]
+
+
+@dataclass(frozen=True)
+class ById:
+    """The viewer's field that reads one of the entity by id (`workout(workoutId: ID!)`),
+    derived from the entity's `find`: null when the caller has no such item."""
+
+    field: str  # the User field (Python name)
+    argument: str  # its id argument (Python name)
+    returns: type  # the GraphQL type
+    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +73,11 @@ class GraphEntity:
     ids: int = 1  # how many parts its global id has
     # `viewerEvents` reports its changes, in this ViewerEvent field (None: not live).
     event_field: str | None = None
+    # The viewer's fields of the entity (User): its lists (with their filters and
+    # totalCount) and other reads, defined in the entity's module (`VIEWER_FIELDS`) ...
+    viewer: Mapping[str, Any] = field(default_factory=dict)  # strawberry fields
+    # ... and its field by id, derived from `find`.
+    by_id: ById | None = None
 
 
 def _by(record_type: type[ItemRecord]) -> Find:
@@ -90,9 +112,23 @@ async def _report(info: Info, user_id: str, parts: list[str]) -> ItemRecord | No
     return await find_report(info, parts[0] == "weekly", parts[1])
 
 
+def _user(record: UserRecord) -> Node:
+    from schema.user import User  # User's own fields are derived from this module
+
+    return User(user_id=strawberry.ID(record.attributes.user_id))
+
+
 ENTITIES: tuple[GraphEntity, ...] = (
-    GraphEntity("User", UserRecord, lambda r: User(user_id=r.attributes.user_id), _profile),
-    GraphEntity("Coach", CoachRecord, Coach.from_record, _by(CoachRecord), event_field="coach"),
+    GraphEntity("User", UserRecord, _user, _profile),
+    GraphEntity(
+        "Coach",
+        CoachRecord,
+        Coach.from_record,
+        _by(CoachRecord),
+        event_field="coach",
+        viewer=coach.VIEWER_FIELDS,
+        by_id=ById("coach", "coach_id", Coach),
+    ),
     GraphEntity(
         "CoachConversation",
         ConversationRecord,
@@ -100,15 +136,23 @@ ENTITIES: tuple[GraphEntity, ...] = (
         _by(ConversationRecord),
         ids=2,
         event_field="conversation",
+        viewer=conversation.VIEWER_FIELDS,
     ),
     GraphEntity(
         "ConversationSummary",
         SummaryRecord,
         ConversationSummary.from_record,
         _by(SummaryRecord),
+        viewer=summary.VIEWER_FIELDS,
     ),
     GraphEntity(
-        "Workout", WorkoutRecord, Workout.from_record, _by(WorkoutRecord), event_field="workout"
+        "Workout",
+        WorkoutRecord,
+        Workout.from_record,
+        _by(WorkoutRecord),
+        event_field="workout",
+        viewer=workouts.VIEWER_FIELDS,
+        by_id=ById("workout", "workout_id", Workout),
     ),
     GraphEntity(
         "UserMemory",
@@ -116,21 +160,39 @@ ENTITIES: tuple[GraphEntity, ...] = (
         UserMemory.from_record,
         _by(MemoryRecord),
         event_field="memory",
+        viewer=memory.VIEWER_FIELDS,
+        by_id=ById("memory", "memory_id", UserMemory),
     ),
     GraphEntity(
         "CoachCreatorSession",
         SessionRecord,
         CoachCreatorSession.from_record,
         _by(SessionRecord),
+        viewer=session.VIEWER_FIELDS,
+        by_id=ById("coach_creator_session", "session_id", CoachCreatorSession),
     ),
-    GraphEntity("Program", ProgramRecord, Program.from_record, _program, event_field="program"),
-    # In its own partition (`sharedProgram#<id>`), not the athlete's: not live.
-    GraphEntity("SharedProgram", SharedProgramRecord, SharedProgram.from_record, _shared_program),
     GraphEntity(
-        "ProgramDesignerSession",
-        DesignerSessionRecord,
-        ProgramDesignerSession.from_record,
-        _by(DesignerSessionRecord),
+        "Program",
+        ProgramRecord,
+        Program.from_record,
+        _program,
+        event_field="program",
+        viewer=program.VIEWER_FIELDS,
+        by_id=ById("program", "program_id", Program),
+    ),
+    # In its own partition (`sharedProgram#<id>`), not the athlete's: not live.
+    GraphEntity(
+        "SharedProgram",
+        SharedProgramRecord,
+        SharedProgram.from_record,
+        _shared_program,
+        viewer=shared.VIEWER_FIELDS,
+        by_id=ById(
+            "shared_program",
+            "shared_program_id",
+            SharedProgram,
+            "One of your shares by id (active or not).",
+        ),
     ),
     # The app's weekly and monthly reports (read-only): `TrainingReport:weekly:2026-W15`.
     # Live: a report the app's scheduled Lambda lands reaches `viewerEvents.report`.
@@ -141,6 +203,15 @@ ENTITIES: tuple[GraphEntity, ...] = (
         _report,
         ids=2,
         event_field="report",
+        viewer=report.VIEWER_FIELDS,
+    ),
+    GraphEntity(
+        "ProgramDesignerSession",
+        DesignerSessionRecord,
+        ProgramDesignerSession.from_record,
+        _by(DesignerSessionRecord),
+        viewer=designer.VIEWER_FIELDS,
+        by_id=ById("program_designer_session", "session_id", ProgramDesignerSession),
     ),
 )
 
@@ -168,3 +239,40 @@ async def load_node(info: Info, type_name: str, parts: list[str]) -> Node:
     if record is None:
         raise not_found("Node")
     return entity.node(record)  # type: ignore[union-attr]
+
+
+def _by_id_field(entity: GraphEntity, by_id: ById) -> Any:
+    """`workout(workoutId: ID!): Workout`: the entity's `find` in the caller's partition."""
+
+    async def resolve(info: Info, **ids: strawberry.ID) -> Node | None:
+        user_id = info.context.require_user().user_id
+        record = await entity.find(info, user_id, [str(ids[by_id.argument])])
+        return entity.node(record) if record is not None else None
+
+    # strawberry reads the GraphQL arguments and type from the signature.
+    resolve.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter("info", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Info),
+            inspect.Parameter(
+                by_id.argument, inspect.Parameter.KEYWORD_ONLY, annotation=strawberry.ID
+            ),
+        ],
+        return_annotation=by_id.returns | None,
+    )
+    resolve.__name__ = by_id.field
+    return strawberry.field(resolver=resolve, description=by_id.description)
+
+
+def viewer_fields() -> dict[str, StrawberryField]:
+    """The User fields every entity declares (its lists, its field by id), in the
+    registry's order: `User` is built with them (schema/user.py)."""
+    fields: dict[str, StrawberryField] = {}
+    for entity in ENTITIES:
+        declared = dict(entity.viewer)
+        if entity.by_id is not None:
+            declared[entity.by_id.field] = _by_id_field(entity, entity.by_id)
+        for name, value in declared.items():
+            if name in fields:
+                raise ValueError(f"two entities declare the viewer field {name!r}")
+            fields[name] = value
+    return fields

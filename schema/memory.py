@@ -10,10 +10,14 @@ from strawberry.scalars import JSON
 
 from datasources.enums import read
 from datasources.records import CoachRecord, MemoryRecord
+from datasources.stores.memory import MemoryQuery
+from resolvers import user_lists
 from resolvers.context import Info
 from schema.coach import Coach
+from schema.connection import Connection
 from schema.convert import maybe, snake_keys
 from schema.enums import Importance, MemoryType
+from schema.inputs import MemoryFilter
 from schema.node import Node, encode_global_id
 
 
@@ -92,3 +96,31 @@ class UserMemory(Node):
             prospective=cast(JSON, meta.prospective),
             _record=record,
         )
+
+
+# --- the viewer's fields (User, through schema/entities.py) ---------------------------
+
+
+async def _memories(
+    info: Info,
+    filter: MemoryFilter | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> Connection[UserMemory] | None:
+    f = filter or MemoryFilter()
+    query = MemoryQuery(
+        coach_id=f.coach_id,
+        memory_type=f.memory_type.value if f.memory_type else None,
+        importance=f.importance.value if f.importance else None,
+        include_archived=f.include_archived,
+    )
+    store = info.context.stores.memories
+    page = await user_lists.list_of(info, store, "memories", query, first, after)
+    return Connection.of_records(page, UserMemory.from_record)
+
+
+VIEWER_FIELDS = {
+    "memories": strawberry.field(
+        resolver=_memories, description="Importance, then usage count, then newest."
+    ),
+}

@@ -519,3 +519,24 @@ async def list_programs(
         total_count=len(listing.matching),
         counts_by_status=ProgramStatusCounts(**counts),
     )
+
+
+# --- the viewer's fields (User, through schema/entities.py) ---------------------------
+
+
+async def _programs(
+    info: Info,
+    filter: ProgramFilter | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> ProgramConnection | None:
+    return await list_programs(info, filter, first, after)
+
+
+VIEWER_FIELDS = {
+    "programs": strawberry.field(
+        resolver=_programs,
+        description="Training programs, newest start first (the app's order); one read gives "
+        "the page, totalCount and countsByStatus.",
+    ),
+}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from enum import Enum
-from typing import cast
+from typing import Annotated, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -169,3 +169,75 @@ async def find_report(info: Info, weekly: bool, period_id: str) -> ReportRecord 
     user_id = info.context.require_user().user_id
     view = info.context.loaders.of(ReportRecord, ReportRecord.sk_of(weekly))
     return await view.load((user_id, period_id))
+
+
+# --- the viewer's fields (User, through schema/entities.py) ---------------------------
+
+# The report lists' arguments (weeklyReports and monthlyReports take the same).
+ReportsFrom = Annotated[
+    str | None,
+    strawberry.argument(
+        name="from", description="YYYY-MM-DD: periods starting on or after this day."
+    ),
+]
+ReportsTo = Annotated[
+    str | None,
+    strawberry.argument(description="YYYY-MM-DD: periods ending on or before this day."),
+]
+ReportsSort = Annotated[
+    ReportSortField,
+    strawberry.argument(description="The app's sort keys; the period id breaks ties."),
+]
+
+
+async def _weekly_reports(
+    info: Info,
+    from_: ReportsFrom = None,
+    to: ReportsTo = None,
+    sort_by: ReportsSort = ReportSortField.PERIOD_START,
+    descending: bool = True,
+    first: int | None = None,
+    after: str | None = None,
+) -> Connection[TrainingReport] | None:
+    return await list_reports(info, True, from_, to, sort_by, descending, first, after)
+
+
+async def _monthly_reports(
+    info: Info,
+    from_: ReportsFrom = None,
+    to: ReportsTo = None,
+    sort_by: ReportsSort = ReportSortField.PERIOD_START,
+    descending: bool = True,
+    first: int | None = None,
+    after: str | None = None,
+) -> Connection[TrainingReport] | None:
+    return await list_reports(info, False, from_, to, sort_by, descending, first, after)
+
+
+async def _weekly_report(info: Info, week: str) -> TrainingReport | None:
+    record = await find_report(info, True, week)
+    return TrainingReport.from_record(record) if record else None
+
+
+async def _monthly_report(info: Info, month: str) -> TrainingReport | None:
+    record = await find_report(info, False, month)
+    return TrainingReport.from_record(record) if record else None
+
+
+VIEWER_FIELDS = {
+    "weekly_reports": strawberry.field(
+        resolver=_weekly_reports,
+        description="The app's weekly reports (read-only), newest week first by default "
+        "(analytics.ts:43-105): one query reads the page and `totalCount`.",
+    ),
+    "monthly_reports": strawberry.field(
+        resolver=_monthly_reports,
+        description="The app's monthly reports (read-only); as `weeklyReports`.",
+    ),
+    "weekly_report": strawberry.field(
+        resolver=_weekly_report, description="One weekly report by its ISO week (YYYY-Www)."
+    ),
+    "monthly_report": strawberry.field(
+        resolver=_monthly_report, description="One monthly report by its month (YYYY-MM)."
+    ),
+}

@@ -10,12 +10,16 @@ from strawberry.scalars import JSON
 
 from datasources.enums import read
 from datasources.records import CoachRecord, SessionRecord
+from datasources.stores.session import SessionQuery
+from resolvers import user_lists
 from resolvers.content import load_content
 from resolvers.context import Info
 from schema.coach import Coach
+from schema.connection import Connection
 from schema.content import StoredContent
 from schema.convert import from_data, instant, snake_keys
 from schema.enums import CreationType, MessageRole, SophisticationLevel
+from schema.inputs import CoachCreatorSessionFilter
 from schema.node import Node, encode_global_id
 
 _AS_TEXT = "The stamp as stored text; use {} (a DateTime)."
@@ -303,3 +307,31 @@ class CoachCreatorSession(Node):
 
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
+
+
+# --- the viewer's fields (User, through schema/entities.py) ---------------------------
+
+
+async def _coach_creator_sessions(
+    info: Info,
+    filter: CoachCreatorSessionFilter | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> Connection[CoachCreatorSession] | None:
+    f = filter or CoachCreatorSessionFilter()
+    query = SessionQuery(
+        is_complete=f.is_complete,
+        sophistication_level=f.sophistication_level.value if f.sophistication_level else None,
+        abandoned=f.abandoned,
+        include_deleted=f.include_deleted,
+    )
+    store = info.context.stores.sessions
+    page = await user_lists.list_of(info, store, "sessions", query, first, after)
+    return Connection.of_records(page, CoachCreatorSession.from_record)
+
+
+VIEWER_FIELDS = {
+    "coach_creator_sessions": strawberry.field(
+        resolver=_coach_creator_sessions, description="Newest first."
+    ),
+}

@@ -226,3 +226,24 @@ async def find_shared_program(info: Info, shared_program_id: str) -> SharedProgr
     user_id = info.context.require_user().user_id
     record = await info.context.stores.shared_programs.get(shared_program_id)
     return record if record is not None and record.owned_by(user_id) else None
+
+
+# --- the viewer's fields (User, through schema/entities.py) ---------------------------
+
+
+async def _shared_programs(
+    info: Info,
+    include_inactive: bool = False,
+    first: int | None = None,
+    after: str | None = None,
+) -> Connection[SharedProgram] | None:
+    return await list_shared_programs(info, include_inactive, first, after)
+
+
+VIEWER_FIELDS = {
+    "shared_programs": strawberry.field(
+        resolver=_shared_programs,
+        description="The programs you shared, newest first (the app's list: GSI1); unshared "
+        "ones only with includeInactive. One read gives the page and totalCount.",
+    ),
+}

@@ -9,7 +9,10 @@ import strawberry
 from strawberry.scalars import JSON
 
 from datasources.records import ConversationRecord, SummaryRecord
+from datasources.stores.summary import SummaryQuery
+from resolvers import user_lists
 from resolvers.context import Info
+from schema.connection import Connection
 from schema.convert import maybe
 from schema.node import Node, encode_global_id
 
@@ -113,3 +116,26 @@ class ConversationSummary(Node):
             updated_at=record.updated_at,
             version=record.version,
         )
+
+
+# --- the viewer's fields (User, through schema/entities.py) ---------------------------
+
+
+async def _conversation_summaries(
+    info: Info,
+    coach_id: strawberry.ID | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> Connection[ConversationSummary] | None:
+    store = info.context.stores.summaries
+    page = await user_lists.list_of(
+        info, store, "summaries", SummaryQuery(coach_id=coach_id), first, after
+    )
+    return Connection.of_records(page, ConversationSummary.from_record)
+
+
+VIEWER_FIELDS = {
+    "conversation_summaries": strawberry.field(
+        resolver=_conversation_summaries, description="Newest first."
+    ),
+}

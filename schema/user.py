@@ -12,52 +12,17 @@ from strawberry.scalars import JSON
 
 from datasources.enums import read
 from datasources.records import (
-    CoachRecord,
-    DesignerSessionRecord,
-    MemoryRecord,
-    SessionRecord,
     SubscriptionRecord,
     UserRecord,
-    WorkoutRecord,
 )
 from datasources.records.base import ItemRecord
-from datasources.stores.coach import CoachQuery
-from datasources.stores.conversation import ConversationQuery
-from datasources.stores.memory import MemoryQuery
-from datasources.stores.session import SessionQuery
-from datasources.stores.summary import SummaryQuery
-from datasources.stores.workout import WorkoutOrder as StoredOrder
-from datasources.stores.workout import WorkoutQuery
-from resolvers import user_lists
 from resolvers.context import Info
 from resolvers.errors import ApiError, Code
-from resolvers.lists import RecordList
-from schema.coach import Coach
-from schema.connection import Connection
-from schema.conversation import CoachConversation
 from schema.convert import maybe, snake_keys
-from schema.designer import (
-    ProgramDesignerSession,
-    ProgramDesignerSessionFilter,
-    list_designer_sessions,
-)
+from schema.entities import viewer_fields
 from schema.exercise import Exercise, ExerciseNames, exercise_names
-from schema.inputs import (
-    CoachCreatorSessionFilter,
-    MemoryFilter,
-    OrderDirection,
-    WorkoutFilter,
-    WorkoutOrder,
-)
-from schema.memory import UserMemory
 from schema.node import Node, encode_global_id
-from schema.program import Program, ProgramConnection, ProgramFilter, list_programs
-from schema.report import ReportSortField, TrainingReport, find_report, list_reports
-from schema.session import CoachCreatorSession
-from schema.shared_program import SharedProgram, find_shared_program, list_shared_programs
 from schema.stats import TrainingStats, training_stats
-from schema.summary import ConversationSummary
-from schema.workout import Workout
 
 T = TypeVar("T")
 R = TypeVar("R", bound=ItemRecord)
@@ -156,24 +121,16 @@ def _profile(get: Callable[[UserRecord], Any], description: str | None = None) -
     return strawberry.field(resolver=resolve, description=description)
 
 
-# The report lists' arguments (weeklyReports and monthlyReports take the same).
-ReportsFrom = Annotated[
-    str | None,
-    strawberry.argument(
-        name="from", description="YYYY-MM-DD: periods starting on or after this day."
-    ),
-]
-ReportsTo = Annotated[
-    str | None,
-    strawberry.argument(description="YYYY-MM-DD: periods ending on or before this day."),
-]
-ReportsSort = Annotated[
-    ReportSortField,
-    strawberry.argument(description="The app's sort keys; the period id breaks ties."),
-]
+def _with_entity_fields(cls: type[T]) -> type[T]:
+    """The entities' own viewer fields (their lists and reads by id, declared with each
+    entity: schema/entities.py), added before strawberry reads the class."""
+    for name, value in viewer_fields().items():
+        setattr(cls, name, value)
+    return cls
 
 
 @strawberry.type(description="The signed-in athlete. Profile fields share one profile read.")
+@_with_entity_fields
 class User(Node):
     user_id: strawberry.ID
 
@@ -234,172 +191,7 @@ class User(Node):
         record = await info.context.loaders.of(SubscriptionRecord).load((self.user_id,))
         return Plan.from_record(record)
 
-    # --- the graph ------------------------------------------------------------------------
-
-    @strawberry.field(description="The athlete's coaches, oldest first.")
-    async def coaches(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        include_archived: Annotated[
-            bool, strawberry.argument(description="Also the coaches the athlete archived.")
-        ] = False,
-    ) -> Connection[Coach] | None:
-        store = info.context.stores.coaches
-        query = CoachQuery(include_archived=include_archived)
-        page = await user_lists.list_of(info, store, "coaches", query, first, after)
-        return _connection(page, Coach.from_record)
-
-    @strawberry.field
-    async def coach(self, info: Info, coach_id: strawberry.ID) -> Coach | None:
-        record = await info.context.loaders.of(CoachRecord).load((self.user_id, coach_id))
-        return Coach.from_record(record) if record else None
-
-    @strawberry.field(description="Most recently active first.")
-    async def conversations(
-        self,
-        info: Info,
-        coach_id: strawberry.ID | None = None,
-        is_active: bool | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        mode: Annotated[
-            str | None, strawberry.argument(description="The app's conversation mode.")
-        ] = None,
-    ) -> Connection[CoachConversation] | None:
-        query = ConversationQuery(coach_id=coach_id, is_active=is_active, mode=mode)
-        store = info.context.stores.conversations
-        page = await user_lists.list_of(info, store, "conversations", query, first, after)
-        return _connection(page, CoachConversation.from_record)
-
-    @strawberry.field(description="One conversation. Give `coachId` too for a direct read by key.")
-    async def conversation(
-        self, info: Info, conversation_id: strawberry.ID, coach_id: strawberry.ID | None = None
-    ) -> CoachConversation | None:
-        record = await user_lists.find_conversation(info, conversation_id, coach_id)
-        return CoachConversation.from_record(record) if record else None
-
-    @strawberry.field(description="Newest first.")
-    async def conversation_summaries(
-        self,
-        info: Info,
-        coach_id: strawberry.ID | None = None,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> Connection[ConversationSummary] | None:
-        store = info.context.stores.summaries
-        page = await user_lists.list_of(
-            info, store, "summaries", SummaryQuery(coach_id=coach_id), first, after
-        )
-        return _connection(page, ConversationSummary.from_record)
-
-    @strawberry.field(description="Newest first unless `orderBy` says otherwise.")
-    async def workouts(
-        self,
-        info: Info,
-        filter: WorkoutFilter | None = None,
-        order_by: WorkoutOrder | None = None,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> Connection[Workout] | None:
-        query = _workout_query(filter, order_by or WorkoutOrder())
-        store = info.context.stores.workouts
-        page = await user_lists.list_of(info, store, "workouts", query, first, after)
-        return _connection(page, Workout.from_record)
-
-    @strawberry.field
-    async def workout(self, info: Info, workout_id: strawberry.ID) -> Workout | None:
-        record = await info.context.loaders.of(WorkoutRecord).load((self.user_id, workout_id))
-        return Workout.from_record(record) if record else None
-
-    @strawberry.field(description="Importance, then usage count, then newest.")
-    async def memories(
-        self,
-        info: Info,
-        filter: MemoryFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> Connection[UserMemory] | None:
-        f = filter or MemoryFilter()
-        query = MemoryQuery(
-            coach_id=f.coach_id,
-            memory_type=f.memory_type.value if f.memory_type else None,
-            importance=f.importance.value if f.importance else None,
-            include_archived=f.include_archived,
-        )
-        store = info.context.stores.memories
-        page = await user_lists.list_of(info, store, "memories", query, first, after)
-        return _connection(page, UserMemory.from_record)
-
-    @strawberry.field
-    async def memory(self, info: Info, memory_id: strawberry.ID) -> UserMemory | None:
-        record = await info.context.loaders.of(MemoryRecord).load((self.user_id, memory_id))
-        return UserMemory.from_record(record) if record else None
-
-    @strawberry.field(description="Newest first.")
-    async def coach_creator_sessions(
-        self,
-        info: Info,
-        filter: CoachCreatorSessionFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> Connection[CoachCreatorSession] | None:
-        f = filter or CoachCreatorSessionFilter()
-        query = SessionQuery(
-            is_complete=f.is_complete,
-            sophistication_level=f.sophistication_level.value if f.sophistication_level else None,
-            abandoned=f.abandoned,
-            include_deleted=f.include_deleted,
-        )
-        store = info.context.stores.sessions
-        page = await user_lists.list_of(info, store, "sessions", query, first, after)
-        return _connection(page, CoachCreatorSession.from_record)
-
-    @strawberry.field
-    async def coach_creator_session(
-        self, info: Info, session_id: strawberry.ID
-    ) -> CoachCreatorSession | None:
-        record = await info.context.loaders.of(SessionRecord).load((self.user_id, session_id))
-        return CoachCreatorSession.from_record(record) if record else None
-
-    @strawberry.field(
-        description="Training programs, newest start first (the app's order); one read gives "
-        "the page, totalCount and countsByStatus."
-    )
-    async def programs(
-        self,
-        info: Info,
-        filter: ProgramFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> ProgramConnection | None:
-        return await list_programs(info, filter, first, after)
-
-    @strawberry.field
-    async def program(self, info: Info, program_id: strawberry.ID) -> Program | None:
-        record = await user_lists.find_program(info, program_id)
-        return Program.from_record(record) if record else None
-
-    @strawberry.field(
-        description="The programs you shared, newest first (the app's list: GSI1); unshared "
-        "ones only with includeInactive. One read gives the page and totalCount."
-    )
-    async def shared_programs(
-        self,
-        info: Info,
-        include_inactive: bool = False,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> Connection[SharedProgram] | None:
-        return await list_shared_programs(info, include_inactive, first, after)
-
-    @strawberry.field(description="One of your shares by id (active or not).")
-    async def shared_program(
-        self, info: Info, shared_program_id: strawberry.ID
-    ) -> SharedProgram | None:
-        record = await find_shared_program(info, shared_program_id)
-        return SharedProgram.from_record(record) if record else None
+    # --- the graph: reads that are no entity's (the entities' own come from the registry) --
 
     @strawberry.field(
         description="Every exercise name you logged, with how often and when last, most "
@@ -431,85 +223,3 @@ class User(Node):
         to: str | None = None,
     ) -> TrainingStats:
         return await training_stats(info, from_, to)
-
-    @strawberry.field(
-        description="The app's weekly reports (read-only), newest week first by default "
-        "(analytics.ts:43-105): one query reads the page and `totalCount`."
-    )
-    async def weekly_reports(
-        self,
-        info: Info,
-        from_: ReportsFrom = None,
-        to: ReportsTo = None,
-        sort_by: ReportsSort = ReportSortField.PERIOD_START,
-        descending: bool = True,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> Connection[TrainingReport] | None:
-        return await list_reports(info, True, from_, to, sort_by, descending, first, after)
-
-    @strawberry.field(description="The app's monthly reports (read-only); as `weeklyReports`.")
-    async def monthly_reports(
-        self,
-        info: Info,
-        from_: ReportsFrom = None,
-        to: ReportsTo = None,
-        sort_by: ReportsSort = ReportSortField.PERIOD_START,
-        descending: bool = True,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> Connection[TrainingReport] | None:
-        return await list_reports(info, False, from_, to, sort_by, descending, first, after)
-
-    @strawberry.field(description="One weekly report by its ISO week (YYYY-Www).")
-    async def weekly_report(self, info: Info, week: str) -> TrainingReport | None:
-        record = await find_report(info, True, week)
-        return TrainingReport.from_record(record) if record else None
-
-    @strawberry.field(description="One monthly report by its month (YYYY-MM).")
-    async def monthly_report(self, info: Info, month: str) -> TrainingReport | None:
-        record = await find_report(info, False, month)
-        return TrainingReport.from_record(record) if record else None
-
-    @strawberry.field(description="Most recent activity first; soft-deleted ones hidden.")
-    async def program_designer_sessions(
-        self,
-        info: Info,
-        filter: ProgramDesignerSessionFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> Connection[ProgramDesignerSession] | None:
-        return await list_designer_sessions(info, filter, first, after)
-
-    @strawberry.field
-    async def program_designer_session(
-        self, info: Info, session_id: strawberry.ID
-    ) -> ProgramDesignerSession | None:
-        loader = info.context.loaders.of(DesignerSessionRecord)
-        record = await loader.load((self.user_id, session_id))
-        return ProgramDesignerSession.from_record(record) if record else None
-
-
-def _connection(page: RecordList[R], convert: Callable[[R], T]) -> Connection[T]:
-    return Connection.build(
-        [convert(r) for r in page.records],
-        page.cursors,
-        has_next=page.has_next,
-        has_previous=page.has_previous,
-        count=page.count,
-    )
-
-
-def _workout_query(f: WorkoutFilter | None, order: WorkoutOrder) -> WorkoutQuery:
-    f = f or WorkoutFilter()
-    return WorkoutQuery(
-        completed_from=f.completed_from,
-        completed_to=f.completed_to,
-        discipline=f.discipline.value if f.discipline else None,
-        workout_type=f.workout_type,
-        location=f.location,
-        coach_id=f.coach_id,
-        min_confidence=f.min_confidence,
-        order=StoredOrder(order.field.value),
-        descending=order.direction is OrderDirection.DESC,
-    )

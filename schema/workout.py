@@ -13,13 +13,18 @@ from datasources.enums import read
 from datasources.records import CoachRecord, ConversationRecord, WorkoutData, WorkoutRecord
 from datasources.records import workout as records
 from datasources.records.exercise import ExerciseRecord
+from datasources.stores.workout import WorkoutOrder as StoredOrder
+from datasources.stores.workout import WorkoutQuery
+from resolvers import user_lists
 from resolvers.context import Info
 from schema.coach import Coach
+from schema.connection import Connection
 from schema.content import StoredContent
 from schema.convert import from_data, maybe, snake_keys
 from schema.derive import output_type
 from schema.enums import Discipline
 from schema.exercise import ExerciseLog
+from schema.inputs import OrderDirection, WorkoutFilter, WorkoutOrder
 from schema.node import Node, encode_global_id
 from schema.workout_discipline import DisciplineSpecific, discipline_specific
 
@@ -214,3 +219,41 @@ class Workout(Node):
             version=record.version,
             _record=record,
         )
+
+
+# --- the viewer's fields (User, through schema/entities.py) ---------------------------
+
+
+async def _workouts(
+    info: Info,
+    filter: WorkoutFilter | None = None,
+    order_by: WorkoutOrder | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> Connection[Workout] | None:
+    query = _workout_query(filter, order_by or WorkoutOrder())
+    store = info.context.stores.workouts
+    page = await user_lists.list_of(info, store, "workouts", query, first, after)
+    return Connection.of_records(page, Workout.from_record)
+
+
+def _workout_query(f: WorkoutFilter | None, order: WorkoutOrder) -> WorkoutQuery:
+    f = f or WorkoutFilter()
+    return WorkoutQuery(
+        completed_from=f.completed_from,
+        completed_to=f.completed_to,
+        discipline=f.discipline.value if f.discipline else None,
+        workout_type=f.workout_type,
+        location=f.location,
+        coach_id=f.coach_id,
+        min_confidence=f.min_confidence,
+        order=StoredOrder(order.field.value),
+        descending=order.direction is OrderDirection.DESC,
+    )
+
+
+VIEWER_FIELDS = {
+    "workouts": strawberry.field(
+        resolver=_workouts, description="Newest first unless `orderBy` says otherwise."
+    ),
+}

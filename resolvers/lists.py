@@ -82,11 +82,9 @@ async def paged(
 
     async def total() -> int:
         if page.total is not None:
-            # The read gave the total: a count started beside it is not awaited, so it is
-            # stopped (left running, it could outlive the request and its event loop).
-            for started in (kept, beside):
-                if started is not None:
-                    started.cancel()
+            # The read gave the total. A count started beside it is left to finish, not
+            # cancelled: it awaits the request's batched load of the counts item, a future
+            # other lists of the document share, and cancelling it would cancel theirs.
             return page.total
         if kept is not None:
             value = await kept

@@ -42,6 +42,14 @@ from schema.coach import Coach
 from schema.conversation import CoachConversation
 from schema.designer import ProgramDesignerSession
 from schema.memory import UserMemory
+from schema.mutations import coach as coach_mutations
+from schema.mutations import conversation as conversation_mutations
+from schema.mutations import designer as designer_mutations
+from schema.mutations import memory as memory_mutations
+from schema.mutations import program as program_mutations
+from schema.mutations import session as session_mutations
+from schema.mutations import shared_program as shared_mutations
+from schema.mutations import workout as workout_mutations
 from schema.node import Node
 from schema.program import Program
 from schema.report import MONTH_ID, WEEK_ID, TrainingReport, find_report
@@ -78,6 +86,8 @@ class GraphEntity:
     viewer: Mapping[str, Any] = field(default_factory=dict)  # strawberry fields
     # ... and its field by id, derived from `find`.
     by_id: ById | None = None
+    # Its mutations on the root, from its module in schema/mutations (`MUTATIONS`).
+    mutations: Mapping[str, Any] = field(default_factory=dict)  # strawberry fields
 
 
 def _by(record_type: type[ItemRecord]) -> Find:
@@ -127,6 +137,7 @@ ENTITIES: tuple[GraphEntity, ...] = (
         _by(CoachRecord),
         event_field="coach",
         viewer=coach.VIEWER_FIELDS,
+        mutations=coach_mutations.MUTATIONS,
         by_id=ById("coach", "coach_id", Coach),
     ),
     GraphEntity(
@@ -137,6 +148,7 @@ ENTITIES: tuple[GraphEntity, ...] = (
         ids=2,
         event_field="conversation",
         viewer=conversation.VIEWER_FIELDS,
+        mutations=conversation_mutations.MUTATIONS,
     ),
     GraphEntity(
         "ConversationSummary",
@@ -152,6 +164,7 @@ ENTITIES: tuple[GraphEntity, ...] = (
         _by(WorkoutRecord),
         event_field="workout",
         viewer=workouts.VIEWER_FIELDS,
+        mutations=workout_mutations.MUTATIONS,
         by_id=ById("workout", "workout_id", Workout),
     ),
     GraphEntity(
@@ -161,6 +174,7 @@ ENTITIES: tuple[GraphEntity, ...] = (
         _by(MemoryRecord),
         event_field="memory",
         viewer=memory.VIEWER_FIELDS,
+        mutations=memory_mutations.MUTATIONS,
         by_id=ById("memory", "memory_id", UserMemory),
     ),
     GraphEntity(
@@ -169,6 +183,7 @@ ENTITIES: tuple[GraphEntity, ...] = (
         CoachCreatorSession.from_record,
         _by(SessionRecord),
         viewer=session.VIEWER_FIELDS,
+        mutations=session_mutations.MUTATIONS,
         by_id=ById("coach_creator_session", "session_id", CoachCreatorSession),
     ),
     GraphEntity(
@@ -178,6 +193,7 @@ ENTITIES: tuple[GraphEntity, ...] = (
         _program,
         event_field="program",
         viewer=program.VIEWER_FIELDS,
+        mutations=program_mutations.MUTATIONS,
         by_id=ById("program", "program_id", Program),
     ),
     # In its own partition (`sharedProgram#<id>`), not the athlete's: not live.
@@ -187,6 +203,7 @@ ENTITIES: tuple[GraphEntity, ...] = (
         SharedProgram.from_record,
         _shared_program,
         viewer=shared.VIEWER_FIELDS,
+        mutations=shared_mutations.MUTATIONS,
         by_id=ById(
             "shared_program",
             "shared_program_id",
@@ -211,6 +228,7 @@ ENTITIES: tuple[GraphEntity, ...] = (
         ProgramDesignerSession.from_record,
         _by(DesignerSessionRecord),
         viewer=designer.VIEWER_FIELDS,
+        mutations=designer_mutations.MUTATIONS,
         by_id=ById("program_designer_session", "session_id", ProgramDesignerSession),
     ),
 )
@@ -274,5 +292,16 @@ def viewer_fields() -> dict[str, StrawberryField]:
         for name, value in declared.items():
             if name in fields:
                 raise ValueError(f"two entities declare the viewer field {name!r}")
+            fields[name] = value
+    return fields
+
+
+def entity_mutations() -> dict[str, Any]:
+    """The root Mutation's fields every entity declares, in the registry's order."""
+    fields: dict[str, Any] = {}
+    for entity in ENTITIES:
+        for name, value in entity.mutations.items():
+            if name in fields:
+                raise ValueError(f"two entities declare the mutation {name!r}")
             fields[name] = value
     return fields

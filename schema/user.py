@@ -11,11 +11,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from datasources.enums import read
-from datasources.records import (
-    SubscriptionRecord,
-    UserRecord,
-)
-from datasources.records.base import ItemRecord
+from datasources.records import SubscriptionRecord, UserRecord
 from resolvers.context import Info
 from resolvers.errors import ApiError, Code
 from schema.convert import maybe, snake_keys
@@ -25,7 +21,6 @@ from schema.node import Node, encode_global_id
 from schema.stats import TrainingStats, training_stats
 
 T = TypeVar("T")
-R = TypeVar("R", bound=ItemRecord)
 
 
 @strawberry.type

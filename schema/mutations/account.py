@@ -82,3 +82,10 @@ async def delete_account(info: Info, input: DeleteAccountInput) -> DeleteAccount
     validated(input, DeleteAccount)
     items, objects = await info.context.stores.accounts.delete(user_id)
     return DeleteAccountPayload(deleted_item_count=items, deleted_object_count=objects)
+
+
+MUTATIONS = {
+    "submit_contact_form": strawberry.mutation(resolver=submit_contact_form),
+    "request_data_export": strawberry.mutation(resolver=request_data_export),
+    "delete_account": strawberry.mutation(resolver=delete_account),
+}

@@ -172,3 +172,11 @@ async def create_coach_from_template(
     data = validated(input, CreateCoachFromTemplate)
     record = await info.context.stores.coaches.create_from_template(user_id, data)
     return CreateCoachPayload(coach=Coach.from_record(record))
+
+
+MUTATIONS = {
+    "create_coach": strawberry.mutation(resolver=create_coach),
+    "create_coach_from_template": strawberry.mutation(resolver=create_coach_from_template),
+    "update_coach": strawberry.mutation(resolver=update_coach),
+    "delete_coach": strawberry.mutation(resolver=delete_coach),
+}

@@ -143,3 +143,12 @@ async def save_conversation_summary(
     data = validated(input, SaveConversationSummary)
     record = await info.context.stores.summaries.save(user_id, data)
     return SaveConversationSummaryPayload(summary=ConversationSummary.from_record(record))
+
+
+MUTATIONS = {
+    "start_conversation": strawberry.mutation(resolver=start_conversation),
+    "send_message": strawberry.mutation(resolver=send_message),
+    "update_conversation": strawberry.mutation(resolver=update_conversation),
+    "delete_conversation": strawberry.mutation(resolver=delete_conversation),
+    "save_conversation_summary": strawberry.mutation(resolver=save_conversation_summary),
+}

@@ -50,3 +50,13 @@ async def delete_program_designer_session(
     data = validated(input, DeleteDesignerSession)
     record = await info.context.stores.designer_sessions.delete(user_id, data)
     return DeleteProgramDesignerSessionPayload(session=ProgramDesignerSession.from_record(record))
+
+
+MUTATIONS = {
+    "rename_program_designer_session": strawberry.mutation(
+        resolver=rename_program_designer_session
+    ),
+    "delete_program_designer_session": strawberry.mutation(
+        resolver=delete_program_designer_session
+    ),
+}

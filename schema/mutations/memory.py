@@ -81,3 +81,11 @@ async def record_memory_use(info: Info, input: RecordMemoryUseInput) -> RecordMe
     data = validated(input, RecordMemoryUse)
     record = await info.context.stores.memories.record_use(user_id, data)
     return RecordMemoryUsePayload(memory=UserMemory.from_record(record))
+
+
+MUTATIONS = {
+    "create_memory": strawberry.mutation(resolver=create_memory),
+    "update_memory": strawberry.mutation(resolver=update_memory),
+    "delete_memory": strawberry.mutation(resolver=delete_memory),
+    "record_memory_use": strawberry.mutation(resolver=record_memory_use),
+}

@@ -71,3 +71,9 @@ async def update_profile(info: Info, input: UpdateProfileInput) -> UpdateProfile
     user_id = info.context.require_user().user_id
     record = await info.context.stores.users.update(user_id, validated(input, UpdateProfile))
     return UpdateProfilePayload(user=User(user_id=strawberry.ID(record.attributes.user_id)))
+
+
+MUTATIONS = {
+    "create_profile": strawberry.mutation(resolver=create_profile),
+    "update_profile": strawberry.mutation(resolver=update_profile),
+}

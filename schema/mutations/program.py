@@ -168,3 +168,12 @@ async def complete_rest_day(info: Info, input: CompleteRestDayInput) -> Complete
     data = validated(input, CompleteRestDay)
     record = await info.context.stores.programs.complete_rest_day(user_id, data)
     return CompleteRestDayPayload(program=Program.from_record(record))
+
+
+MUTATIONS = {
+    "update_program": strawberry.mutation(resolver=update_program),
+    "delete_program": strawberry.mutation(resolver=delete_program),
+    "log_program_workout": strawberry.mutation(resolver=log_program_workout),
+    "skip_program_day": strawberry.mutation(resolver=skip_program_day),
+    "complete_rest_day": strawberry.mutation(resolver=complete_rest_day),
+}

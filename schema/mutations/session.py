@@ -89,3 +89,11 @@ async def abandon_coach_creator_session(
     user_id = info.context.require_user().user_id
     record = await info.context.stores.sessions.abandon(user_id, validated(input, AbandonSession))
     return AbandonCoachCreatorSessionPayload(session=CoachCreatorSession.from_record(record))
+
+
+MUTATIONS = {
+    "start_coach_creator_session": strawberry.mutation(resolver=start_coach_creator_session),
+    "answer_coach_creator_question": strawberry.mutation(resolver=answer_coach_creator_question),
+    "complete_coach_creator_session": strawberry.mutation(resolver=complete_coach_creator_session),
+    "abandon_coach_creator_session": strawberry.mutation(resolver=abandon_coach_creator_session),
+}

@@ -73,3 +73,23 @@ async def copy_shared_program(
         user_id, validated(input, CopySharedProgram)
     )
     return CopySharedProgramPayload(program=Program.from_record(record))
+
+
+MUTATIONS = {
+    "share_program": strawberry.mutation(
+        resolver=share_program,
+        description="Shares one of your programs: a frozen snapshot (its templates without "
+        "your progress) anyone with the link can preview (`sharedProgram`). A program shared "
+        "already answers with its share.",
+    ),
+    "unshare_program": strawberry.mutation(
+        resolver=unshare_program,
+        description="The link stops working (the app's soft delete; the share stays listed "
+        "with includeInactive).",
+    ),
+    "copy_shared_program": strawberry.mutation(
+        resolver=copy_shared_program,
+        description="A shared program copied into your programs (active, day 1 today); its "
+        "copy count moves in the same transaction.",
+    ),
+}

@@ -88,3 +88,14 @@ async def create_upload_urls(info: Info, input: CreateUploadUrlsInput) -> Create
     return CreateUploadUrlsPayload(
         uploads=[UploadTarget.of(t) for t in targets], expires_in_seconds=URL_SECONDS
     )
+
+
+MUTATIONS = {
+    "create_upload_urls": strawberry.mutation(
+        resolver=create_upload_urls,
+        description="Presigned POST targets for up to 5 files under the caller's "
+        "user-uploads/<userId>/, valid 5 minutes; S3 holds each upload to its key, type and "
+        "size. Name the keys on sendMessage/startConversation (imageS3Keys, documentS3Keys) "
+        "or logWorkout/updateWorkout (imageS3Keys) once uploaded.",
+    ),
+}

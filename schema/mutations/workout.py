@@ -118,3 +118,18 @@ async def delete_workout(info: Info, input: DeleteWorkoutInput) -> DeleteWorkout
         deleted_workout_id=strawberry.ID(deleted.workout_id),
         deleted_exercise_count=deleted.exercise_count,
     )
+
+
+MUTATIONS = {
+    "log_workout": strawberry.mutation(resolver=log_workout),
+    "update_workout": strawberry.mutation(resolver=update_workout),
+    "delete_workout": strawberry.mutation(
+        resolver=delete_workout,
+        description=(
+            "Deletes a workout with its detailed log and the app's exercise rows of it, as the "
+            "app's own delete does (one transaction when the rows fit in it; otherwise a "
+            "retry finishes what a failure left). The app's Pinecone workout_summary record "
+            "is out of this API's reach."
+        ),
+    ),
+}

@@ -30,7 +30,7 @@ from boto3.dynamodb.conditions import Attr, Key
 
 from datasources import counts, definition, keys
 from datasources.errors import Cancelled, ConditionFailed, StorageError
-from datasources.records import RECORD_TYPES, UserRecord
+from datasources.records import ACCELERATED, UserRecord
 from datasources.records.base import ItemRecord, format_timestamp, utcnow
 from datasources.stores.user import claim_item
 from datasources.stream import Change, StreamReader
@@ -52,7 +52,7 @@ class IndexerStats:
 def _record(image: dict[str, Any] | None) -> ItemRecord | None:
     if not image or not str(image.get("pk", "")).startswith(keys.USER_PREFIX):
         return None
-    record_type = RECORD_TYPES.get(str(image.get("entityType")))
+    record_type = ACCELERATED.get(str(image.get("entityType")))
     if record_type is None:
         return None
     try:

@@ -47,23 +47,19 @@ ALL_RECORDS: tuple[type[ItemRecord], ...] = (
 )
 ADMIN_LISTED: tuple[str, ...] = tuple(r.ENTITY_TYPE for r in ALL_RECORDS if r.ADMIN_LISTED)
 
-# The entities whose items the indexer and the migration keep accelerators for.
-RECORD_TYPES: dict[str, type[ItemRecord]] = {
-    cls.ENTITY_TYPE: cls
-    for cls in (
-        UserRecord,
-        ContactFormRecord,
-        CoachRecord,
-        ConversationRecord,
-        SummaryRecord,
-        WorkoutRecord,
-        SessionRecord,
-        MemoryRecord,
-        SubscriptionRecord,
-        ProgramRecord,
-        ProgramInsightsRecord,
-        DesignerSessionRecord,
-    )
+# Every entity's record by its stored `entityType`.
+RECORD_TYPES: dict[str, type[ItemRecord]] = {r.ENTITY_TYPE: r for r in ALL_RECORDS}
+
+
+def _accelerated(record: type[ItemRecord]) -> bool:
+    return record is UserRecord or record.list_key is not ItemRecord.list_key
+
+
+# What the migration's backfill and the stream indexer keep accelerators for, derived:
+# every record with a list key (its place in the `lists` index) and the profile (its
+# username and email claims).
+ACCELERATED: dict[str, type[ItemRecord]] = {
+    t: r for t, r in RECORD_TYPES.items() if _accelerated(r)
 }
 
 
@@ -73,6 +69,7 @@ def record_from_item(item: dict[str, object]) -> ItemRecord:
 
 
 __all__ = [
+    "ACCELERATED",
     "ADMIN_LISTED",
     "ALL_RECORDS",
     "RECORD_TYPES",

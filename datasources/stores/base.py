@@ -11,6 +11,7 @@ of the same document reads what is current.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from enum import Enum
 from typing import Any, ClassVar, Generic, TypeVar
 
 from boto3.dynamodb.conditions import Attr, ConditionBase, Key
+from pydantic import BaseModel
 
 from datasources import counts, definition, keys
 from datasources.content import ContentStore
@@ -39,6 +41,29 @@ from datasources.transaction import Transaction
 R = TypeVar("R", bound=ItemRecord)
 Q = TypeVar("Q")  # what a list of the entity can be filtered (and ordered) by
 T = TypeVar("T")
+S = TypeVar("S", bound="EntityStore[Any, Any]")
+D = TypeVar("D", bound=BaseModel)
+W = TypeVar("W", bound=ItemRecord)
+
+
+def idempotent(
+    write: Callable[[S, str, D, Intent], Awaitable[W]],
+) -> Callable[[S, str, D], Awaitable[W]]:
+    """A store's intent method, run once per intent: called as `store.update(user_id,
+    data)`, it gets the intent of `data` to commit with (`self._commit(tx, intent, key)`);
+    a client key seen before, or a marker met at commit, answers the record the first
+    call wrote, as stored now (`_reload`). Methods that answer something other than the
+    record call `self._once` with their own replay."""
+
+    @functools.wraps(write)
+    async def once(self: S, user_id: str, data: D) -> W:
+        intent = Intent.of(user_id, data)
+        result: W = await self._once(
+            intent, lambda: write(self, user_id, data, intent), self._reload
+        )
+        return result
+
+    return once
 
 
 @dataclass(frozen=True)

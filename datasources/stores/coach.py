@@ -44,7 +44,7 @@ from datasources.records.coach import (
 )
 from datasources.records.coach_template import CoachTemplateRecord
 from datasources.records.program import ProgramCoachView
-from datasources.stores.base import EntityStore, field, null_or_absent
+from datasources.stores.base import EntityStore, field, idempotent, null_or_absent
 from datasources.stores.coach_template import CoachTemplateStore
 from datasources.table import Table
 from datasources.transaction import Transaction, Update, exists
@@ -98,11 +98,8 @@ class CoachStore(EntityStore[CoachRecord, CoachQuery]):
 
     # --- create -----------------------------------------------------------------------
 
-    async def create(self, user_id: str, data: CreateCoach) -> CoachRecord:
-        intent = Intent.of(user_id, data)
-        return await self._once(intent, lambda: self._create(user_id, data, intent), self._reload)
-
-    async def _create(self, user_id: str, data: CreateCoach, intent: Intent) -> CoachRecord:
+    @idempotent
+    async def create(self, user_id: str, data: CreateCoach, intent: Intent) -> CoachRecord:
         record = new_coach(user_id, data, utcnow())
         try:
             await self._commit(Transaction().create("coach", record), intent, record.key)
@@ -163,11 +160,8 @@ class CoachStore(EntityStore[CoachRecord, CoachQuery]):
 
     # --- update -----------------------------------------------------------------------
 
-    async def update(self, user_id: str, data: UpdateCoach) -> CoachRecord:
-        intent = Intent.of(user_id, data)
-        return await self._once(intent, lambda: self._update(user_id, data, intent), self._reload)
-
-    async def _update(self, user_id: str, data: UpdateCoach, intent: Intent) -> CoachRecord:
+    @idempotent
+    async def update(self, user_id: str, data: UpdateCoach, intent: Intent) -> CoachRecord:
         key = (keys.user_pk(user_id), keys.coach_sk(data.coach_id))
         record = await self._current(key, data.expected_version)
         apply_update(record.attributes, data, utcnow())
@@ -181,12 +175,9 @@ class CoachStore(EntityStore[CoachRecord, CoachQuery]):
 
     # --- delete (archive) -------------------------------------------------------------
 
-    async def delete(self, user_id: str, data: DeleteCoach) -> CoachRecord:
+    @idempotent
+    async def delete(self, user_id: str, data: DeleteCoach, intent: Intent) -> CoachRecord:
         """The coach, archived (a replay answers it as stored now)."""
-        intent = Intent.of(user_id, data)
-        return await self._once(intent, lambda: self._delete(user_id, data, intent), self._reload)
-
-    async def _delete(self, user_id: str, data: DeleteCoach, intent: Intent) -> CoachRecord:
         key = (keys.user_pk(user_id), keys.coach_sk(data.coach_id))
         # One wave: the coach, and every program of the athlete that lists it.
         record, programs = await cost.gather(

@@ -40,7 +40,7 @@ from datasources.records import (
     utcnow,
 )
 from datasources.records.conversation import ArchiveChunk, ConversationMetadata, MessageMetadata
-from datasources.stores.base import EntityStore, all_of, field
+from datasources.stores.base import EntityStore, all_of, field, idempotent
 from datasources.transaction import Transaction, Update, as_read, at_version, exists
 from datasources.uploads import Attachment, Uploads, message_attachments
 
@@ -282,11 +282,8 @@ class ConversationStore(EntityStore[ConversationRecord, ConversationQuery]):
         attrs.messages = kept
         attrs.message_archive = [*(attrs.message_archive or []), chunk]
 
-    async def update(self, user_id: str, data: UpdateConversation) -> ConversationRecord:
-        intent = Intent.of(user_id, data)
-        return await self._once(intent, lambda: self._update(user_id, data, intent), self._reload)
-
-    async def _update(
+    @idempotent
+    async def update(
         self, user_id: str, data: UpdateConversation, intent: Intent
     ) -> ConversationRecord:
         key = (keys.user_pk(user_id), keys.conversation_sk(data.coach_id, data.conversation_id))

@@ -16,7 +16,7 @@ from datasources.errors import Cancelled
 from datasources.idempotency import Intent
 from datasources.inputs.designer import DeleteDesignerSession, RenameDesignerSession
 from datasources.records import DesignerSessionRecord, utcnow
-from datasources.stores.base import EntityStore, PageRequest, RecordPage, page_in_memory
+from datasources.stores.base import EntityStore, PageRequest, RecordPage, idempotent, page_in_memory
 from datasources.transaction import Transaction
 
 
@@ -67,11 +67,8 @@ class DesignerSessionStore(EntityStore[DesignerSessionRecord, DesignerSessionQue
     async def get(self, user_id: str, session_id: str) -> DesignerSessionRecord | None:
         return await self.get_by_key(keys.user_pk(user_id), keys.designer_session_sk(session_id))
 
-    async def rename(self, user_id: str, data: RenameDesignerSession) -> DesignerSessionRecord:
-        intent = Intent.of(user_id, data)
-        return await self._once(intent, lambda: self._rename(user_id, data, intent), self._reload)
-
-    async def _rename(
+    @idempotent
+    async def rename(
         self, user_id: str, data: RenameDesignerSession, intent: Intent
     ) -> DesignerSessionRecord:
         key = (keys.user_pk(user_id), keys.designer_session_sk(data.session_id))
@@ -80,11 +77,8 @@ class DesignerSessionStore(EntityStore[DesignerSessionRecord, DesignerSessionQue
         record.attributes.last_activity = utcnow()
         return await self._save(record, intent)
 
-    async def delete(self, user_id: str, data: DeleteDesignerSession) -> DesignerSessionRecord:
-        intent = Intent.of(user_id, data)
-        return await self._once(intent, lambda: self._delete(user_id, data, intent), self._reload)
-
-    async def _delete(
+    @idempotent
+    async def delete(
         self, user_id: str, data: DeleteDesignerSession, intent: Intent
     ) -> DesignerSessionRecord:
         key = (keys.user_pk(user_id), keys.designer_session_sk(data.session_id))

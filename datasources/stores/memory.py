@@ -16,7 +16,7 @@ from datasources.idempotency import Intent
 from datasources.inputs.memory import CreateMemory, DeleteMemory, RecordMemoryUse, UpdateMemory
 from datasources.records import MemoryAttributes, MemoryRecord, utcnow
 from datasources.records.memory import MemoryMetadata
-from datasources.stores.base import EntityStore, all_of, field, null_or_absent, reads_as
+from datasources.stores.base import EntityStore, all_of, field, idempotent, null_or_absent, reads_as
 from datasources.stores.coach import require_coaches
 from datasources.transaction import Transaction, Update, at_version, exists
 
@@ -61,11 +61,8 @@ class MemoryStore(EntityStore[MemoryRecord, MemoryQuery]):
     async def get(self, user_id: str, memory_id: str) -> MemoryRecord | None:
         return await self.get_by_key(keys.user_pk(user_id), keys.memory_sk(memory_id))
 
-    async def create(self, user_id: str, data: CreateMemory) -> MemoryRecord:
-        intent = Intent.of(user_id, data)
-        return await self._once(intent, lambda: self._create(user_id, data, intent), self._reload)
-
-    async def _create(self, user_id: str, data: CreateMemory, intent: Intent) -> MemoryRecord:
+    @idempotent
+    async def create(self, user_id: str, data: CreateMemory, intent: Intent) -> MemoryRecord:
         now = utcnow()
         record = MemoryRecord.new(
             MemoryAttributes(
@@ -97,11 +94,8 @@ class MemoryStore(EntityStore[MemoryRecord, MemoryQuery]):
         self._wrote(record)
         return record
 
-    async def update(self, user_id: str, data: UpdateMemory) -> MemoryRecord:
-        intent = Intent.of(user_id, data)
-        return await self._once(intent, lambda: self._update(user_id, data, intent), self._reload)
-
-    async def _update(self, user_id: str, data: UpdateMemory, intent: Intent) -> MemoryRecord:
+    @idempotent
+    async def update(self, user_id: str, data: UpdateMemory, intent: Intent) -> MemoryRecord:
         key = (keys.user_pk(user_id), keys.memory_sk(data.memory_id))
         record = await self._current(key, data.expected_version)
         attrs = record.attributes
@@ -143,17 +137,14 @@ class MemoryStore(EntityStore[MemoryRecord, MemoryQuery]):
         self._gone(key)
         return data.memory_id
 
-    async def record_use(self, user_id: str, data: RecordMemoryUse) -> MemoryRecord:
+    @idempotent
+    async def record_use(self, user_id: str, data: RecordMemoryUse, intent: Intent) -> MemoryRecord:
         """usageCount + 1 and lastUsed, atomically (ADD: concurrent uses never collide).
 
         The list order key depends on the count, so it is brought up to date after, with a
         write conditioned on the count it was computed from: if another use lands in
         between, that use's own follow-up sets the key for the newer count.
         """
-        intent = Intent.of(user_id, data)
-        return await self._once(intent, lambda: self._use(user_id, data, intent), self._reload)
-
-    async def _use(self, user_id: str, data: RecordMemoryUse, intent: Intent) -> MemoryRecord:
         key = (keys.user_pk(user_id), keys.memory_sk(data.memory_id))
         record = await self._current(key)
         record.attributes.metadata.last_used = utcnow()

@@ -31,7 +31,7 @@ from datasources.inputs.session import (
 from datasources.records import SessionAttributes, SessionRecord, utcnow
 from datasources.records.base import format_timestamp
 from datasources.records.session import ConfigGeneration
-from datasources.stores.base import EntityStore, all_of, field, null_or_absent, reads_as
+from datasources.stores.base import EntityStore, all_of, field, idempotent, null_or_absent, reads_as
 from datasources.stores.coach import current_coaches, require_coaches
 from datasources.transaction import Transaction
 
@@ -84,11 +84,8 @@ class SessionStore(EntityStore[SessionRecord, SessionQuery]):
     async def get(self, user_id: str, session_id: str) -> SessionRecord | None:
         return await self.get_by_key(keys.user_pk(user_id), keys.session_sk(session_id))
 
-    async def start(self, user_id: str, data: StartSession) -> SessionRecord:
-        intent = Intent.of(user_id, data)
-        return await self._once(intent, lambda: self._start(user_id, data, intent), self._reload)
-
-    async def _start(self, user_id: str, data: StartSession, intent: Intent) -> SessionRecord:
+    @idempotent
+    async def start(self, user_id: str, data: StartSession, intent: Intent) -> SessionRecord:
         now = utcnow()
         session_id = data.session_id or (
             f"coach_creator_{user_id}_{int(now.timestamp() * 1000)}_{uuid.uuid4().hex[:6]}"
@@ -119,11 +116,8 @@ class SessionStore(EntityStore[SessionRecord, SessionQuery]):
         self._wrote(record)
         return record
 
-    async def answer(self, user_id: str, data: AnswerQuestion) -> SessionRecord:
-        intent = Intent.of(user_id, data)
-        return await self._once(intent, lambda: self._answer(user_id, data, intent), self._reload)
-
-    async def _answer(self, user_id: str, data: AnswerQuestion, intent: Intent) -> SessionRecord:
+    @idempotent
+    async def answer(self, user_id: str, data: AnswerQuestion, intent: Intent) -> SessionRecord:
         async def change(record: SessionRecord, history: dict[str, Any]) -> None:
             attrs = record.attributes
             now = utcnow()
@@ -175,11 +169,8 @@ class SessionStore(EntityStore[SessionRecord, SessionQuery]):
 
         return await self._change(user_id, data.session_id, data.expected_version, intent, change)
 
-    async def complete(self, user_id: str, data: CompleteSession) -> SessionRecord:
-        intent = Intent.of(user_id, data)
-        return await self._once(intent, lambda: self._complete(user_id, data, intent), self._reload)
-
-    async def _complete(self, user_id: str, data: CompleteSession, intent: Intent) -> SessionRecord:
+    @idempotent
+    async def complete(self, user_id: str, data: CompleteSession, intent: Intent) -> SessionRecord:
         async def change(record: SessionRecord, history: dict[str, Any]) -> None:
             try:
                 (coach,) = await current_coaches(self.table, user_id, [data.generated_coach_id])
@@ -220,11 +211,8 @@ class SessionStore(EntityStore[SessionRecord, SessionQuery]):
             lambda tx: require_coaches(tx, user_id, [data.generated_coach_id]),
         )
 
-    async def abandon(self, user_id: str, data: AbandonSession) -> SessionRecord:
-        intent = Intent.of(user_id, data)
-        return await self._once(intent, lambda: self._abandon(user_id, data, intent), self._reload)
-
-    async def _abandon(self, user_id: str, data: AbandonSession, intent: Intent) -> SessionRecord:
+    @idempotent
+    async def abandon(self, user_id: str, data: AbandonSession, intent: Intent) -> SessionRecord:
         async def change(record: SessionRecord, history: dict[str, Any]) -> None:
             now = utcnow()
             record.attributes.abandoned_at = now

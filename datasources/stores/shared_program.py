@@ -45,7 +45,7 @@ from datasources.records.shared_program import (
     SharedProgramSnapshot,
     fresh_template,
 )
-from datasources.stores.base import EntityStore, Everything, PageRequest
+from datasources.stores.base import EntityStore, Everything, PageRequest, idempotent
 from datasources.stores.coach import CoachQuery, CoachStore, current_coaches, require_coaches
 from datasources.stores.program import ProgramStore
 from datasources.transaction import Transaction, Update, as_read, at_version
@@ -237,11 +237,8 @@ class SharedProgramStore(EntityStore[SharedProgramRecord, Everything]):
 
     # --- unshare ----------------------------------------------------------------------
 
-    async def unshare(self, user_id: str, data: UnshareProgram) -> SharedProgramRecord:
-        intent = Intent.of(user_id, data)
-        return await self._once(intent, lambda: self._unshare(user_id, data, intent), self._reload)
-
-    async def _unshare(
+    @idempotent
+    async def unshare(
         self, user_id: str, data: UnshareProgram, intent: Intent
     ) -> SharedProgramRecord:
         """delete-shared-program/handler.ts and shared-program.ts:276-334: another athlete's

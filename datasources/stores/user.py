@@ -19,7 +19,7 @@ from datasources.inputs.profile import PROFILE_MAPS, CreateProfile, UpdateProfil
 from datasources.quota import Window, spend_one
 from datasources.records import UserAttributes, UserRecord, utcnow
 from datasources.records.user import Avatar
-from datasources.stores.base import EntityStore, Everything
+from datasources.stores.base import EntityStore, Everything, idempotent
 from datasources.transaction import Transaction
 
 log = logging.getLogger("neonpanda.stores")
@@ -95,10 +95,6 @@ class UserStore(EntityStore[UserRecord, Everything]):
         matching = (r for r in map(self.parse, everyone.items) if r and _matches(r, kind, value))
         return next(matching, None), claimed
 
-    async def create(self, user_id: str, data: CreateProfile) -> UserRecord:
-        intent = Intent.of(user_id, data)
-        return await self._once(intent, lambda: self._create(user_id, data, intent), self._reload)
-
     async def _free(self, user_id: str, **values: str) -> None:
         """Profiles the app wrote hold no claims: a value one of them holds (found
         case-insensitively) is taken too. The claims in the transaction settle races
@@ -108,7 +104,8 @@ class UserStore(EntityStore[UserRecord, Everything]):
             if holder is not None and holder.attributes.user_id != user_id:
                 raise Invalid(_TAKEN[kind], kind)
 
-    async def _create(self, user_id: str, data: CreateProfile, intent: Intent) -> UserRecord:
+    @idempotent
+    async def create(self, user_id: str, data: CreateProfile, intent: Intent) -> UserRecord:
         # Each attempt looks an email up: capped per account, so sign-ups cannot be used
         # to learn which addresses hold accounts (docs/security.md).
         wait = await spend_one(self.table, "sign-up", user_id, SIGN_UP_ATTEMPTS)
@@ -148,11 +145,8 @@ class UserStore(EntityStore[UserRecord, Everything]):
             log.warning("counting %s after createProfile failed: %s", user_id, err)
         return record
 
-    async def update(self, user_id: str, data: UpdateProfile) -> UserRecord:
-        intent = Intent.of(user_id, data)
-        return await self._once(intent, lambda: self._update(user_id, data, intent), self._reload)
-
-    async def _update(self, user_id: str, data: UpdateProfile, intent: Intent) -> UserRecord:
+    @idempotent
+    async def update(self, user_id: str, data: UpdateProfile, intent: Intent) -> UserRecord:
         record = await self._current(
             (keys.user_pk(user_id), keys.PROFILE_SK), data.expected_version
         )

@@ -35,6 +35,7 @@ from datasources.stores.base import (
     RecordPage,
     all_of,
     field,
+    idempotent,
     reads_as,
 )
 from datasources.stores.coach import current_coaches, require_coaches
@@ -178,11 +179,8 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
     async def get(self, user_id: str, workout_id: str) -> WorkoutRecord | None:
         return await self.get_by_key(keys.user_pk(user_id), keys.workout_sk(workout_id))
 
-    async def log(self, user_id: str, data: LogWorkout) -> WorkoutRecord:
-        intent = Intent.of(user_id, data)
-        return await self._once(intent, lambda: self._log(user_id, data, intent), self._reload)
-
-    async def _log(self, user_id: str, data: LogWorkout, intent: Intent) -> WorkoutRecord:
+    @idempotent
+    async def log(self, user_id: str, data: LogWorkout, intent: Intent) -> WorkoutRecord:
         _check_discipline(data.discipline.value, data)
         await self.check_images(user_id, data.image_s3_keys)
         coach_ids = list(dict.fromkeys(data.coach_ids or []))
@@ -253,11 +251,8 @@ class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
         if found:
             await Uploads(self.content).check(user_id, found)
 
-    async def update(self, user_id: str, data: UpdateWorkout) -> WorkoutRecord:
-        intent = Intent.of(user_id, data)
-        return await self._once(intent, lambda: self._update(user_id, data, intent), self._reload)
-
-    async def _update(self, user_id: str, data: UpdateWorkout, intent: Intent) -> WorkoutRecord:
+    @idempotent
+    async def update(self, user_id: str, data: UpdateWorkout, intent: Intent) -> WorkoutRecord:
         key = (keys.user_pk(user_id), keys.workout_sk(data.workout_id))
         record = await self._current(key, data.expected_version)
         attrs = record.attributes

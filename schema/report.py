@@ -7,6 +7,7 @@ own logs bucket: shown as data, never fetched."""
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from enum import Enum
 from typing import Annotated, cast
@@ -190,28 +191,21 @@ ReportsSort = Annotated[
 ]
 
 
-async def _weekly_reports(
-    info: Info,
-    from_: ReportsFrom = None,
-    to: ReportsTo = None,
-    sort_by: ReportsSort = ReportSortField.PERIOD_START,
-    descending: bool = True,
-    first: int | None = None,
-    after: str | None = None,
-) -> Connection[TrainingReport] | None:
-    return await list_reports(info, True, from_, to, sort_by, descending, first, after)
+def _reports(weekly: bool) -> Callable[..., Awaitable[Connection[TrainingReport] | None]]:
+    """`weeklyReports` or `monthlyReports`: the same arguments, the other period."""
 
+    async def reports(
+        info: Info,
+        from_: ReportsFrom = None,
+        to: ReportsTo = None,
+        sort_by: ReportsSort = ReportSortField.PERIOD_START,
+        descending: bool = True,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[TrainingReport] | None:
+        return await list_reports(info, weekly, from_, to, sort_by, descending, first, after)
 
-async def _monthly_reports(
-    info: Info,
-    from_: ReportsFrom = None,
-    to: ReportsTo = None,
-    sort_by: ReportsSort = ReportSortField.PERIOD_START,
-    descending: bool = True,
-    first: int | None = None,
-    after: str | None = None,
-) -> Connection[TrainingReport] | None:
-    return await list_reports(info, False, from_, to, sort_by, descending, first, after)
+    return reports
 
 
 async def _weekly_report(info: Info, week: str) -> TrainingReport | None:
@@ -226,12 +220,12 @@ async def _monthly_report(info: Info, month: str) -> TrainingReport | None:
 
 VIEWER_FIELDS = {
     "weekly_reports": strawberry.field(
-        resolver=_weekly_reports,
+        resolver=_reports(weekly=True),
         description="The app's weekly reports (read-only), newest week first by default "
         "(analytics.ts:43-105): one query reads the page and `totalCount`.",
     ),
     "monthly_reports": strawberry.field(
-        resolver=_monthly_reports,
+        resolver=_reports(weekly=False),
         description="The app's monthly reports (read-only); as `weeklyReports`.",
     ),
     "weekly_report": strawberry.field(

@@ -76,9 +76,9 @@ class WriteRefused(StorageError):
 
 
 class NotFound(WriteRefused):
-    def __init__(self, what: str) -> None:
-        super().__init__(f"{what} not found")
-        self.what = what
+    def __init__(self, entity_name: str) -> None:
+        super().__init__(f"{entity_name} not found")
+        self.entity_name = entity_name
 
 
 class VersionConflict(WriteRefused):

@@ -67,7 +67,7 @@ def idempotent(
 
 
 @dataclass(frozen=True)
-class Everything:
+class NoFilter:
     """The filter of a list that has none."""
 
 
@@ -89,7 +89,7 @@ class RecordPage(Generic[R]):
 
 class EntityStore(Generic[R, Q]):
     record_type: ClassVar[type[ItemRecord]]
-    what: ClassVar[str]  # how errors name the entity ("Workout")
+    entity_name: ClassVar[str]  # how errors name the entity ("Workout")
     # The counts item's attribute for the unfiltered list (`default_query`), if kept.
     counter: ClassVar[str | None] = None
     default_query: ClassVar[Any] = None
@@ -134,9 +134,9 @@ class EntityStore(Generic[R, Q]):
         is stale. The record comes back tracked, ready for `Transaction.save`."""
         record = await self.get_by_key(*key, consistent=True)
         if record is None:
-            raise NotFound(self.what)
+            raise NotFound(self.entity_name)
         if expected_version is not None and record.version != expected_version:
-            raise VersionConflict(self.what, record.version)
+            raise VersionConflict(self.entity_name, record.version)
         return record.track()
 
     # --- the write protocol -----------------------------------------------------------
@@ -162,7 +162,7 @@ class EntityStore(Generic[R, Q]):
         """The result of an earlier call with the same idempotency key, as stored now."""
         record = None if result_key is None else await self.get_by_key(*result_key, consistent=True)
         if record is None:
-            raise NotFound(self.what)
+            raise NotFound(self.entity_name)
         self._wrote(record)
         return record
 
@@ -198,8 +198,8 @@ class EntityStore(Generic[R, Q]):
         if failure is None:
             return
         if failure.item is None:
-            raise NotFound(self.what) from err
-        raise VersionConflict(self.what, int(failure.item.get("version", 1))) from err
+            raise NotFound(self.entity_name) from err
+        raise VersionConflict(self.entity_name, int(failure.item.get("version", 1))) from err
 
     @staticmethod
     def _wrote(*records: ItemRecord) -> None:

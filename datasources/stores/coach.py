@@ -81,7 +81,7 @@ class CoachStore(EntityStore[CoachRecord, CoachQuery]):
     """Listed oldest first; archived coaches only when asked for."""
 
     record_type = CoachRecord
-    what = "Coach"
+    entity_name = "Coach"
     sk_prefix = keys.COACH_SK
     counter = "coaches"
     default_query = CoachQuery()

@@ -67,7 +67,7 @@ class ConversationStore(EntityStore[ConversationRecord, ConversationQuery]):
     """Listed by last activity, newest first."""
 
     record_type = ConversationRecord
-    what = "Conversation"
+    entity_name = "Conversation"
     sk_prefix = keys.CONVERSATION_SK
     counter = "conversations"
     default_query = ConversationQuery()
@@ -219,7 +219,7 @@ class ConversationStore(EntityStore[ConversationRecord, ConversationQuery]):
             except Cancelled as err:
                 failure = err.failed("conversation")
                 if failure is not None and failure.item is None:
-                    raise NotFound(self.what) from err
+                    raise NotFound(self.entity_name) from err
                 continue  # a concurrent append moved the version while we archived
             self._wrote(record)
             return record, new

@@ -34,7 +34,7 @@ class DesignerSessionQuery:
 
 class DesignerSessionStore(EntityStore[DesignerSessionRecord, DesignerSessionQuery]):
     record_type = DesignerSessionRecord
-    what = "Program designer session"
+    entity_name = "Program designer session"
     sk_prefix = keys.DESIGNER_SESSION_SK
 
     async def _all(self, user_id: str) -> list[DesignerSessionRecord]:

@@ -46,7 +46,7 @@ class ExerciseName:
 
 class ExerciseStore(EntityStore[ExerciseRecord, None]):
     record_type = ExerciseRecord
-    what = "Exercise"
+    entity_name = "Exercise"
     sk_prefix = keys.EXERCISE_SK
 
     async def names(self, user_id: str, discipline: str | None) -> list[ExerciseName]:

@@ -33,7 +33,7 @@ class MemoryStore(EntityStore[MemoryRecord, MemoryQuery]):
     """Listed by importance (high first), then usage count, then newest: the index's order."""
 
     record_type = MemoryRecord
-    what = "Memory"
+    entity_name = "Memory"
     sk_prefix = keys.MEMORY_SK
     counter = "memories"
     default_query = MemoryQuery()
@@ -153,7 +153,7 @@ class MemoryStore(EntityStore[MemoryRecord, MemoryQuery]):
         try:
             await self._commit(tx, intent, key)
         except Cancelled as err:
-            raise NotFound(self.what) from err
+            raise NotFound(self.entity_name) from err
         # Read back what the counters are now (other uses may have landed too).
         record = await self._current(key)
         order_key = record.list_key()

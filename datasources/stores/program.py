@@ -124,7 +124,7 @@ class ProgramDeleted:
 
 class ProgramStore(EntityStore[ProgramRecord, ProgramQuery]):
     record_type = ProgramRecord
-    what = "Program"
+    entity_name = "Program"
     sk_prefix = keys.PROGRAM_SK
 
     # --- reads ------------------------------------------------------------------------
@@ -228,9 +228,9 @@ class ProgramStore(EntityStore[ProgramRecord, ProgramQuery]):
         """The program to write: as stored now, at `expected` (else CONFLICT), tracked."""
         record = await self._find(user_id, program_id)
         if record is None:
-            raise NotFound(self.what)
+            raise NotFound(self.entity_name)
         if record.version != expected:
-            raise VersionConflict(self.what, record.version)
+            raise VersionConflict(self.entity_name, record.version)
         return record.track()
 
     async def _commit_program(
@@ -301,7 +301,7 @@ class ProgramStore(EntityStore[ProgramRecord, ProgramQuery]):
             item = await self.table.get(*result_key, consistent=True) if result_key else None
             program = await self._find(user_id, data.program_id)
             if item is None or item.get("entityType") != keys.WORKOUT or program is None:
-                raise NotFound(self.what)
+                raise NotFound(self.entity_name)
             workout = WorkoutRecord.from_item(item)
             self._wrote(program, workout)
             return ProgramWorkoutLogged(program, workout)

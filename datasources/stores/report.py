@@ -52,7 +52,7 @@ def _day_number(day: str) -> int:
 
 class ReportStore(EntityStore[ReportRecord, ReportQuery]):
     record_type = ReportRecord
-    what = "Report"
+    entity_name = "Report"
     sk_prefix = keys.WEEKLY_REPORT_SK  # per query: see `_prefix`
 
     @staticmethod

@@ -48,7 +48,7 @@ class SessionStore(EntityStore[SessionRecord, SessionQuery]):
     """Listed newest first."""
 
     record_type = SessionRecord
-    what = "Coach creator session"
+    entity_name = "Coach creator session"
     sk_prefix = keys.SESSION_SK
     counter = "sessions"
     default_query = SessionQuery()
@@ -112,7 +112,9 @@ class SessionStore(EntityStore[SessionRecord, SessionQuery]):
         try:
             await self._commit(Transaction().create("session", record), intent, record.key)
         except Cancelled as err:
-            raise VersionConflict(self.what, 1, "Session could not be started; retry") from err
+            raise VersionConflict(
+                self.entity_name, 1, "Session could not be started; retry"
+            ) from err
         self._wrote(record)
         return record
 
@@ -236,7 +238,7 @@ class SessionStore(EntityStore[SessionRecord, SessionQuery]):
         attrs = record.attributes
         if attrs.is_complete or attrs.abandoned_at is not None:
             state = "complete" if attrs.is_complete else "abandoned"
-            raise VersionConflict(self.what, record.version, f"The session is {state}")
+            raise VersionConflict(self.entity_name, record.version, f"The session is {state}")
         old = (attrs.history or {}).get("s3Key")
         history = await self._history(record)
         await change(record, history)

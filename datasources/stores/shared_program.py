@@ -45,7 +45,7 @@ from datasources.records.shared_program import (
     SharedProgramSnapshot,
     fresh_template,
 )
-from datasources.stores.base import EntityStore, Everything, PageRequest, idempotent
+from datasources.stores.base import EntityStore, NoFilter, PageRequest, idempotent
 from datasources.stores.coach import CoachQuery, CoachStore, current_coaches, require_coaches
 from datasources.stores.program import ProgramStore
 from datasources.transaction import Transaction, Update, as_read, at_version
@@ -67,9 +67,9 @@ def _active() -> ConditionBase:
     return Attr("pk").exists() & Attr(_ACTIVE).eq(True)
 
 
-class SharedProgramStore(EntityStore[SharedProgramRecord, Everything]):
+class SharedProgramStore(EntityStore[SharedProgramRecord, NoFilter]):
     record_type = SharedProgramRecord
-    what = "Shared program"
+    entity_name = "Shared program"
     sk_prefix = keys.SHARED_PROGRAM_SK
 
     # --- reads ------------------------------------------------------------------------
@@ -246,9 +246,9 @@ class SharedProgramStore(EntityStore[SharedProgramRecord, Everything]):
         key = (keys.shared_program_pk(data.shared_program_id), keys.SHARED_PROGRAM_SK)
         record = await self._current(key)
         if not record.owned_by(user_id):
-            raise NotFound(self.what)
+            raise NotFound(self.entity_name)
         if record.version != data.expected_version:
-            raise VersionConflict(self.what, record.version)
+            raise VersionConflict(self.entity_name, record.version)
         if not record.attributes.is_active:
             return record
         record.attributes.is_active = False
@@ -287,7 +287,7 @@ class SharedProgramStore(EntityStore[SharedProgramRecord, Everything]):
             self._coach_of_copy(user_id, data.coach_id),
         )
         if shared is None:
-            raise NotFound(self.what)
+            raise NotFound(self.entity_name)
         if not shared.attributes.is_active:
             raise Invalid("this program is no longer shared", "sharedProgramId")
         coach_id = coach.attributes.coach_id

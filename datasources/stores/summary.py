@@ -33,7 +33,7 @@ class SummaryStore(EntityStore[SummaryRecord, SummaryQuery]):
     """Listed newest first."""
 
     record_type = SummaryRecord
-    what = "Summary"
+    entity_name = "Summary"
     sk_prefix = keys.SUMMARY_SK
 
     newest_first = True

@@ -19,7 +19,7 @@ from datasources.inputs.profile import PROFILE_MAPS, CreateProfile, UpdateProfil
 from datasources.quota import Window, spend_one
 from datasources.records import UserAttributes, UserRecord, utcnow
 from datasources.records.user import Avatar
-from datasources.stores.base import EntityStore, Everything, idempotent
+from datasources.stores.base import EntityStore, NoFilter, idempotent
 from datasources.transaction import Transaction
 
 log = logging.getLogger("neonpanda.stores")
@@ -39,9 +39,9 @@ def _matches(record: UserRecord, kind: str, value: str) -> bool:
     return str(stored).lower() == value.lower()
 
 
-class UserStore(EntityStore[UserRecord, Everything]):
+class UserStore(EntityStore[UserRecord, NoFilter]):
     record_type = UserRecord
-    what = "Profile"
+    entity_name = "Profile"
 
     async def get(self, user_id: str) -> UserRecord | None:
         return await self.get_by_key(keys.user_pk(user_id), keys.PROFILE_SK)

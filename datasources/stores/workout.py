@@ -118,7 +118,7 @@ class WorkoutQuery:
 
 class WorkoutStore(EntityStore[WorkoutRecord, WorkoutQuery]):
     record_type = WorkoutRecord
-    what = "Workout"
+    entity_name = "Workout"
     sk_prefix = keys.WORKOUT_SK
     counter = "workouts"
     default_query = WorkoutQuery()

@@ -19,6 +19,8 @@ from typing import Any
 
 import httpx
 
+import lifeline
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -69,6 +71,7 @@ async def server_process(settings: dict[str, str]) -> AsyncIterator[Served]:
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            preexec_fn=lifeline.parent_death_signal,
         )
         try:
             served = Served(proc, f"http://127.0.0.1:{port}", secret)

@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
+import lifeline
 from auth import mint_dev_token
 from tests.conftest import DEV_SECRET, free_port
 
@@ -79,6 +80,7 @@ class Server:
             env=env,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
+            preexec_fn=lifeline.parent_death_signal,
             start_new_session=True,
         )
         if not expect_ready:

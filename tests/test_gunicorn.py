@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+import lifeline
 from datasources.aws import AwsClients
 from datasources.content import ContentStore
 from datasources.table import Table
@@ -79,7 +80,13 @@ async def test_gunicorn_serves_the_app_from_two_workers(
     log = tmp_path / "gunicorn.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(  # noqa: ASYNC220 - one server for the test
-            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=lifeline.parent_death_signal,
         )
     headers = {"Authorization": f"Bearer {user_pool.token('demo')}"}
     pages: list[list[str]] = []

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+import lifeline
 from datasources import counts
 from datasources.accelerators import read_accelerators
 from datasources.aws import AwsClients, open_clients
@@ -136,7 +137,11 @@ async def test_a_migration_killed_half_way_resumes_to_the_same_state(
 
     env = _cli_env(engine, tmp_path, "killed")
     process = await asyncio.create_subprocess_exec(
-        *CLI, cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE
+        *CLI,
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        preexec_fn=lifeline.parent_death_signal,
     )
     assert process.stdout is not None
     # Plain progress lines (not a terminal): kill -9 once part of the table is done.
@@ -153,7 +158,12 @@ async def test_a_migration_killed_half_way_resumes_to_the_same_state(
     assert not half.lists  # not relied on until the backfill completes
 
     rerun = await asyncio.create_subprocess_exec(
-        *CLI, cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        *CLI,
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        preexec_fn=lifeline.parent_death_signal,
     )
     out, err = await rerun.communicate()
     assert rerun.returncode == 0, err.decode()

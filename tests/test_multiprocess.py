@@ -33,6 +33,7 @@ import pytest
 from boto3.dynamodb.conditions import Key
 from websockets.exceptions import ConnectionClosed
 
+import lifeline
 from auth import mint_dev_token
 from devserver.engine import ENGINE_CREDENTIALS, EmbeddedEngine
 from devserver.live_client import live
@@ -91,6 +92,7 @@ async def server_process(
             stdout=out,
             stderr=asyncio.subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=lifeline.parent_death_signal,
         )
     served = Served(proc, f"http://127.0.0.1:{port}", data_dir, log)
     try:
@@ -531,6 +533,61 @@ async def test_the_workers_end_with_their_parent_even_after_kill_9(tmp_path: Pat
             for pid in workers:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
+
+
+# A stand-in for the suite: starts server.py as every spawn of the suite does.
+STAND_IN = """
+import subprocess, sys
+import lifeline
+server = subprocess.Popen(
+    [sys.executable, "server.py", "--port", sys.argv[1]],
+    stdout=subprocess.DEVNULL,
+    stderr=subprocess.DEVNULL,
+    preexec_fn=lifeline.parent_death_signal,
+)
+print(server.pid, flush=True)
+server.wait()
+"""
+
+
+async def test_a_server_the_suite_started_ends_when_the_suite_is_killed(tmp_path: Path) -> None:
+    """The suite's processes carry a parent-death signal (`lifeline.parent_death_signal`):
+    a suite killed with -9 leaves no server.py behind, nor its engine."""
+    port = free_port()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("NEONPANDA_")}
+    environment["NEONPANDA_DATA_DIR"] = str(tmp_path / "data")
+    stand_in = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        STAND_IN,
+        str(port),
+        cwd=ROOT,
+        env=environment,
+        stdout=asyncio.subprocess.PIPE,
+        start_new_session=True,
+    )
+    assert stand_in.stdout is not None
+    server = int(await stand_in.stdout.readline())
+    started = [server]
+    try:
+        deadline = time.monotonic() + 120
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+            while True:
+                assert _alive(server) and time.monotonic() < deadline, "server.py never came up"
+                with contextlib.suppress(httpx.HTTPError):
+                    if (await http.get("/healthz")).status_code == 200:
+                        break
+                await asyncio.sleep(0.2)
+        started += [p for p in _children(server) if "engine_server" in _cmdline(p)]
+        assert len(started) == 2, started  # the server and its engine
+        stand_in.kill()
+        await stand_in.wait()
+        left = await _gone(started, WAIT * 3)
+        assert left == [], f"still running after the suite's kill -9: {left}"
+    finally:
+        for pid in started:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
 async def test_the_server_stops_when_its_engine_dies(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+import lifeline
 from datasources.aws import AwsClients
 from devserver.cognito import LocalUserPool
 from devserver.engine import EmbeddedEngine
@@ -92,6 +93,7 @@ async def test_serves_with_aws_settings(
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        preexec_fn=lifeline.parent_death_signal,
     )
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+import lifeline
 from auth import mint_dev_token
 from tests.conftest import free_port
 
@@ -64,6 +65,7 @@ def test_schemathesis_finds_no_server_errors(tmp_path: Path) -> None:
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        preexec_fn=lifeline.parent_death_signal,
     )
     try:
         _wait(f"http://127.0.0.1:{port}/healthz", server)

@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+import lifeline
 from app import create_app
 from auth import mint_dev_token
 from datasources.stores import Stores
@@ -76,6 +77,7 @@ async def subscribed(
         query,
         json.dumps(variables or {}),
         stdout=asyncio.subprocess.PIPE,
+        preexec_fn=lifeline.parent_death_signal,
     )
     client = Client(process)
     try:

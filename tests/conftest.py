@@ -42,10 +42,30 @@ aws_calls.enable(harness=("tests", "devserver", "benchmarks"))
 DEV_SECRET = "test-only-dev-secret-not-used-anywhere-else-0123456789"
 
 
+def _expected_seconds(item: pytest.Item) -> float:
+    """How long a test is expected to take, for the order only: `slow(seconds=N)`, a
+    `slow` test without a figure 10 s, any other 0."""
+    marker = item.get_closest_marker("slow")
+    if marker is None:
+        return 0.0
+    return float(marker.kwargs.get("seconds", 10.0))
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The `slow` tests first (a stable sort: each file's order is kept): spread over the
-    processes, the long ones run beside the many short ones instead of after them."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    """The longest tests first (a stable sort: otherwise each file's order is kept):
+    spread over the processes, they run beside the many short ones instead of after them
+    (the 3-minute backend pause started last held the whole suite 3 minutes longer)."""
+    items.sort(key=lambda item: -_expected_seconds(item))
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: one process more than cores. Several tests mostly wait (a backend paused
+    for 3 minutes, kill-and-restart cycles): with one process per core, a waiting test
+    left a core idle. PYTEST_XDIST_AUTO_NUM_WORKERS still decides when set."""
+    given = os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS")
+    if given:
+        return int(given)
+    return len(os.sched_getaffinity(0)) + 1
 
 
 @pytest.fixture(autouse=True)

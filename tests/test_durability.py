@@ -261,7 +261,7 @@ STOPS = {
 }
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=25)
 @pytest.mark.parametrize("how", STOPS)
 async def test_no_acknowledged_write_is_lost(data_dir: Path, how: str) -> None:
     ledger = Ledger()

@@ -90,7 +90,7 @@ def _documents(strategy: st.SearchStrategy[str]) -> list[str]:
     return drawn
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=100)
 async def test_generated_queries_never_show_another_athletes_data(demo_api: Api) -> None:
     documents = _documents(hg.queries(SDL, custom_scalars=CUSTOM, allow_x00=False))
     assert len(documents) >= EXAMPLES * 0.9
@@ -104,7 +104,7 @@ async def test_generated_queries_never_show_another_athletes_data(demo_api: Api)
     assert codes["answered"] > len(documents) / 5, codes  # many documents really ran
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=90)
 async def test_generated_mutations_never_change_another_athletes_data(demo_api: Api) -> None:
     before = await _partition(demo_api, "demo")
     documents = _documents(hg.mutations(SDL, custom_scalars=CUSTOM, allow_x00=False))

@@ -127,7 +127,7 @@ def _cli_env(engine: EmbeddedEngine, tmp_path: Path, table: str) -> dict[str, st
     }
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=35)
 async def test_a_migration_killed_half_way_resumes_to_the_same_state(
     engine: EmbeddedEngine, clients: AwsClients, tmp_path: Path
 ) -> None:

@@ -93,7 +93,7 @@ async def test_concurrent_writers_lose_no_message(demo_api: Api) -> None:
     assert sorted(ids) == [f"m{i:05d}" for i in range(30)]
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=70)
 async def test_five_thousand_messages_spill_into_the_archive(
     demo_api: Api, aws: AwsClients
 ) -> None:

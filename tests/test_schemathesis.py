@@ -49,7 +49,7 @@ def _wait(url: str, proc: subprocess.Popen[bytes]) -> None:
     raise AssertionError("server did not become ready")
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=55)
 def test_schemathesis_finds_no_server_errors(tmp_path: Path) -> None:
     port = free_port()
     secret = secrets.token_urlsafe(32)

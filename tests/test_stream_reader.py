@@ -265,8 +265,13 @@ async def test_a_stream_that_cannot_be_read_ends_live_subscriptions_and_says_so(
         await _a_new_subscription_gets_the_next_change(at)
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("pause", [30, 180], ids=["30 s", "3 min"])
+@pytest.mark.parametrize(
+    "pause",
+    [
+        pytest.param(30, marks=pytest.mark.slow(seconds=40), id="30 s"),
+        pytest.param(180, marks=pytest.mark.slow(seconds=190), id="3 min"),
+    ],
+)
 async def test_live_updates_survive_the_backend_paused(tmp_path: Path, pause: int) -> None:
     """The engine stopped (SIGSTOP) for 30 s, and for 3 minutes, under a live subscriber:
     the subscriber is told (SERVICE_UNAVAILABLE), /readyz fails, nothing crashes; resumed

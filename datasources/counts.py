@@ -68,8 +68,8 @@ def register(counter: Counter) -> None:
 
 def counters() -> list[Counter]:
     """Every counter, in the order the stores declared them."""
-    if not _BY_TYPE:
-        import datasources.stores  # noqa: F401  (the stores register their counters)
+    import datasources.stores  # noqa: F401  (the stores register theirs as they load)
+
     return list(_BY_TYPE.values())
 
 

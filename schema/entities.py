@@ -1,8 +1,9 @@
 """Every entity the graph serves as a `Node`, declared once: its GraphQL type, its record,
-how a global id finds it (inside the caller's partition only), and whether its changes
-are live on `viewerEvents`. `node`/`nodes` and the viewer events are derived from this
-list (the admin entity types from the records' registry, datasources/records); adding an
-entity is a declaration here (and its own modules), not an edit of each of them.
+how a global id finds it (inside the caller's partition only), whether its changes are
+live on `viewerEvents`, its fields on the viewer and its mutations. `node`/`nodes`, the
+viewer events, the entity fields of `User` and of the root `Mutation` are derived from
+this list (the admin entity types from the records' registry, datasources/records);
+adding an entity is a declaration here (and its own modules), not an edit of each of them.
 
 Records the graph reads but does not serve as nodes (the plan, contact forms, templates)
 are not declared here.

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 
+import lifeline
 from benchmarks.serving import ROOT
 
 SPIN = "while True: pass"
@@ -25,7 +26,12 @@ def main() -> int:
     parser.add_argument("--hogs", type=int, default=2)
     parser.add_argument("pytest_args", nargs="*", default=["-q", "-p", "no:cacheprovider"])
     args = parser.parse_args()
-    hogs = [subprocess.Popen([sys.executable, "-c", SPIN]) for _ in range(args.hogs)]
+    # The hogs end with this process however it ends (a hog left spinning would skew
+    # everything measured after it).
+    hogs = [
+        subprocess.Popen([sys.executable, "-c", SPIN], preexec_fn=lifeline.parent_death_signal)
+        for _ in range(args.hogs)
+    ]
     started = time.monotonic()
     try:
         done = subprocess.run([sys.executable, "-m", "pytest", *args.pytest_args], cwd=ROOT)

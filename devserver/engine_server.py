@@ -21,14 +21,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import ctypes
 import datetime
 import fcntl
 import gc
 import io
 import logging
 import os
-import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -48,11 +46,11 @@ from moto.moto_server.werkzeug_app import (
     create_backend_app,
 )
 
+import lifeline
 from devserver import journal, moto_patches
 
 log = logging.getLogger("neonpanda.engine")
 DATA_DIR_IN_USE = 75  # EX_TEMPFAIL
-_PR_SET_PDEATHSIG = 1
 
 
 class MotoASGI:
@@ -170,9 +168,7 @@ def _lock(directory: Path) -> int:
 
 def _die_with_parent(parent_pid: int) -> None:
     """Linux: SIGTERM when the server's thread that started us is gone."""
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    lifeline.parent_death_signal()
     if os.getppid() != parent_pid:  # it died before the prctl took effect
         sys.exit(0)
 

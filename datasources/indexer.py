@@ -30,8 +30,8 @@ from boto3.dynamodb.conditions import Attr, Key
 
 from datasources import counts, definition, keys
 from datasources.errors import Cancelled, ConditionFailed, StorageError
-from datasources.records import ACCELERATED, UserRecord
-from datasources.records.base import ItemRecord, format_timestamp, utcnow
+from datasources.records import UserRecord, accelerated_record
+from datasources.records.base import format_timestamp, utcnow
 from datasources.stores.user import claim_item
 from datasources.stream import Change, StreamReader
 from datasources.table import Table
@@ -47,18 +47,6 @@ class IndexerStats:
     claims_written: int = 0
     claims_released: int = 0
     recounts: int = 0
-
-
-def _record(image: dict[str, Any] | None) -> ItemRecord | None:
-    if not image or not str(image.get("pk", "")).startswith(keys.USER_PREFIX):
-        return None
-    record_type = ACCELERATED.get(str(image.get("entityType")))
-    if record_type is None:
-        return None
-    try:
-        return record_type.from_item(image)
-    except ValueError:  # an item this API cannot read: nothing to index
-        return None
 
 
 def _foreign_count_change(change: Change) -> bool:
@@ -149,7 +137,7 @@ class Indexer:
                 log.warning("indexer could not count the lists of %s: %s", user_id, err)
 
     async def _one(self, change: Change) -> None:
-        new, old = _record(change.new), _record(change.old)
+        new, old = accelerated_record(change.new), accelerated_record(change.old)
         if isinstance(new, UserRecord) or isinstance(old, UserRecord):
             await self._claims(change.key, [r for r in (old, new) if isinstance(r, UserRecord)])
         if new is None:
@@ -177,7 +165,7 @@ class Indexer:
         it was read: a rename committing in between cancels it (and brings its own event),
         so a name the profile just gave up is never claimed again for it."""
         raw = await self.table.get(*key, consistent=True)
-        current = _record(raw)
+        current = accelerated_record(raw)
         user_id = seen[0].attributes.user_id
         if raw is None:
             unchanged = Attr("pk").not_exists()

@@ -32,7 +32,7 @@ from botocore.exceptions import ClientError
 from datasources import counts, definition, keys
 from datasources.accelerators import CLAIMS_BACKFILL, LISTS_BACKFILL
 from datasources.errors import BackendUnavailable, ConditionFailed
-from datasources.records import ACCELERATED, UserRecord
+from datasources.records import UserRecord, accelerated_record
 from datasources.records.base import format_timestamp, utcnow
 from datasources.stores.user import claim_item
 from datasources.table import Table, deserialize_item, serialize_item, start_key_for
@@ -295,12 +295,8 @@ class Migration:
                 return
 
     async def _backfill(self, item: dict[str, Any]) -> None:
-        record_type = ACCELERATED.get(str(item.get("entityType")))
-        if record_type is None or not str(item.get("pk", "")).startswith(keys.USER_PREFIX):
-            return
-        try:
-            record = record_type.from_item(item)
-        except ValueError:  # an item this API cannot read (ValidationError): nothing to index
+        record = accelerated_record(item)
+        if record is None:
             return
         if isinstance(record, UserRecord):
             await self._claims(record)

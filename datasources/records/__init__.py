@@ -1,5 +1,9 @@
 """Pydantic records that read and write exactly the seed document's item shapes."""
 
+from collections.abc import Mapping
+from typing import Any
+
+from datasources import keys
 from datasources.records.analytics import ReportRecord
 from datasources.records.base import ItemRecord, utcnow
 from datasources.records.coach import CoachAttributes, CoachRecord
@@ -63,6 +67,21 @@ ACCELERATED: dict[str, type[ItemRecord]] = {
 }
 
 
+def accelerated_record(item: Mapping[str, Any] | None) -> ItemRecord | None:
+    """An athlete's item as its record, when accelerators are kept for its entity
+    (`ACCELERATED`); None for any other item, or one this API cannot read (nothing to
+    index). The migration's backfill and the stream indexer read items through this."""
+    if not item or not str(item.get("pk", "")).startswith(keys.USER_PREFIX):
+        return None
+    record_type = ACCELERATED.get(str(item.get("entityType")))
+    if record_type is None:
+        return None
+    try:
+        return record_type.from_item(dict(item))
+    except ValueError:  # a ValidationError
+        return None
+
+
 def record_from_item(item: dict[str, object]) -> ItemRecord:
     """Parse any item of the table into its record type."""
     return RECORD_TYPES[str(item["entityType"])].from_item(item)
@@ -102,6 +121,7 @@ __all__ = [
     "WorkoutAttributes",
     "WorkoutData",
     "WorkoutRecord",
+    "accelerated_record",
     "record_from_item",
     "utcnow",
 ]

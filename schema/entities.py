@@ -282,27 +282,29 @@ def _by_id_field(entity: GraphEntity, by_id: ById) -> Any:
     return strawberry.field(resolver=resolve, description=by_id.description)
 
 
+def merged(kind: str, *declared: Mapping[str, Any]) -> dict[str, Any]:
+    """Fields declared in several places, in order; a name declared twice is refused."""
+    fields: dict[str, Any] = {}
+    for part in declared:
+        for name, value in part.items():
+            if name in fields:
+                raise ValueError(f"the {kind} {name!r} is declared twice")
+            fields[name] = value
+    return fields
+
+
+def _viewer_of(entity: GraphEntity) -> dict[str, Any]:
+    if entity.by_id is None:
+        return dict(entity.viewer)
+    return {**entity.viewer, entity.by_id.field: _by_id_field(entity, entity.by_id)}
+
+
 def viewer_fields() -> dict[str, StrawberryField]:
     """The User fields every entity declares (its lists, its field by id), in the
     registry's order: `User` is built with them (schema/user.py)."""
-    fields: dict[str, StrawberryField] = {}
-    for entity in ENTITIES:
-        declared = dict(entity.viewer)
-        if entity.by_id is not None:
-            declared[entity.by_id.field] = _by_id_field(entity, entity.by_id)
-        for name, value in declared.items():
-            if name in fields:
-                raise ValueError(f"two entities declare the viewer field {name!r}")
-            fields[name] = value
-    return fields
+    return merged("viewer field", *(_viewer_of(e) for e in ENTITIES))
 
 
-def entity_mutations() -> dict[str, Any]:
-    """The root Mutation's fields every entity declares, in the registry's order."""
-    fields: dict[str, Any] = {}
-    for entity in ENTITIES:
-        for name, value in entity.mutations.items():
-            if name in fields:
-                raise ValueError(f"two entities declare the mutation {name!r}")
-            fields[name] = value
-    return fields
+def entity_mutations() -> list[Mapping[str, Any]]:
+    """The root Mutation's fields each entity declares, in the registry's order."""
+    return [e.mutations for e in ENTITIES]

@@ -10,17 +10,18 @@ from typing import TYPE_CHECKING, Any
 
 import strawberry
 
-from schema.entities import entity_mutations
+from schema.entities import entity_mutations, merged
 from schema.mutations import account, profile, upload
 
 
 def _fields() -> dict[str, Any]:
-    fields: dict[str, Any] = dict(profile.MUTATIONS)
-    for name, value in {**entity_mutations(), **upload.MUTATIONS, **account.MUTATIONS}.items():
-        if name in fields:
-            raise ValueError(f"the mutation {name!r} is declared twice")
-        fields[name] = value
-    return fields
+    return merged(
+        "mutation",
+        profile.MUTATIONS,
+        *entity_mutations(),
+        upload.MUTATIONS,
+        account.MUTATIONS,
+    )
 
 
 if TYPE_CHECKING:
